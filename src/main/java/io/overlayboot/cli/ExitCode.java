@@ -1,0 +1,32 @@
+package io.overlayboot.cli;
+
+/**
+ * The exit codes every overlayboot command uses. Scripts may rely on these numbers; they are
+ * documented in the README.
+ */
+public enum ExitCode {
+    /** The command did what was asked. */
+    OK(0),
+    /** The command line itself is wrong: unknown option, missing argument. */
+    USAGE(2),
+    /** An input (a file, a value, an archive) is malformed; nothing was changed. */
+    BAD_INPUT(3),
+    /** The machine or target is not suitable (missing tool, not Debian-style, already overlaid). */
+    ENVIRONMENT(4),
+    /** An external step failed (update-initramfs, update-grub, mount). */
+    EXTERNAL_FAILURE(5),
+    /** The user declined a confirmation, or a concurrent run holds the lock. */
+    ABORTED(6),
+    /** A bug in overlayboot. */
+    INTERNAL(70);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}
