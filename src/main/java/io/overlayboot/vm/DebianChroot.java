@@ -1,0 +1,99 @@
+package io.overlayboot.vm;
+
+import io.overlayboot.cli.ExitCode;
+import io.overlayboot.cli.OverlaybootException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The cached Debian bookworm chroot built by {@code e2e/build-chroot.sh}: Debian's real kernel,
+ * initramfs-tools and GRUB, never modified in place. {@link #run} works on an overlay copy of it.
+ */
+public final class DebianChroot {
+    /** Default cache root; {@code OVERLAYBOOT_CACHE} overrides it (the scripts read the same variable). */
+    public static final Path DEFAULT_CACHE = Path.of("/var/cache/overlayboot");
+
+    private final Path cache;
+    private final Path root;
+    private final Path scripts;
+
+    private DebianChroot(Path cache, Path root, Path scripts) {
+        this.cache = cache;
+        this.root = root;
+        this.scripts = scripts;
+    }
+
+    public static Path cacheDir() {
+        String env = System.getenv("OVERLAYBOOT_CACHE");
+        return env == null || env.isBlank() ? DEFAULT_CACHE : Path.of(env);
+    }
+
+    /** Builds the chroot unless a complete one is cached; the build's lines go to {@code progress}. */
+    public static DebianChroot ensure(Consumer<String> progress) {
+        HostTools.require();
+        Path cache = cacheDir();
+        Path scripts = E2eScripts.extract(cache);
+        Path root = cache.resolve("chroot");
+        if (!Files.exists(root.resolve(".complete"))) {
+            progress.accept("building the cached Debian chroot in " + root + " (first time only, 1-3 minutes)");
+            Exec.check(List.of("bash", scripts.resolve("build-chroot.sh").toString()), Duration.ofMinutes(30),
+                    line -> {
+                        if (line.startsWith("build-chroot:") || line.startsWith("I: ")) {
+                            progress.accept(line);
+                        }
+                    });
+        }
+        return new DebianChroot(cache, root, scripts);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path cache() {
+        return cache;
+    }
+
+    Path scripts() {
+        return scripts;
+    }
+
+    /** When the chroot was built: part of every cache key derived from it. */
+    String stamp() {
+        return read(".complete");
+    }
+
+    /** The version of the kernel installed in the chroot, e.g. {@code 6.1.0-50-amd64}. */
+    public String kernelVersion() {
+        return read("usr/share/overlayboot-e2e/kernel-version");
+    }
+
+    /** The version a kernel upgrade installs, or empty when the mirror held only one. */
+    public String upgradeKernelVersion() {
+        return read("usr/share/overlayboot-e2e/upgrade-kernel-version");
+    }
+
+    /**
+     * Runs {@code sh -c command} inside an overlay copy of the chroot whose upper layer is
+     * {@code work/upper}: files already there are seen as installed, and what the command changes
+     * lands there.
+     */
+    public List<String> run(Path work, String command, Consumer<String> eachLine) {
+        List<String> cmd = List.of("bash", scripts.resolve("chroot-run.sh").toString(),
+                work.toString(), "sh", "-ec", command);
+        return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
+    }
+
+    private String read(String relative) {
+        try {
+            return Files.readString(root.resolve(relative)).strip();
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.ENVIRONMENT, "the cached chroot " + root + " is incomplete: "
+                    + relative + " is unreadable (" + e.getMessage() + ")", "rebuild it with e2e/build-chroot.sh --rebuild");
+        }
+    }
+}

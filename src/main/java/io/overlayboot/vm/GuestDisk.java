@@ -1,0 +1,76 @@
+package io.overlayboot.vm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Disk images for test guests, made without mounting ({@code mke2fs -d}): a tiny root holding a
+ * static busybox, the test init {@code /overlayboot-test-init} and an {@code /etc/fstab} with a
+ * root line and a swap line; and blank labelled disks for an upper layer on a device.
+ */
+public final class GuestDisk {
+    /** Label of the root filesystem; the guest's fstab names it. */
+    public static final String ROOT_LABEL = "obtroot";
+    /** The init given to the guest kernel as {@code init=}. */
+    public static final String TEST_INIT = "/overlayboot-test-init";
+
+    /** The guest's /etc/fstab: a root line and a swap line, so the rewrite at boot can be checked. */
+    public static final String FSTAB = """
+            # /etc/fstab of the overlayboot test guest
+            LABEL=obtroot / ext4 errors=remount-ro 0 1
+            /dev/vdc none swap sw 0 0
+            tmpfs /tmp tmpfs defaults 0 0
+            """;
+
+    private GuestDisk() {}
+
+    /** Writes the root image to {@code image} (32 MiB, ext4, label {@value #ROOT_LABEL}). */
+    public static Path root(Path image) {
+        try {
+            Path tree = Files.createTempDirectory(image.toAbsolutePath().getParent(), "rootfs-");
+            try {
+                for (String dir : List.of("bin", "sbin", "etc", "dev", "proc", "sys", "run", "tmp", "mnt", "root")) {
+                    Files.createDirectories(tree.resolve(dir));
+                }
+                Path busybox = HostTools.staticBusybox();
+                Files.copy(busybox, tree.resolve("bin/busybox"));
+                for (String applet : Exec.check(List.of(busybox.toString(), "--list"), Duration.ofSeconds(10)).lines()) {
+                    if (!applet.isBlank() && !applet.equals("busybox")) {
+                        Files.createSymbolicLink(tree.resolve("bin").resolve(applet.strip()), Path.of("busybox"));
+                    }
+                }
+                Files.writeString(tree.resolve("etc/fstab"), FSTAB);
+                Path init = tree.resolve(TEST_INIT.substring(1));
+                Files.write(init, E2eScripts.read("guest/overlayboot-test-init"));
+                Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
+                mke2fs(image, ROOT_LABEL, 32, tree);
+            } finally {
+                Hashing.deleteTree(tree);
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes an empty ext4 image of {@code megabytes} MiB labelled {@code label}. */
+    public static Path blank(Path image, String label, int megabytes) {
+        mke2fs(image, label, megabytes, null);
+        return image;
+    }
+
+    private static void mke2fs(Path image, String label, int megabytes, Path tree) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", label,
+                "-E", "root_owner=0:0"));
+        if (tree != null) {
+            cmd.addAll(List.of("-d", tree.toString()));
+        }
+        cmd.addAll(List.of(image.toString(), megabytes + "M"));
+        Exec.check(cmd, Duration.ofMinutes(1));
+    }
+}

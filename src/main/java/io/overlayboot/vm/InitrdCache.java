@@ -1,0 +1,89 @@
+package io.overlayboot.vm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.function.Consumer;
+
+/**
+ * Kernels and initrds built by Debian's own tools in an overlay copy of the {@link DebianChroot},
+ * cached under {@code cache/initrd/<hash>} by the hash of everything that went in (the laid-in
+ * files, the command, the chroot, the scripts), so a rerun with the same inputs boots at once.
+ */
+public final class InitrdCache {
+    /**
+     * Shell lines that switch the copy to a small {@code MODULES=list} initrd (virtio_pci,
+     * virtio_blk, ext4): built in seconds, and overlay.ko is in it only if a hook adds it.
+     */
+    public static final String FAST_MODULES =
+            "cp /usr/share/overlayboot-e2e/modules-list.conf /etc/initramfs-tools/conf.d/zz-overlayboot-e2e.conf\n"
+                    + "cat /usr/share/overlayboot-e2e/modules >> /etc/initramfs-tools/modules\n";
+
+    /** A kernel and the initrd built for it. */
+    public record BootFiles(String kernelVersion, Path kernel, Path initrd, String key) {}
+
+    private final DebianChroot chroot;
+
+    public InitrdCache(DebianChroot chroot) {
+        this.chroot = chroot;
+    }
+
+    /** The chroot's kernel with an initrd from Debian's {@code update-initramfs -c} on the laid-in files. */
+    public BootFiles standard(TargetLayout layout, Consumer<String> progress) {
+        String version = chroot.kernelVersion();
+        return build(layout, FAST_MODULES + "update-initramfs -c -k " + version + "\n", version, progress);
+    }
+
+    /**
+     * Lays files in, runs {@code command} in a copy of the chroot, and returns
+     * {@code /boot/vmlinuz-<version>} and {@code /boot/initrd.img-<version>} as they are afterwards.
+     */
+    public BootFiles build(TargetLayout layout, String command, String version, Consumer<String> progress) {
+        try {
+            Path initrds = Files.createDirectories(chroot.cache().resolve("initrd"));
+            Path work = Files.createTempDirectory(initrds, "build-");
+            try {
+                Path upper = Files.createDirectories(work.resolve("upper"));
+                layout.layInto(upper);
+                MessageDigest sha = Hashing.sha256();
+                for (String part : new String[] {chroot.stamp(), chroot.scripts().getFileName().toString(), version, command}) {
+                    sha.update(part.getBytes(StandardCharsets.UTF_8));
+                    sha.update((byte) 0);
+                }
+                Hashing.addTree(sha, upper);
+                String key = Hashing.hex(sha).substring(0, 20);
+                Path done = initrds.resolve(key);
+                if (!Files.exists(done.resolve("initrd.img"))) {
+                    progress.accept("building the initrd for kernel " + version + " with Debian's update-initramfs");
+                    chroot.run(work, command, line -> {});
+                    Path initrd = upper.resolve("boot/initrd.img-" + version);
+                    Path kernel = Files.exists(upper.resolve("boot/vmlinuz-" + version))
+                            ? upper.resolve("boot/vmlinuz-" + version)
+                            : chroot.root().resolve("boot/vmlinuz-" + version);
+                    if (!Files.exists(initrd)) {
+                        throw new io.overlayboot.cli.OverlaybootException(io.overlayboot.cli.ExitCode.EXTERNAL_FAILURE,
+                                "no initrd at /boot/initrd.img-" + version + " after '" + command.strip().replace('\n', ';')
+                                        + "' in the chroot copy", null);
+                    }
+                    Path tmp = Files.createDirectories(work.resolve("result"));
+                    Files.copy(kernel, tmp.resolve("vmlinuz"));
+                    Files.copy(initrd, tmp.resolve("initrd.img"));
+                    try {
+                        Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (IOException raced) {
+                        // another run built the same key meanwhile: same inputs, same files
+                    }
+                }
+                return new BootFiles(version, done.resolve("vmlinuz"), done.resolve("initrd.img"), key);
+            } finally {
+                Hashing.deleteTree(work);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

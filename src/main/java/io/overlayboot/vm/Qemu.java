@@ -1,0 +1,38 @@
+package io.overlayboot.vm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Boots a {@link VmSpec} with {@code qemu-system-x86_64} under TCG: no graphics, the serial console
+ * on stdout, {@code -no-reboot} so a panic or reboot ends QEMU, and {@code timeout} around it so a
+ * hung guest can never hang the caller.
+ */
+public final class Qemu {
+    private Qemu() {}
+
+    public static BootResult boot(VmSpec spec) {
+        return boot(spec, line -> {});
+    }
+
+    /** Boots and waits for the guest to end; every console line also goes to {@code eachLine}. */
+    public static BootResult boot(VmSpec spec, Consumer<String> eachLine) {
+        long seconds = spec.limit().toSeconds();
+        List<String> cmd = new ArrayList<>(List.of("timeout", "--kill-after=5", String.valueOf(seconds),
+                "qemu-system-x86_64", "-machine", "accel=tcg", "-smp", "1", "-m", String.valueOf(spec.memoryMb()),
+                "-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
+                "-kernel", spec.boot().kernel().toString(), "-initrd", spec.boot().initrd().toString(),
+                "-append", spec.commandLine()));
+        for (Path disk : spec.disks()) {
+            cmd.addAll(List.of("-drive", "file=" + disk + ",format=raw,if=virtio"));
+        }
+        long start = System.nanoTime();
+        // Java's own limit is a backstop a little past timeout's.
+        Exec.Result r = Exec.run(cmd, spec.limit().plusSeconds(15), eachLine);
+        boolean timedOut = r.timedOut() || r.exitCode() == 124 || r.exitCode() == 137;
+        return new BootResult(r.lines(), r.exitCode(), timedOut, Duration.ofNanos(System.nanoTime() - start));
+    }
+}
