@@ -13,4 +13,10 @@ public interface TargetLayout {
     TargetLayout NONE = root -> {};
 
     void layInto(Path root) throws IOException;
+
+    /** The files {@code overlayboot render} makes for {@code request}, as {@code render --out} writes them. */
+    static TargetLayout rendered(io.overlayboot.render.RenderRequest request) {
+        java.util.List<io.overlayboot.render.RenderedFile> files = new io.overlayboot.render.Renderer().render(request);
+        return root -> io.overlayboot.render.TreeWriter.write(root, files);
+    }
 }
