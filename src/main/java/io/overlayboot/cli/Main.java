@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             RenderCommand.class,
+            TryCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,83 @@
+package io.overlayboot.cli;
+
+import io.overlayboot.vm.TryRun;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code overlayboot try}: see the chosen options protect a throwaway Debian VM before touching a real machine. */
+@Command(name = "try", mixinStandardHelpOptions = true,
+        description = {
+            "Boot a throwaway Debian VM (QEMU, Debian's own kernel and update-initramfs) with these boot options and show"
+                    + " that a write vanishes at reboot, and survives with overlayboot=disabled.",
+            "Needs root and: qemu-system-x86 mmdebstrap e2fsprogs busybox-static. The first run builds a Debian chroot in"
+                    + " /var/cache/overlayboot (1-3 minutes, cached); each run then takes about a minute."
+        })
+final class TryCommand implements Callable<Integer> {
+    @Mixin
+    private BootOptionsMixin boot;
+
+    @Mixin
+    private JsonOption json;
+
+    @Option(names = "--console", description = "Also show the VMs' serial console.")
+    private boolean console;
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
+        boolean quiet = json.enabled();
+        TryRun.Outcome outcome = TryRun.run(boot.request(),
+                line -> {
+                    if (!quiet) {
+                        output.err().println("overlayboot try: " + line);
+                    }
+                },
+                line -> {
+                    if (console) {
+                        output.err().println("  | " + line);
+                    }
+                });
+        if (json.enabled()) {
+            output.json(Json.object("kernelParameter", outcome.kernelParameter(), "vanished", outcome.vanished(),
+                    "survivedDisabled", outcome.survivedDisabled(),
+                    "boots", outcome.boots().stream().map(b -> Json.object("purpose", b.purpose(),
+                            "parameters", String.join(" ", b.parameters()),
+                            "status", b.result().marker("state.status").orElse(""),
+                            "root", b.result().marker("root.source").orElse("") + " " + b.result().marker("root.fstype").orElse(""),
+                            "overlaybootLines", b.result().linesContaining("overlayboot: ").stream()
+                                    .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:")).toList())).toList()));
+        } else {
+            for (TryRun.Boot b : outcome.boots()) {
+                output.line(b.purpose());
+                output.line("  root: " + b.result().marker("root.source").orElse("?") + " ("
+                        + b.result().marker("root.fstype").orElse("?") + ")");
+                b.result().linesContaining("overlayboot: ").stream()
+                        .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:"))
+                        .map(l -> l.substring(l.indexOf("overlayboot: ")))
+                        .distinct()
+                        .forEach(l -> output.line("  " + l));
+                b.result().marker("check.exists").ifPresent(e -> output.line("  /" + TryRun.FILE + (e.equals("1") ? " is there" : " is gone")));
+                b.result().marker("write").ifPresent(w -> output.line("  wrote /" + TryRun.FILE + (w.equals("0") ? "" : " FAILED (exit " + w + ")")));
+            }
+            output.line(outcome.vanished()
+                    ? "Protected: the write of boot 1 was gone after the reboot."
+                    : "NOT protected: the write of boot 1 was still on disk after the reboot.");
+            output.line(outcome.survivedDisabled()
+                    ? "With overlayboot=disabled a write stays on disk, as it should."
+                    : "The write made with overlayboot=disabled was not seen on the next boot.");
+        }
+        if (!outcome.asPromised()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "the try VM did not behave as promised with "
+                    + (outcome.kernelParameter().isEmpty() ? "these options" : outcome.kernelParameter())
+                    + ": vanished=" + outcome.vanished() + ", survivedDisabled=" + outcome.survivedDisabled(),
+                    "read the lines above, or run again with --console");
+        }
+        return ExitCode.OK.code();
+    }
+}
