@@ -31,7 +31,8 @@ final class TryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
-        boolean quiet = json.enabled();
+        // Progress only for a person at a terminal; --json output stays clean for scripts.
+        boolean quiet = json.enabled() || System.console() == null || !System.console().isTerminal();
         TryRun.Outcome outcome = TryRun.run(boot.request(),
                 line -> {
                     if (!quiet) {

@@ -31,27 +31,32 @@ public final class HostTools {
 
     /** Throws an ENVIRONMENT error naming every missing program and its package, or returns. */
     public static void require() {
+        check(searchPath(), staticBusybox() != null);
+        if (!"0".equals(uid())) {
+            throw OverlaybootException.environment("cannot build or boot a test VM as a non-root user: mmdebstrap,"
+                    + " chroot and mount need root", "run it with sudo");
+        }
+    }
+
+    /** Throws naming the programs missing from {@code dirs} and the packages that bring them. */
+    static void check(List<Path> dirs, boolean haveStaticBusybox) {
         List<String> missing = new ArrayList<>();
         List<String> packages = new ArrayList<>();
         NEEDED.forEach((program, pkg) -> {
-            if (which(program) == null) {
+            if (find(dirs, program) == null) {
                 missing.add(program);
                 if (!packages.contains(pkg)) {
                     packages.add(pkg);
                 }
             }
         });
-        if (staticBusybox() == null) {
+        if (!haveStaticBusybox) {
             missing.add("a static busybox");
             packages.add("busybox-static");
         }
         if (!missing.isEmpty()) {
             throw OverlaybootException.environment("cannot build or boot a test VM: " + String.join(", ", missing)
                     + " not found", "apt-get install " + String.join(" ", packages));
-        }
-        if (!"0".equals(uid())) {
-            throw OverlaybootException.environment("cannot build or boot a test VM as a non-root user: mmdebstrap,"
-                    + " chroot and mount need root", "run it with sudo");
         }
     }
 
@@ -77,20 +82,19 @@ public final class HostTools {
         }
     }
 
-    static String which(String program) {
+    /** $PATH, then the sbin directories a non-login root shell may lack. */
+    static List<Path> searchPath() {
+        List<Path> dirs = new ArrayList<>();
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, program);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
+            dirs.add(Path.of(dir.isEmpty() ? "." : dir));
         }
-        for (String dir : List.of("/usr/sbin", "/sbin")) {
-            Path p = Path.of(dir, program);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
+        dirs.add(Path.of("/usr/sbin"));
+        dirs.add(Path.of("/sbin"));
+        return dirs;
+    }
+
+    private static Path find(List<Path> dirs, String program) {
+        return dirs.stream().map(d -> d.resolve(program)).filter(Files::isExecutable).findFirst().orElse(null);
     }
 
     private static String uid() {

@@ -23,6 +23,13 @@ public final class InitrdCache {
             "cp /usr/share/overlayboot-e2e/modules-list.conf /etc/initramfs-tools/conf.d/zz-overlayboot-e2e.conf\n"
                     + "cat /usr/share/overlayboot-e2e/modules >> /etc/initramfs-tools/modules\n";
 
+    /**
+     * Shell lines that make a copy of the chroot a stock Debian target for overlayboot: overlayroot
+     * (installed for the peer benchmark) is purged, because its hook puts overlay.ko into every
+     * initrd and would hide a hook of ours that forgets it; then {@link #FAST_MODULES}.
+     */
+    public static final String PREPARE = "dpkg --purge overlayroot >/dev/null\n" + FAST_MODULES;
+
     /** A kernel and the initrd built for it. */
     public record BootFiles(String kernelVersion, Path kernel, Path initrd, String key) {}
 
@@ -32,10 +39,13 @@ public final class InitrdCache {
         this.chroot = chroot;
     }
 
-    /** The chroot's kernel with an initrd from Debian's {@code update-initramfs -c} on the laid-in files. */
+    /**
+     * The chroot's kernel with an initrd from Debian's {@code update-initramfs -c} on the laid-in
+     * files, after {@link #PREPARE}.
+     */
     public BootFiles standard(TargetLayout layout, Consumer<String> progress) {
         String version = chroot.kernelVersion();
-        return build(layout, FAST_MODULES + "update-initramfs -c -k " + version + "\n", version, progress);
+        return build(layout, PREPARE + "update-initramfs -c -k " + version + "\n", version, progress);
     }
 
     /**

@@ -207,7 +207,7 @@ class BootMatrixIT {
                 "the mirror held a single kernel version when the chroot was built: nothing to upgrade to");
         // The chroot copy gets overlayboot and a first initrd, then the newer linux-image is installed
         // with dpkg, whose postinst (/etc/kernel/postinst.d/initramfs-tools) builds the new initrd.
-        String upgrade = InitrdCache.FAST_MODULES
+        String upgrade = InitrdCache.PREPARE
                 + "update-initramfs -c -k " + chroot.kernelVersion() + "\n"
                 + "dpkg -i /usr/share/overlayboot-e2e/upgrade/*.deb\n";
         BootFiles upgraded = initrds.build(TargetLayout.rendered(RenderRequest.defaults()), upgrade, next, System.err::println);
