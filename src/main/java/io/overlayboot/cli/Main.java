@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             RenderCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class,
+            ConfigureCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
