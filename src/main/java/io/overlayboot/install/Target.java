@@ -202,7 +202,7 @@ public record Target(Path root, boolean live, Path procMounts) {
         if (mkconfig == null && !defaultGrub) {
             return GrubMethod.NONE;
         }
-        if (mkconfig != null && contains(mkconfig, "/etc/default/grub.d/")) {
+        if (mkconfig != null && contains(mkconfig, "default/grub.d/")) {
             return GrubMethod.DROP_IN;
         }
         if (defaultGrub && contains(resolve(DEFAULT_GRUB), "/etc/default/grub.d/")) {
