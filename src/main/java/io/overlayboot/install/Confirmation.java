@@ -11,8 +11,11 @@ public interface Confirmation {
     boolean confirm(String question);
 
     /** Always yes: {@code --yes}. */
+    Confirmation YES = q -> true;
+
+    /** Always yes: {@code --yes}. */
     static Confirmation yes() {
-        return q -> true;
+        return YES;
     }
 
     /** Asks on the terminal; refuses (ABORTED) when there is none to ask on. */

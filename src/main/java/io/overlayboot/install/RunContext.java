@@ -42,6 +42,9 @@ public record RunContext(Target target, Reporter reporter, Confirmation confirma
             reporter.line("Dry run: " + changes.size() + " file(s) would change; nothing was changed.");
             return false;
         }
+        if (confirmation == Confirmation.YES) {
+            return true;
+        }
         changes.forEach(c -> reporter.note(c.verb() + " " + target.show(c.path())));
         commands.forEach(c -> reporter.note("then run: " + c));
         if (!confirmation.confirm(what + " (" + changes.size() + " file(s) in " + target.show("") + ")?")) {
