@@ -88,7 +88,7 @@ class GrubEditorProperties {
         return files(false);
     }
 
-    private Arbitrary<String> files(boolean handTyped) {
+    static Arbitrary<String> files(boolean handTyped) {
         Arbitrary<String> line = Arbitraries.oneOf(
                 Arbitraries.of("", "# comment", "#GRUB_CMDLINE_LINUX_DEFAULT=\"aufs=x\"", "GRUB_TIMEOUT=5",
                         "GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`",
@@ -99,7 +99,7 @@ class GrubEditorProperties {
         return Combinators.combine(body, Arbitraries.of("", "\n")).as((b, end) -> b + end);
     }
 
-    private Arbitrary<String> assignment(boolean handTyped) {
+    private static Arbitrary<String> assignment(boolean handTyped) {
         Arbitrary<String> word = handTyped
                 ? Arbitraries.of("quiet", "splash", "console=ttyS0,115200", "aufs=tmpfs", "aufs=LABEL=old", "aufs")
                 : Arbitraries.of("quiet", "splash", "console=ttyS0,115200", "init=/bin/sh", "aufsx=1", "a-aufs=2");
