@@ -86,10 +86,26 @@ final class BootChain {
             commands.forEach(c -> reporter.note("  " + show(target, c)));
             return false;
         }
+        if (commands.stream().anyMatch(c -> c.getFirst().equals("update-initramfs"))) {
+            kernelsWithoutInitrd().forEach(v -> reporter.warn("kernel " + v + " has no " + target.show("boot/initrd.img-" + v)
+                    + ": 'update-initramfs -u' skips it, so it boots unprotected (create one with: update-initramfs -c -k " + v + ")"));
+        }
         for (List<String> c : commands) {
             execute(c);
         }
         return true;
+    }
+
+    /** Kernels with an image in /boot but no initrd, which {@code update-initramfs -u -k all} passes over. */
+    List<String> kernelsWithoutInitrd() {
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.exists(target.resolve("boot"))
+                ? Files.list(target.resolve("boot")) : java.util.stream.Stream.empty()) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vmlinuz-"))
+                    .map(n -> n.substring("vmlinuz-".length()))
+                    .filter(v -> !Files.exists(target.resolve("boot/initrd.img-" + v))).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private void execute(List<String> command) {

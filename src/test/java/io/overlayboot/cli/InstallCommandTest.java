@@ -160,6 +160,22 @@ class InstallCommandTest {
     }
 
     @Test
+    void aSecondConcurrentRunWaitsForTheLockThenFailsClearly() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+        Path lockFile = io.overlayboot.files.RunLock.lockFileFor(io.overlayboot.files.RunLock.defaultLockDir(), root);
+        try (var held = io.overlayboot.files.RunLock.acquire(lockFile, java.time.Duration.ZERO, s -> {}).orElseThrow()) {
+            Run second = run("install", "--root", root.toString(), "--yes", "--lock-wait", "1");
+            assertThat(second.code()).isEqualTo(ExitCode.ABORTED.code());
+            assertThat(second.err()).contains("waiting for another overlayboot run")
+                    .contains("Another overlayboot run (pid " + ProcessHandle.current().pid() + ") is changing")
+                    .contains("did not finish within 1 s");
+        }
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+    }
+
+    @Test
     void uninstallRefusesToOverwriteAFileChangedSinceInstallUnlessForced() throws Exception {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
         List<String> before = DebianTreeAccess.describe(root);
