@@ -63,13 +63,7 @@ public record Target(Path root, boolean live, Path procMounts) {
             throw notDebian("no usr/sbin/update-initramfs");
         }
         checkKernel();
-        if (live) {
-            liveOverlay().ifPresent(line -> {
-                throw OverlaybootException.environment("The running root is already an overlay ('" + line
-                        + "'): changes made now land in its upper layer and vanish at reboot",
-                        "boot once with overlayboot=disabled (or without overlayroot/lockfs), then install");
-            });
-        }
+        checkNotLiveOverlay();
         if (force) {
             return;
         }
@@ -83,6 +77,17 @@ public record Target(Path root, boolean live, Path procMounts) {
             throw OverlaybootException.environment("overlayboot's boot script " + show(BOOT_SCRIPT)
                     + " is present but was not installed by 'overlayboot install' (no " + Manifest.PATH + ")",
                     "remove it, or pass --force to back it up and replace it");
+        }
+    }
+
+    /** Refuses a running root that is an overlay: what is written now would vanish at reboot. */
+    void checkNotLiveOverlay() {
+        if (live) {
+            liveOverlay().ifPresent(line -> {
+                throw OverlaybootException.environment("The running root is already an overlay ('" + line
+                        + "'): changes made now land in its upper layer and vanish at reboot",
+                        "boot once with overlayboot=disabled (or without overlayroot/lockfs), then run this again");
+            });
         }
     }
 

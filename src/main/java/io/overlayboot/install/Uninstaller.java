@@ -32,6 +32,7 @@ public final class Uninstaller {
 
     public Result uninstall() {
         try (RunLock lock = ctx.lock()) {
+            target.checkNotLiveOverlay();
             Optional<Manifest> loaded = Manifest.load(target.root());
             if (loaded.isEmpty()) {
                 ctx.reporter().line("overlayboot is not installed in " + target.show("") + "; nothing to do.");

@@ -24,8 +24,10 @@ class TargetTest {
         assertThatThrownBy(() -> live.check(true, false)).isInstanceOf(OverlaybootException.class)
                 .hasMessageContaining("running root is already an overlay ('overlayboot / overlay")
                 .satisfies(e -> assertThat(((OverlaybootException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
+        assertThatThrownBy(live::checkNotLiveOverlay).hasMessageContaining("vanish at reboot");
         Files.writeString(mounts, "/dev/vda1 / ext4 rw 0 0\n");
         live.check(false, false);
+        live.checkNotLiveOverlay();
     }
 
     @Test
