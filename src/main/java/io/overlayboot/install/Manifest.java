@@ -1,5 +1,7 @@
 package io.overlayboot.install;
 
+import io.overlayboot.cli.Json;
+
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
 import io.overlayboot.files.FileMeta;
@@ -137,7 +139,7 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
             list.add(m);
         }
         top.put("files", list);
-        return Json.write(top);
+        return Json.writePretty(top);
     }
 
     @SuppressWarnings("unchecked")
