@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             SettingsCommand.class,
             DemoCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class,
+            ConfigureCommand.class,
             TryCommand.class,
         })
 public final class Main implements Runnable {
