@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run a command inside a throwaway copy of the cached chroot (built by e2e/build-chroot.sh).
 #
-#   e2e/chroot-run.sh DIR CMD [ARG...]
+#   e2e/chroot-run.sh DIR CMD [ARG...]          run CMD inside the copy (chroot)
+#   e2e/chroot-run.sh --host DIR CMD [ARG...]   run CMD on the host, with the copy mounted at
+#                                               $OVERLAYBOOT_TARGET (e.g. `overlayboot install --root`)
 #
 # The copy is an overlay mount in a private mount namespace: the cached chroot is its read-only
 # lower layer and DIR/upper its upper layer, so the cache is never modified and DIR/upper holds
@@ -10,7 +12,9 @@
 # as if installed. Nothing stays mounted after the command ends.
 set -euo pipefail
 
-[ $# -ge 2 ] || { echo "usage: $0 DIR CMD [ARG...]" >&2; exit 2; }
+host=0
+if [ "${1:-}" = --host ]; then host=1; shift; fi
+[ $# -ge 2 ] || { echo "usage: $0 [--host] DIR CMD [ARG...]" >&2; exit 2; }
 dir=$(realpath -m "$1"); shift
 chroot=${OVERLAYBOOT_CACHE:-/var/cache/overlayboot}/chroot
 [ -e "$chroot/.complete" ] || { echo "chroot-run: $chroot is not built (hint: run e2e/build-chroot.sh)" >&2; exit 4; }
@@ -19,7 +23,7 @@ mkdir -p "$dir/upper" "$dir/work" "$dir/merged"
 # unshare -m: the mounts below vanish with the namespace; -p -f: nothing in the chroot can
 # signal or reboot the host's processes.
 exec unshare -m -p -f --propagation private bash -euo pipefail -c '
-  chroot=$1 dir=$2; shift 2
+  chroot=$1 dir=$2 host=$3; shift 3
   m=$dir/merged
   mount -t overlay overlay -o "lowerdir=$chroot,upperdir=$dir/upper,workdir=$dir/work" "$m"
   mount -t proc proc "$m/proc"
@@ -27,6 +31,9 @@ exec unshare -m -p -f --propagation private bash -euo pipefail -c '
   mount --bind /dev "$m/dev"
   mount -t tmpfs tmpfs "$m/tmp"
   mount -t tmpfs tmpfs "$m/run"
+  if [ "$host" = 1 ]; then
+    OVERLAYBOOT_TARGET=$m exec "$@"
+  fi
   exec chroot "$m" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
     DEBIAN_FRONTEND=noninteractive "$@"
-' chroot-run "$chroot" "$dir" "$@"
+' chroot-run "$chroot" "$dir" "$host" "$@"

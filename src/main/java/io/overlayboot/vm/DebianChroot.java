@@ -88,6 +88,17 @@ public final class DebianChroot {
         return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
     }
 
+    /**
+     * Runs {@code sh -c command} on the host while the overlay copy (upper layer {@code work/upper})
+     * is mounted, with its {@code /proc} and {@code /dev}, at {@code $OVERLAYBOOT_TARGET}: for tools
+     * that act on a target root from outside, like {@code overlayboot install --root}.
+     */
+    public List<String> runOnHost(Path work, String command, Consumer<String> eachLine) {
+        List<String> cmd = List.of("bash", scripts.resolve("chroot-run.sh").toString(), "--host",
+                work.toString(), "sh", "-ec", command);
+        return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
+    }
+
     private String read(String relative) {
         try {
             return Files.readString(root.resolve(relative)).strip();

@@ -1,5 +1,7 @@
 package io.overlayboot.vm;
 
+import static io.overlayboot.render.ShellQuote.quote;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -49,10 +52,50 @@ public final class InitrdCache {
     }
 
     /**
+     * The chroot's kernel with the initrd that {@code overlayboot install --root} leaves, run from
+     * {@code jar} the way a user runs it: the copy first gets a stock initrd ({@link #PREPARE},
+     * {@code update-initramfs -c}, as a Debian machine has one), then install lays its files in and
+     * refreshes it ({@code update-initramfs -u}). {@code --no-grub}: grub-mkconfig cannot probe a
+     * root that is itself an overlay copy, and the tests give the kernel parameters directly.
+     */
+    public BootFiles installed(Path jar, List<String> installOptions, Consumer<String> progress) {
+        return installed(jar, installOptions, "", chroot.kernelVersion(), progress);
+    }
+
+    /**
+     * As {@link #installed(Path, List, Consumer)}, then runs {@code thenInChroot} in the copy (for
+     * example a kernel upgrade) and returns kernel {@code version} with its initrd.
+     */
+    public BootFiles installed(Path jar, List<String> installOptions, String thenInChroot, String version,
+            Consumer<String> progress) {
+        String first = chroot.kernelVersion();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        StringBuilder install = new StringBuilder(quote(java) + " -jar " + quote(jar.toAbsolutePath().toString())
+                + " install --root \"$OVERLAYBOOT_TARGET\" --yes --no-grub");
+        installOptions.forEach(o -> install.append(' ').append(quote(o)));
+        String command = "chroot \"$OVERLAYBOOT_TARGET\" sh -ec " + quote(PREPARE + "update-initramfs -c -k " + first + "\n")
+                + "\n" + install + "\n";
+        if (!thenInChroot.isEmpty()) {
+            command += "chroot \"$OVERLAYBOOT_TARGET\" sh -ec " + quote(thenInChroot) + "\n";
+        }
+        try {
+            // The jar's bytes are part of the key: a rebuilt overlayboot gets a new initrd.
+            return build(TargetLayout.NONE, command, Hashing.ofFile(jar), true, version, progress);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Lays files in, runs {@code command} in a copy of the chroot, and returns
      * {@code /boot/vmlinuz-<version>} and {@code /boot/initrd.img-<version>} as they are afterwards.
      */
     public BootFiles build(TargetLayout layout, String command, String version, Consumer<String> progress) {
+        return build(layout, command, "", false, version, progress);
+    }
+
+    private BootFiles build(TargetLayout layout, String command, String extraKey, boolean onHost, String version,
+            Consumer<String> progress) {
         try {
             Path initrds = Files.createDirectories(chroot.cache().resolve("initrd"));
             Path work = Files.createTempDirectory(initrds, "build-");
@@ -60,7 +103,7 @@ public final class InitrdCache {
                 Path upper = Files.createDirectories(work.resolve("upper"));
                 layout.layInto(upper);
                 MessageDigest sha = Hashing.sha256();
-                for (String part : new String[] {chroot.stamp(), chroot.scripts().getFileName().toString(), version, command}) {
+                for (String part : new String[] {chroot.stamp(), chroot.scripts().getFileName().toString(), version, command, extraKey}) {
                     sha.update(part.getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
                 }
@@ -69,7 +112,11 @@ public final class InitrdCache {
                 Path done = initrds.resolve(key);
                 if (!Files.exists(done.resolve("initrd.img"))) {
                     progress.accept("building the initrd for kernel " + version + " with Debian's update-initramfs");
-                    chroot.run(work, command, line -> {});
+                    if (onHost) {
+                        chroot.runOnHost(work, command, line -> {});
+                    } else {
+                        chroot.run(work, command, line -> {});
+                    }
                     Path initrd = upper.resolve("boot/initrd.img-" + version);
                     Path kernel = Files.exists(upper.resolve("boot/vmlinuz-" + version))
                             ? upper.resolve("boot/vmlinuz-" + version)

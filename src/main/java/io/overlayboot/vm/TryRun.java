@@ -41,7 +41,12 @@ public final class TryRun {
      */
     public static Outcome run(RenderRequest request, Consumer<String> progress, Consumer<String> console) {
         DebianChroot chroot = DebianChroot.ensure(progress);
-        InitrdCache.BootFiles boot = new InitrdCache(chroot).standard(TargetLayout.rendered(request), progress);
+        InitrdCache cache = new InitrdCache(chroot);
+        // From the jar, overlayboot goes in as a user puts it in: install --root. From a class
+        // directory (an IDE), the rendered files are laid in instead.
+        InitrdCache.BootFiles boot = ownJar()
+                .map(jar -> cache.installed(jar, installOptions(request), progress))
+                .orElseGet(() -> cache.standard(TargetLayout.rendered(request), progress));
         String parameter = request.grub() ? request.kernelParameter() : "";
         try {
             Path dir = Files.createTempDirectory("overlayboot-try-");
@@ -97,6 +102,30 @@ public final class TryRun {
         }
         throw OverlaybootException.badInput("try cannot make a disk that matches --dev '" + dev + "'",
                 "use --dev LABEL=NAME (or /dev/vdb) for the try VM");
+    }
+
+    /** The install options that ask for {@code request} (GRUB is left out: the VM boots without it). */
+    static List<String> installOptions(RenderRequest request) {
+        List<String> options = new ArrayList<>();
+        request.chosen().forEach((name, value) -> {
+            options.add(io.overlayboot.settings.Settings.byName(name).orElseThrow().cliFlag());
+            options.add(value);
+        });
+        request.sysctl().forEach(s -> options.add("--sysctl=" + s.key() + "=" + s.value()));
+        return List.copyOf(options);
+    }
+
+    private static java.util.Optional<Path> ownJar() {
+        java.security.CodeSource source = TryRun.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Path p = Path.of(source.getLocation().toURI());
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? java.util.Optional.of(p) : java.util.Optional.empty();
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static List<String> plus(List<String> list, String more) {

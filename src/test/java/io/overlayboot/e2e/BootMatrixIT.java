@@ -2,14 +2,12 @@ package io.overlayboot.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.overlayboot.render.RenderRequest;
 import io.overlayboot.vm.BootResult;
 import io.overlayboot.vm.DebianChroot;
 import io.overlayboot.vm.Ext4Image;
 import io.overlayboot.vm.GuestDisk;
 import io.overlayboot.vm.InitrdCache;
 import io.overlayboot.vm.InitrdCache.BootFiles;
-import io.overlayboot.vm.TargetLayout;
 import io.overlayboot.vm.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BootMatrixIT {
     static final String WRITE = "obt.write=written-by-guest";
     static final String WRITTEN = "/written-by-guest";
+    static final Path JAR = Path.of("target", "overlayboot.jar");
 
     @TempDir
     static Path dir;
@@ -42,7 +41,9 @@ class BootMatrixIT {
     static void buildOnce() {
         chroot = DebianChroot.ensure(System.err::println);
         initrds = new InitrdCache(chroot);
-        installed = initrds.standard(TargetLayout.rendered(RenderRequest.defaults()), System.err::println);
+        // overlayboot goes into the chroot copy the way a user installs it: `overlayboot install --root`
+        // from the jar `mvn package` just built (failsafe runs after package).
+        installed = initrds.installed(JAR, List.of(), System.err::println);
         rootTemplate = GuestDisk.root(dir.resolve("root-template.img"));
     }
 
@@ -205,12 +206,11 @@ class BootMatrixIT {
         String next = chroot.upgradeKernelVersion();
         org.junit.jupiter.api.Assumptions.assumeFalse(next.isEmpty(),
                 "the mirror held a single kernel version when the chroot was built: nothing to upgrade to");
-        // The chroot copy gets overlayboot and a first initrd, then the newer linux-image is installed
-        // with dpkg, whose postinst (/etc/kernel/postinst.d/initramfs-tools) builds the new initrd.
-        String upgrade = InitrdCache.PREPARE
-                + "update-initramfs -c -k " + chroot.kernelVersion() + "\n"
-                + "dpkg -i /usr/share/overlayboot-e2e/upgrade/*.deb\n";
-        BootFiles upgraded = initrds.build(TargetLayout.rendered(RenderRequest.defaults()), upgrade, next, System.err::println);
+        // The chroot copy gets a first initrd and overlayboot (install --root), then the newer
+        // linux-image is installed with dpkg, whose postinst (/etc/kernel/postinst.d/initramfs-tools)
+        // builds the new kernel's initrd.
+        BootFiles upgraded = initrds.installed(JAR, List.of(), "dpkg -i /usr/share/overlayboot-e2e/upgrade/*.deb", next,
+                System.err::println);
         Path root = freshRoot("upgrade");
         String before = Guests.sha256(root);
 
