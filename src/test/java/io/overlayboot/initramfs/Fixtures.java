@@ -14,14 +14,16 @@ import java.util.concurrent.CompletableFuture;
 
 /** Test helpers: run host tools (GNU cpio, compressors) and find the real Debian initrds. */
 final class Fixtures {
+    private static final java.util.concurrent.Executor THREADS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
     private Fixtures() {}
 
     /** Runs {@code cmd} in {@code dir} with {@code stdin}; returns stdout; fails on a non-zero exit. */
     static byte[] run(Path dir, byte[] stdin, String... cmd) {
         try {
             Process p = new ProcessBuilder(cmd).directory(dir == null ? null : dir.toFile()).start();
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()), THREADS);
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()), THREADS);
             try (OutputStream in = p.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin);
