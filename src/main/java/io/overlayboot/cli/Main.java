@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             SettingsCommand.class,
             DemoCommand.class,
+            PackCommand.class,
+            InspectCommand.class,
+            ExtractCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -20,8 +20,10 @@ import java.util.Set;
 
 /**
  * Unpacks every segment of an initrd into a directory, later entries replacing earlier ones as
- * the kernel does. Never writes outside the directory: absolute names, {@code ..}, links that
- * point outside and writing through a link are refused with the entry's offset. Device nodes and
+ * the kernel does. Never writes outside the directory: absolute names, {@code ..}, links whose
+ * target leaves the initramfs root and writing through any link are refused with the entry's
+ * offset. Absolute link targets that stay inside the initramfs root (e.g. {@code etc/mtab ->
+ * /proc/mounts}) are created as written, since they mean a path inside the initramfs. Device nodes and
  * fifos are skipped with a warning unless asked for. Permission bits are kept (setuid, setgid and
  * sticky bits are dropped), owners are not.
  */

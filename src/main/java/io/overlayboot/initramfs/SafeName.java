@@ -41,13 +41,17 @@ final class SafeName {
 
     /**
      * True if a link at {@code linkComponents} pointing to {@code target} stays inside the root,
-     * resolving the target lexically from the link's directory. Absolute targets never do.
+     * resolving the target lexically from the link's directory, or for an absolute target from the
+     * root, as it is meant inside the initramfs ({@code etc/mtab -> /proc/mounts} is fine,
+     * {@code x -> ../../etc} is not).
      */
     static boolean linkStaysInside(List<String> linkComponents, String target) {
-        if (target.isEmpty() || target.startsWith("/")) {
+        if (target.isEmpty() || target.indexOf('\0') >= 0) {
             return false;
         }
-        List<String> at = new ArrayList<>(linkComponents.subList(0, linkComponents.size() - 1));
+        List<String> at = target.startsWith("/")
+                ? new ArrayList<>()
+                : new ArrayList<>(linkComponents.subList(0, linkComponents.size() - 1));
         for (String c : target.split("/")) {
             if (c.isEmpty() || c.equals(".")) {
                 continue;
