@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             SettingsCommand.class,
             DemoCommand.class,
+            StatusCommand.class,
+            DiffCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,
