@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = "Boot Linux with a read-only root and every write in RAM (or on another device).",
         subcommands = {
             CommandLine.HelpCommand.class,
+            RenderCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -38,6 +39,7 @@ public final class Main implements Runnable {
     /** Runs one command line; returns the exit code. Never calls {@code System.exit}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cmd = new CommandLine(new Main());
+        BootOptionsMixin.register(cmd);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExitCodeExceptionMapper(Main::exitCodeOf);

@@ -1,0 +1,139 @@
+#!/bin/bash
+# overlayboot's initramfs sandbox: runs a rendered init-bottom script for real, inside a private
+# mount (and PID) namespace, in a chroot laid out like initramfs-tools' initramfs, over a
+# read-only ext4 root image mounted at /root. Used by the tests and by 'overlayboot demo'.
+#
+# Run as root:  unshare -m -p -f --propagation private bash sandbox.sh WORKDIR
+# WORKDIR holds:
+#   script        the rendered scripts/init-bottom/overlayboot
+#   cmdline       what /proc/cmdline reads
+#   root.img      the root filesystem image (mounted read-only at /root)
+#   conf          optional: etc/overlayboot.conf
+#   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
+#   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
+#                 RUNS=N (run the script N times), EXTRA=path of a file copied to /usr/lib/overlayboot/
+#   probe         optional: a script run in the chroot after the boot (as the system would see it)
+# Prints sections: "=== boot rc=N", "=== probe rc=N", "=== mounts", "=== state".
+set -euo pipefail
+W=$(realpath "$1")
+B=$W/box
+SHELL_KIND=busybox
+ORDER=before-udev
+RUNS=1
+if [ -r "$W/settings" ]; then
+	# shellcheck disable=SC1091
+	. "$W/settings"
+fi
+
+LOOPS=()
+cleanup() {
+	set +e
+	for l in "${LOOPS[@]}"; do losetup -d "$l" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+mount --make-rprivate / 2>/dev/null || true
+mkdir -p "$B"
+mount -t tmpfs sandbox "$B"
+mkdir -p "$B"/{bin,sbin,etc,proc,sys,dev,run,root,tmp,scripts/init-bottom,usr/lib/overlayboot,conf}
+
+# busybox for every tool, but never the ones that could reach the host's power state.
+cp /bin/busybox "$B/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	case "$applet" in
+	reboot | poweroff | halt | init | linuxrc | busybox) continue ;;
+	esac
+	ln -sf busybox "$B/bin/$applet"
+done
+for stub in reboot poweroff halt; do
+	printf '#!/bin/sh\necho "sandbox: %s called" >&2\nexit 0\n' "$stub" >"$B/bin/$stub"
+	chmod 0755 "$B/bin/$stub"
+done
+
+# copy_exec's job: a binary and the libraries it links.
+copy_exec() {
+	local src=$1 dst=${2:-$1}
+	mkdir -p "$B$(dirname "$dst")"
+	cp -L "$src" "$B$dst"
+	ldd "$src" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		mkdir -p "$B$(dirname "$lib")"
+		[ -e "$B$lib" ] || cp -L "$lib" "$B$lib"
+	done
+}
+copy_exec /sbin/blkid /sbin/blkid
+copy_exec /bin/dash /bin/dash
+if [ "$SHELL_KIND" = klibc ]; then
+	# klibc's shared binaries load /lib/klibc-*.so; its tools shadow busybox's, as in an
+	# initramfs built without busybox.
+	mkdir -p "$B/lib" "$B/usr/lib/klibc/bin"
+	cp /usr/lib/klibc-*.so "$B/lib/"
+	cp /usr/lib/klibc/bin/* "$B/usr/lib/klibc/bin/"
+	rm -f "$B"/usr/lib/klibc/bin/{reboot,poweroff,halt,kinit,run-init}
+fi
+cp /usr/share/initramfs-tools/scripts/functions "$B/scripts/functions"
+cp "$W/script" "$B/scripts/init-bottom/overlayboot"
+chmod 0755 "$B/scripts/init-bottom/overlayboot"
+if [ -r "$W/conf" ]; then cp "$W/conf" "$B/etc/overlayboot.conf"; fi
+if [ -n "${EXTRA:-}" ]; then cp -a "$EXTRA" "$B/usr/lib/overlayboot/"; fi
+
+mount -t proc proc "$B/proc"
+mount --bind "$W/cmdline" "$B/proc/cmdline"
+mount -t sysfs sysfs "$B/sys" 2>/dev/null || true
+mount -t tmpfs run "$B/run"
+: >"$B/run/kmsg"
+mount --rbind /dev "$B/dev"
+mount --make-rprivate "$B/dev"
+
+if [ -r "$W/upper.img" ]; then
+	loop=$(losetup -f --show "$W/upper.img")
+	LOOPS+=("$loop")
+	blockdev --rereadpt "$loop" 2>/dev/null || true
+fi
+root_loop=$(losetup -f --show -r "$W/root.img")
+LOOPS+=("$root_loop")
+mount -t ext4 -o ro "$root_loop" "$B/root"
+
+if [ "$ORDER" = after-udev ]; then
+	# What initramfs-tools' init-bottom/udev does when it runs first: /dev moves into the root
+	# and a symlink takes its place.
+	mount -n -o move "$B/dev" "$B/root/dev"
+	rmdir "$B/dev"
+	ln -s /root/dev "$B/dev"
+fi
+
+case "$SHELL_KIND" in
+busybox) sh_cmd=(/bin/sh) ;;
+dash) sh_cmd=(/bin/dash) ;;
+klibc) sh_cmd=(/usr/lib/klibc/bin/sh) ;;
+*) echo "sandbox: unknown SHELL=$SHELL_KIND" >&2; exit 2 ;;
+esac
+if [ "$SHELL_KIND" = klibc ]; then
+	path=/usr/lib/klibc/bin:/sbin:/bin
+else
+	path=/sbin:/bin
+fi
+
+for _ in $(seq "$RUNS"); do
+	set +e
+	env -i PATH="$path" rootmnt=/root quiet=n OVERLAYBOOT_KMSG=/run/kmsg \
+		chroot "$B" "${sh_cmd[@]}" /scripts/init-bottom/overlayboot </dev/null 2>&1
+	rc=$?
+	set -e
+	echo "=== boot rc=$rc"
+done
+
+if [ -r "$W/probe" ]; then
+	cp "$W/probe" "$B/tmp/probe"
+	set +e
+	env -i PATH=/sbin:/bin chroot "$B" /bin/sh /tmp/probe </dev/null 2>&1
+	rc=$?
+	set -e
+	echo "=== probe rc=$rc"
+fi
+echo "=== mounts"
+chroot "$B" /bin/cat /proc/self/mounts
+echo "=== state"
+cat "$B/run/overlayboot/state" 2>/dev/null || true
+echo "=== kmsg"
+cat "$B/run/kmsg" 2>/dev/null || true
+echo "=== end"

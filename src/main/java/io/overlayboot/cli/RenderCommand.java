@@ -1,0 +1,51 @@
+package io.overlayboot.cli;
+
+import io.overlayboot.render.RenderRequest;
+import io.overlayboot.render.RenderedFile;
+import io.overlayboot.render.Renderer;
+import io.overlayboot.render.TreeWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code overlayboot render}: write the boot script, hook, config and GRUB drop-in under a directory. */
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = {
+            "Write every file that makes a Debian-style machine boot protected under DIR, laid out as under the target's /.",
+            "With no options: the GRUB drop-in adds aufs=tmpfs (writes in RAM, capped at 50% of it); a boot without a parameter stays plain."
+        })
+final class RenderCommand implements Callable<Integer> {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
+    private Path out;
+
+    @Mixin
+    private BootOptionsMixin boot;
+
+    @Mixin
+    private JsonOption json;
+
+    @picocli.CommandLine.Spec
+    private picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        RenderRequest request = boot.request();
+        List<RenderedFile> files = new Renderer().render(request);
+        TreeWriter.write(out, files);
+        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
+        request.sysctl().stream().filter(s -> s.weakensSecurity()).forEach(s ->
+                output.warn("sysctl " + s.key() + "=" + s.value() + " weakens a kernel protection; keep it only if you need it"));
+        if (json.enabled()) {
+            output.json(Json.object("out", out.toString(), "kernelParameter", request.kernelParameter(),
+                    "files", files.stream().map(f -> Json.object("path", f.path(), "mode", String.format("%04o", f.mode()),
+                            "bytes", f.content().length)).toList()));
+        } else {
+            files.forEach(f -> output.line(String.format("%04o %s", f.mode(), out.resolve(f.path()))));
+            output.line("Rendered " + files.size() + " files; the GRUB drop-in adds " + request.kernelParameter() + ".");
+        }
+        return ExitCode.OK.code();
+    }
+}

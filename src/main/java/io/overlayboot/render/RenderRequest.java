@@ -1,0 +1,56 @@
+package io.overlayboot.render;
+
+import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.settings.Setting;
+import io.overlayboot.settings.Settings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to render: the boot options the user chose (the rest keep their defaults), the sysctl
+ * settings asked for, and whether to write the GRUB drop-in.
+ *
+ * @param chosen setting name to value, only for settings the user set explicitly
+ * @param sysctl sysctl settings for {@code etc/sysctl.d/90-overlayboot.conf}; none, no file
+ * @param grub whether to write {@code etc/default/grub.d/overlayboot.cfg}
+ */
+public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boolean grub) {
+    public RenderRequest {
+        chosen = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(chosen));
+        sysctl = List.copyOf(sysctl);
+        chosen.forEach((name, value) -> {
+            Setting setting = Settings.byName(name).orElseThrow(() -> OverlaybootException.badInput(
+                    "Unknown boot option '" + name + "'", "see 'overlayboot render --help' for the list"));
+            if (!setting.kind().accepts(value)) {
+                throw OverlaybootException.badInput("Bad value '" + value + "' for " + setting.cliFlag(),
+                        "expected " + setting.kind().expected());
+            }
+        });
+        if ("device".equals(chosen.get("mode")) && !chosen.containsKey("dev")) {
+            throw OverlaybootException.badInput("--mode device needs --dev",
+                    "name the upper device, e.g. --dev LABEL=overlay");
+        }
+    }
+
+    /** The defaults: protection switched on by {@code aufs=tmpfs} from the GRUB drop-in. */
+    public static RenderRequest defaults() {
+        return new RenderRequest(Map.of(), List.of(), true);
+    }
+
+    /** The effective value of a setting: the chosen one, else its default. */
+    public String value(Setting setting) {
+        return chosen.getOrDefault(setting.name(), setting.defaultValue());
+    }
+
+    /**
+     * The kernel parameter the GRUB drop-in adds: {@code aufs=DEV} when a device was chosen (by
+     * {@code --dev} or {@code --mode device}), else {@code aufs=tmpfs}. Every other option lives in the
+     * config file, so the command line stays short and the seed's parameter keeps working.
+     */
+    public String kernelParameter() {
+        boolean device = "device".equals(chosen.get("mode"))
+                || (chosen.containsKey("dev") && !"tmpfs".equals(chosen.get("mode")));
+        return device ? "aufs=" + chosen.get("dev") : "aufs=tmpfs";
+    }
+}

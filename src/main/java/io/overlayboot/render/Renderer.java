@@ -1,0 +1,121 @@
+package io.overlayboot.render;
+
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import freemarker.template.TemplateMethodModelEx;
+import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateScalarModel;
+import io.overlayboot.cli.VersionProvider;
+import io.overlayboot.settings.BootParameters;
+import io.overlayboot.settings.Setting;
+import io.overlayboot.settings.Settings;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Renders the files that make a Debian-style machine boot protected, from the FreeMarker templates
+ * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands.
+ *
+ * <p>FreeMarker runs strict: an undefined variable is an error, nothing is auto-escaped (the output
+ * is shell, not HTML), interpolation is {@code [=expr]} so shell's {@code ${var}} stays literal, and
+ * every user value reaches shell through the {@code q} method ({@link ShellQuote}).
+ */
+public final class Renderer {
+    private record Output(String path, int mode, Predicate<RenderRequest> wanted) {}
+
+    private static final List<Output> OUTPUTS = List.of(
+            new Output("etc/initramfs-tools/scripts/init-bottom/overlayboot", 0755, r -> true),
+            new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true),
+            new Output("etc/overlayboot.conf", 0644, r -> true),
+            new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub),
+            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty()));
+
+    private final Configuration freemarker;
+
+    public Renderer() {
+        freemarker = new Configuration(Configuration.VERSION_2_3_34);
+        freemarker.setClassForTemplateLoading(Renderer.class, "/templates");
+        freemarker.setDefaultEncoding("UTF-8");
+        freemarker.setInterpolationSyntax(Configuration.SQUARE_BRACKET_INTERPOLATION_SYNTAX);
+        freemarker.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        freemarker.setLogTemplateExceptions(false);
+        freemarker.setWrapUncheckedExceptions(true);
+        freemarker.setFallbackOnNullLoopVariable(false);
+        freemarker.setNumberFormat("computer");
+        freemarker.setBooleanFormat("c");
+        freemarker.setWhitespaceStripping(true);
+    }
+
+    /** Renders every file the request asks for, in a stable order. */
+    public List<RenderedFile> render(RenderRequest request) {
+        Map<String, Object> model = model(request);
+        List<RenderedFile> files = new ArrayList<>();
+        for (Output output : OUTPUTS) {
+            if (output.wanted().test(request)) {
+                files.add(new RenderedFile(output.path(), apply(output.path() + ".ftl", model), output.mode()));
+            }
+        }
+        return List.copyOf(files);
+    }
+
+    private byte[] apply(String templateName, Map<String, Object> model) {
+        try {
+            Template template = freemarker.getTemplate(templateName);
+            StringWriter out = new StringWriter();
+            template.process(model, out);
+            return out.toString().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read template " + templateName, e);
+        } catch (TemplateException e) {
+            throw new IllegalStateException("template " + templateName + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> model(RenderRequest request) {
+        List<Map<String, Object>> settings = new ArrayList<>();
+        for (Setting s : Settings.ALL) {
+            Map<String, Object> m = new HashMap<>();
+            m.put("name", s.name());
+            m.put("var", s.shellVariable());
+            m.put("default", s.defaultValue());
+            m.put("value", request.value(s));
+            m.put("chosen", request.chosen().containsKey(s.name()));
+            m.put("expected", s.kind().expected());
+            m.put("check", s.kind().shellCheck());
+            m.put("help", s.help());
+            m.put("inOptionList", s.inOptionList());
+            settings.add(m);
+        }
+        List<Map<String, Object>> sysctls = new ArrayList<>();
+        for (Sysctl s : request.sysctl()) {
+            sysctls.add(Map.of("key", s.key(), "value", s.value(), "weakens", s.weakensSecurity()));
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("version", VersionProvider.version());
+        model.put("settings", settings);
+        model.put("configPath", BootParameters.CONFIG_PATH);
+        model.put("kernelParameter", request.kernelParameter());
+        model.put("helperEnabled", !"shell".equals(request.value(Settings.HELPER)));
+        model.put("driver", request.value(Settings.DRIVER));
+        model.put("sysctls", sysctls);
+        model.put("q", (TemplateMethodModelEx) Renderer::quoteArgument);
+        return model;
+    }
+
+    private static Object quoteArgument(List<?> args) throws TemplateModelException {
+        if (args.size() != 1 || !(args.get(0) instanceof TemplateScalarModel scalar)) {
+            throw new TemplateModelException("q(...) takes exactly one string");
+        }
+        return ShellQuote.quote(scalar.getAsString());
+    }
+}

@@ -1,0 +1,729 @@
+#!/bin/sh
+# overlayboot [=version]: init-bottom script of initramfs-tools.
+# Rendered by 'overlayboot render'; edit the settings in [=configPath], not this file.
+#
+# Mounts a union (overlayfs, or aufs on old kernels) over the read-only root at ${rootmnt}, with
+# every write going to a tmpfs or to another device mounted at /rw. After boot the lower root is
+# at /ro and the upper layer at /rw. It acts only when asked: by aufs=... or overlayboot=... on the
+# kernel command line, or by mode= in [=configPath]; overlayboot=disabled beats everything.
+# Failure policy: stay protected when still possible, stay bootable always, and say so on the
+# console (and in /dev/kmsg, and in /run/overlayboot/state).
+
+PREREQ=""
+prereqs() {
+	echo "$PREREQ"
+}
+case "${1:-}" in
+prereqs)
+	prereqs
+	exit 0
+	;;
+esac
+
+# Test and plan hooks: every path the script reads or writes at boot can be redirected.
+OB_CMDLINE_FILE=${OVERLAYBOOT_CMDLINE:-/proc/cmdline}
+OB_CONF=${OVERLAYBOOT_CONF:-[=configPath]}
+OB_RUNDIR=${OVERLAYBOOT_RUNDIR:-/run/overlayboot}
+OB_KMSG=${OVERLAYBOOT_KMSG:-/dev/kmsg}
+OB_MOUNTS=${OVERLAYBOOT_MOUNTS:-/proc/mounts}
+OB_PLAN=${OVERLAYBOOT_PLAN:-}
+OB_ROOT=${rootmnt:-/root}
+OB_STAGE=/overlayboot
+
+if [ -z "$OB_PLAN" ] && [ -r /scripts/functions ]; then
+	# shellcheck disable=SC1091
+	. /scripts/functions
+fi
+
+# --- output -------------------------------------------------------------------------------
+
+# Every console line starts with "overlayboot: "; warnings are also kept for the state record.
+OB_WARNINGS=""
+# ob_log LEVEL MESSAGE: the console, and the kernel log at that syslog level (3 error, 4 warning,
+# 5 notice) so the outcome is in dmesg and the journal after boot.
+ob_log() {
+	if [ -n "$OB_PLAN" ]; then
+		return 0
+	fi
+	ob_level=$1
+	shift
+	echo "overlayboot: $*"
+	if [ -w "$OB_KMSG" ]; then
+		echo "<$ob_level>overlayboot: $*" >"$OB_KMSG" 2>/dev/null || true
+	fi
+}
+ob_say() {
+	ob_log 5 "$@"
+}
+ob_warn() {
+	OB_WARNINGS="${OB_WARNINGS}overlayboot: $*
+"
+	if [ -n "$OB_PLAN" ]; then
+		echo "warning: overlayboot: $*"
+	else
+		ob_log 4 "$*"
+	fi
+}
+ob_debug() {
+	if [ "${OB_DEBUG:-0}" = 1 ] && [ -z "$OB_PLAN" ]; then
+		echo "overlayboot: debug: $*"
+	fi
+}
+
+# --- value grammar (the same rules as io.overlayboot.settings.Kind) ----------------------------
+
+ob_is_flag() {
+	case "$1" in
+	0 | 1) return 0 ;;
+	esac
+	return 1
+}
+ob_is_choice() {
+	# shellcheck disable=SC2086
+	for ob_c in $1; do
+		if [ "$ob_c" = "$2" ]; then
+			return 0
+		fi
+	done
+	return 1
+}
+ob_is_size() {
+	case "$1" in
+	[1-9]% | [1-9][0-9]% | 100%) return 0 ;;
+	esac
+	ob_v=${1%[kKmMgG]}
+	case "$ob_v" in
+	"" | 0* | *[!0-9]*) return 1 ;;
+	esac
+	[ "${#ob_v}" -le 15 ]
+}
+ob_is_seconds() {
+	case "$1" in
+	0) return 0 ;;
+	"" | 0* | *[!0-9]*) return 1 ;;
+	esac
+	[ "${#1}" -le 4 ] && [ "$1" -le 3600 ]
+}
+ob_is_device() {
+	case "$1" in
+	LABEL=?* | PARTLABEL=?*)
+		ob_v=${1#*=}
+		case "$ob_v" in
+		*[!A-Za-z0-9._+@-]*) return 1 ;;
+		esac
+		return 0
+		;;
+	UUID=?* | PARTUUID=?*)
+		ob_v=${1#*=}
+		case "$ob_v" in
+		*[!0-9A-Fa-f-]*) return 1 ;;
+		esac
+		return 0
+		;;
+	/dev/?*)
+		ob_v=${1#/dev/}
+		case "$ob_v" in
+		/* | */ | *//* | *[!A-Za-z0-9._+@/-]*) return 1 ;;
+		esac
+		return 0
+		;;
+	esac
+	return 1
+}
+ob_is_fstype() {
+	case "$1" in
+	"" | *[!a-z0-9_]*) return 1 ;;
+	esac
+	[ "${#1}" -le 32 ]
+}
+ob_is_subpath() {
+	case "$1" in
+	"") return 0 ;;
+	/* | */ | *//* | .* | */.* | *[!A-Za-z0-9._/-]*) return 1 ;;
+	esac
+	return 0
+}
+
+# --- settings (generated from the settings table) ---------------------------------------------
+
+ob_defaults() {
+<#list settings as s>
+	[=s.var]=[=q(s.default)]
+</#list>
+}
+
+# ob_get NAME: print the current value of setting NAME.
+ob_get() {
+	case "$1" in
+<#list settings as s>
+	[=s.name]) echo "$[=s.var]" ;;
+</#list>
+	esac
+}
+
+# ob_known NAME [options]: succeeds when NAME is a setting (with "options": one allowed in
+# overlayboot=MODE:name=value lists).
+ob_known() {
+	case "$1" in
+<#list settings as s>
+<#if s.inOptionList>
+	[=s.name]) return 0 ;;
+<#else>
+	[=s.name]) [ -z "${2:-}" ] ;;
+</#if>
+</#list>
+	*) return 1 ;;
+	esac
+}
+
+# ob_assign NAME VALUE SOURCE: set a setting, or warn and keep the current value.
+ob_assign() {
+	case "$1" in
+<#list settings as s>
+	[=s.name])
+		if [=s.check] "$2"; then
+			[=s.var]=$2
+			return 0
+		fi
+		ob_expected=[=q(s.expected)]
+		;;
+</#list>
+	esac
+	ob_current=$(ob_get "$1")
+	if [ -n "$ob_current" ]; then
+		ob_warn "bad value '$2' for $1= in $3 (expected $ob_expected), using $ob_current"
+	else
+		ob_warn "bad value '$2' for $1= in $3 (expected $ob_expected), leaving it unset"
+	fi
+}
+
+# ob_reset NAME: back to the default (an empty value in the config file).
+ob_reset() {
+	case "$1" in
+<#list settings as s>
+	[=s.name]) [=s.var]=[=q(s.default)] ;;
+</#list>
+	esac
+}
+
+ob_print_settings() {
+<#list settings as s>
+	echo "[=s.name]=$[=s.var]"
+</#list>
+}
+
+# --- reading the config file and the kernel command line ------------------------------------
+
+ob_read_config() {
+	if [ ! -r "$OB_CONF" ]; then
+		return 0
+	fi
+	while read -r ob_line || [ -n "$ob_line" ]; do
+		case "$ob_line" in
+		"" | "#"*) continue ;;
+		=*)
+			ob_warn "line '$ob_line' of [=configPath] is not key=value, ignoring it"
+			continue
+			;;
+		*=*) ;;
+		*)
+			ob_warn "line '$ob_line' of [=configPath] is not key=value, ignoring it"
+			continue
+			;;
+		esac
+		ob_key=${ob_line%%=*}
+		ob_value=${ob_line#*=}
+		if ! ob_known "$ob_key"; then
+			ob_warn "unknown key '$ob_key' in [=configPath], ignoring it"
+		elif [ -z "$ob_value" ]; then
+			ob_reset "$ob_key"
+		else
+			ob_assign "$ob_key" "$ob_value" "[=configPath]"
+		fi
+	done <"$OB_CONF"
+}
+
+ob_read_aufs() {
+	if [ "$2" = tmpfs ]; then
+		OB_CMD_MODE=tmpfs
+	elif ob_is_device "$2"; then
+		OB_CMD_MODE=device
+		OB_DEV=$2
+	else
+		ob_warn "bad value '$2' in '$1' (expected tmpfs, [=settings?filter(s -> s.name == "dev")?first.expected]), using tmpfs"
+		OB_CMD_MODE=tmpfs
+	fi
+}
+
+ob_read_overlayboot() {
+	ob_tok=$1
+	ob_head=${2%%:*}
+	case "$2" in
+	*:*) ob_opts=${2#*:} ;;
+	*) ob_opts="" ;;
+	esac
+	case "$ob_head" in
+	tmpfs | device) OB_CMD_MODE=$ob_head ;;
+	disabled) OB_DISABLED=1 ;;
+	*)
+		ob_warn "unknown mode '$ob_head' in '$ob_tok' (expected tmpfs, device or disabled), using tmpfs"
+		OB_CMD_MODE=tmpfs
+		;;
+	esac
+	ob_ifs=$IFS
+	IFS=,
+	set -f
+	# shellcheck disable=SC2086
+	set -- $ob_opts
+	set +f
+	IFS=$ob_ifs
+	for ob_opt in "$@"; do
+		case "$ob_opt" in
+		"") continue ;;
+		[!=]*=*)
+			ob_name=${ob_opt%%=*}
+			if ob_known "$ob_name" options; then
+				ob_assign "$ob_name" "${ob_opt#*=}" "'$ob_tok'"
+			else
+				ob_warn "unknown option '$ob_name' in '$ob_tok', ignoring it"
+			fi
+			;;
+		*) ob_warn "option '$ob_opt' in '$ob_tok' is not name=value, ignoring it" ;;
+		esac
+	done
+}
+
+ob_read_cmdline() {
+	ob_cmdline=""
+	if [ -r "$OB_CMDLINE_FILE" ]; then
+		read -r ob_cmdline <"$OB_CMDLINE_FILE" || true
+	fi
+	set -f
+	# shellcheck disable=SC2086
+	set -- $ob_cmdline
+	set +f
+	for ob_word in "$@"; do
+		case "$ob_word" in
+		aufs=*) ob_read_aufs "$ob_word" "${ob_word#aufs=}" ;;
+		overlayboot=*) ob_read_overlayboot "$ob_word" "${ob_word#overlayboot=}" ;;
+		esac
+	done
+}
+
+# Decide: OB_ACTIVE=1 to protect; OB_MODE tmpfs, device, disabled or empty.
+ob_resolve() {
+	ob_defaults
+	OB_CMD_MODE=""
+	OB_DISABLED=0
+	ob_read_config
+	ob_config_mode=$OB_MODE
+	ob_read_cmdline
+	if [ "$OB_DISABLED" = 1 ]; then
+		OB_ACTIVE=0
+		OB_MODE=disabled
+	elif [ -n "$OB_CMD_MODE" ]; then
+		OB_ACTIVE=1
+		OB_MODE=$OB_CMD_MODE
+	elif [ -n "$ob_config_mode" ]; then
+		OB_ACTIVE=1
+		OB_MODE=$ob_config_mode
+	else
+		OB_ACTIVE=0
+		OB_MODE=""
+	fi
+	if [ "$OB_MODE" = device ] && [ -n "$OB_DIR" ]; then
+		OB_BASE=/rw/$OB_DIR
+	else
+		OB_BASE=/rw
+	fi
+	OB_UPPER=$OB_BASE/upper
+	OB_WORK=$OB_BASE/work
+}
+
+ob_print_plan() {
+	echo "active=$OB_ACTIVE"
+	ob_print_settings
+	if [ "$OB_ACTIVE" != 1 ]; then
+		return 0
+	fi
+	if [ "$OB_MODE" = device ]; then
+		echo "step: upper device $OB_DEV fstype=$OB_FSTYPE timeout=$OB_TIMEOUT fallback=$OB_FALLBACK"
+	else
+		echo "step: upper tmpfs size=$OB_SIZE"
+	fi
+	echo "step: mkdir $OB_UPPER $OB_WORK"
+	echo "step: move $OB_ROOT /ro"
+	echo "step: union $OB_DRIVER lower=/ro upper=$OB_UPPER work=$OB_WORK at $OB_STAGE"
+	echo "step: move /ro $OB_STAGE/ro"
+	echo "step: move /rw $OB_STAGE/rw"
+	echo "step: fstab swap=$OB_SWAP recurse=$OB_RECURSE"
+	echo "step: move $OB_STAGE $OB_ROOT"
+}
+
+# --- mounts ----------------------------------------------------------------------------------
+
+# ob_fstype_at DIR: print the filesystem type mounted at DIR (the topmost), fail if none.
+ob_fstype_at() {
+	ob_found=""
+	while read -r _ ob_mp ob_fs _; do
+		if [ "$ob_mp" = "$1" ]; then
+			ob_found=$ob_fs
+		fi
+	done <"$OB_MOUNTS"
+	[ -n "$ob_found" ] && echo "$ob_found"
+}
+
+ob_has_fs() {
+	while read -r ob_a ob_b; do
+		if [ "$ob_a" = "$1" ] || [ "${ob_b:-}" = "$1" ]; then
+			return 0
+		fi
+	done </proc/filesystems
+	return 1
+}
+
+# Pick the union filesystem: sets OB_FS to overlay or aufs.
+ob_pick_driver() {
+	for ob_try in overlay aufs; do
+		if [ "$OB_DRIVER" != auto ] && [ "$OB_DRIVER" != "$ob_try" ]; then
+			continue
+		fi
+		if ! ob_has_fs "$ob_try"; then
+			modprobe -q "$ob_try" >/dev/null 2>&1 || true
+		fi
+		if ob_has_fs "$ob_try"; then
+			OB_FS=$ob_try
+			return 0
+		fi
+	done
+	if [ "$OB_DRIVER" = auto ]; then
+		OB_WHY="neither overlay nor aufs is available in this kernel (modprobe overlay failed)"
+	else
+		OB_WHY="driver=$OB_DRIVER is not available in this kernel (modprobe $OB_DRIVER failed)"
+	fi
+	return 1
+}
+
+ob_resolve_device() {
+	case "$1" in
+	/dev/*) echo "$1" ;;
+	*) blkid -l -t "$1" -o device 2>/dev/null ;;
+	esac
+}
+
+# Mount the upper device at /rw; sets OB_WHY and fails when it cannot.
+ob_mount_device() {
+	if [ -z "$OB_DEV" ]; then
+		OB_WHY="no upper device named (dev= is empty)"
+		return 1
+	fi
+	ob_waited=0
+	while :; do
+		ob_node=$(ob_resolve_device "$OB_DEV") || ob_node=""
+		if [ -n "$ob_node" ] && [ -b "$ob_node" ]; then
+			break
+		fi
+		if [ "$ob_waited" -ge "$OB_TIMEOUT" ]; then
+			OB_WHY="upper device $OB_DEV not found after $OB_TIMEOUT s"
+			return 1
+		fi
+		if [ "$ob_waited" = 0 ]; then
+			ob_say "waiting up to $OB_TIMEOUT s for upper device $OB_DEV"
+		fi
+		sleep 1
+		ob_waited=$((ob_waited + 1))
+	done
+	ob_type=$OB_FSTYPE
+	if [ "$ob_type" = auto ]; then
+		ob_type=$(blkid -o value -s TYPE "$ob_node" 2>/dev/null) || ob_type=""
+	fi
+	if [ -z "$ob_type" ]; then
+		OB_WHY="cannot tell the filesystem type of upper device $OB_DEV ($ob_node)"
+		return 1
+	fi
+	if ! mount -t "$ob_type" -o rw "$ob_node" /rw; then
+		OB_WHY="cannot mount upper device $OB_DEV ($ob_node) as $ob_type"
+		return 1
+	fi
+	OB_UPPER_DESC="$OB_DEV ($ob_node, $ob_type)"
+	return 0
+}
+
+ob_mount_tmpfs() {
+	if ! mount -t tmpfs -o "size=$OB_SIZE,mode=0755" overlayboot-rw /rw; then
+		OB_WHY="cannot mount a tmpfs of size $OB_SIZE at /rw"
+		return 1
+	fi
+	OB_UPPER_DESC="tmpfs (size $OB_SIZE)"
+	OB_BASE=/rw
+	OB_UPPER=/rw/upper
+	OB_WORK=/rw/work
+	return 0
+}
+
+# --- the fstab of the new root -----------------------------------------------------------------
+
+ob_local_fs() {
+	case "$1" in
+	ext2 | ext3 | ext4 | xfs | btrfs | vfat | exfat | f2fs | jfs | reiserfs | ntfs | ntfs3) return 0 ;;
+	esac
+	return 1
+}
+
+# Write $OB_STAGE/etc/fstab from the lower root's: the root line gone, swap lines gone unless
+# swap=1, other local filesystems under a union when recurse=1, every other line byte for byte.
+ob_write_fstab() {
+	ob_in=$OB_STAGE/ro/etc/fstab
+	ob_out=$OB_STAGE/etc/fstab
+	if [ ! -r "$ob_in" ]; then
+		return 0
+	fi
+	ob_tmp=$ob_out.overlayboot-new
+	{
+		echo "# overlayboot: the root (and swap) lines of /ro/etc/fstab are left out while the root is protected."
+		while IFS= read -r ob_line || [ -n "$ob_line" ]; do
+			set -f
+			# shellcheck disable=SC2086
+			set -- $ob_line
+			set +f
+			case "${1:-#}" in
+			"#"*)
+				printf '%s\n' "$ob_line"
+				continue
+				;;
+			esac
+			if [ "${2:-}" = / ]; then
+				continue
+			fi
+			if [ "${3:-}" = swap ] && [ "$OB_SWAP" != 1 ]; then
+				continue
+			fi
+			if [ "$OB_RECURSE" = 1 ] && [ "$OB_FS" = overlay ] && ob_local_fs "${3:-}"; then
+				case "$2" in
+				/*[!/]*)
+					ob_sub=$OB_BASE/recurse$2
+					ob_subrel=${OB_BASE#/}/recurse$2
+					mkdir -p "$OB_STAGE/$ob_subrel/upper" "$OB_STAGE/$ob_subrel/work"
+					printf '%s %s %s %s 0 0\n' "$1" "/ro$2" "$3" "${4:-defaults},ro"
+					printf 'overlayboot %s overlay lowerdir=%s,upperdir=%s,workdir=%s,x-systemd.requires-mounts-for=%s 0 0\n' \
+						"$2" "/ro$2" "$ob_sub/upper" "$ob_sub/work" "/ro$2"
+					continue
+					;;
+				esac
+			fi
+			printf '%s\n' "$ob_line"
+		done <"$ob_in"
+	} >"$ob_tmp" || return 1
+	mv "$ob_tmp" "$ob_out"
+}
+
+# --- the sequence, and its undo ------------------------------------------------------------------
+
+OB_DONE=""
+ob_done() {
+	OB_DONE="$1 $OB_DONE"
+}
+
+# Undo every step taken, newest first, so the root is back at ${rootmnt} exactly as found.
+ob_undo() {
+	for ob_step in $OB_DONE; do
+		case "$ob_step" in
+		rw-in) mount -n -o move "$OB_STAGE/rw" /rw ;;
+		ro-in) mount -n -o move "$OB_STAGE/ro" /ro ;;
+		sub-in) ob_move_submounts "$OB_STAGE" /ro ;;
+		union) umount "$OB_STAGE" ;;
+		root) mount -n -o move /ro "$OB_ROOT" ;;
+		upper) umount /rw ;;
+		esac
+	done
+	OB_DONE=""
+}
+
+# Mounts that sat on the old root (initramfs-tools' udev moves /dev there before us when it runs
+# first) move with it: carry each from FROM/x to TO/x.
+ob_move_submounts() {
+	ob_list=""
+	while read -r _ ob_mp _; do
+		case "$ob_mp" in
+		"$1"/*) ob_list="$ob_list $ob_mp" ;;
+		esac
+	done <"$OB_MOUNTS"
+	for ob_mp in $ob_list; do
+		case "$ob_mp" in
+		"$1/ro" | "$1/ro/"* | "$1/rw" | "$1/rw/"*) continue ;;
+		esac
+		if ob_t=$(ob_fstype_at "$ob_mp"); then
+			ob_debug "carrying $ob_mp ($ob_t) over"
+			ob_target=$2${ob_mp#"$1"}
+			mkdir -p "$ob_target" || true
+			mount -n -o move "$ob_mp" "$ob_target" || return 1
+		fi
+	done
+	return 0
+}
+
+ob_protect() {
+	if ! ob_pick_driver; then
+		return 1
+	fi
+	mkdir -p /rw /ro "$OB_STAGE" || {
+		OB_WHY="cannot create /rw, /ro and $OB_STAGE in the initramfs"
+		return 1
+	}
+	if [ "$OB_MODE" = device ]; then
+		if ! ob_mount_device; then
+			if [ "$OB_FALLBACK" != tmpfs ]; then
+				return 1
+			fi
+			ob_warn "$OB_WHY, using tmpfs"
+			ob_mount_tmpfs || return 1
+		fi
+	else
+		ob_mount_tmpfs || return 1
+	fi
+	ob_done upper
+	if ! mkdir -p "$OB_UPPER" "$OB_WORK"; then
+		OB_WHY="cannot create $OB_UPPER and $OB_WORK on the upper layer"
+		return 1
+	fi
+	if ! mount -n -o move "$OB_ROOT" /ro; then
+		OB_WHY="cannot move the root $OB_ROOT to /ro"
+		return 1
+	fi
+	ob_done root
+	if [ "$OB_FS" = overlay ]; then
+		ob_opts="lowerdir=/ro,upperdir=$OB_UPPER,workdir=$OB_WORK"
+	else
+		ob_opts="dirs=$OB_UPPER=rw:/ro=ro"
+	fi
+	if ! mount -t "$OB_FS" -o "$ob_opts" overlayboot "$OB_STAGE"; then
+		OB_WHY="the kernel refused the $OB_FS mount ($ob_opts)"
+		return 1
+	fi
+	ob_done union
+	if ! ob_move_submounts /ro "$OB_STAGE"; then
+		OB_WHY="cannot carry the mounts under the root (such as /dev) over to the union"
+		return 1
+	fi
+	ob_done sub-in
+	# Between the move of the root and the last move, /dev may be a dangling link (when
+	# initramfs-tools' udev script ran first), so nothing here redirects to /dev/null.
+	mkdir -p "$OB_STAGE/ro" "$OB_STAGE/rw" || true
+	if ! mount -n -o move /ro "$OB_STAGE/ro"; then
+		OB_WHY="cannot move /ro into the union"
+		return 1
+	fi
+	ob_done ro-in
+	if ! mount -n -o move /rw "$OB_STAGE/rw"; then
+		OB_WHY="cannot move /rw into the union"
+		return 1
+	fi
+	ob_done rw-in
+	if ! ob_write_fstab; then
+		ob_warn "cannot rewrite /etc/fstab of the protected root; it still lists the root line"
+	fi
+	if ! mount -n -o move "$OB_STAGE" "$OB_ROOT"; then
+		OB_WHY="cannot move the union to $OB_ROOT"
+		return 1
+	fi
+	return 0
+}
+
+# ob_record STATUS MESSAGE: what happened, for 'overlayboot status' and the admin.
+ob_record() {
+	mkdir -p "$OB_RUNDIR" 2>/dev/null || return 0
+	{
+		echo "status=$1"
+		echo "message=$2"
+		echo "active=$OB_ACTIVE"
+		ob_print_settings
+		echo "upper=${OB_UPPER_DESC:-}"
+		echo "union=${OB_FS:-}"
+		printf '%s' "$OB_WARNINGS" | while IFS= read -r ob_w; do
+			echo "warning=$ob_w"
+		done
+	} >"$OB_RUNDIR/state.new" 2>/dev/null && mv "$OB_RUNDIR/state.new" "$OB_RUNDIR/state"
+}
+
+# Hand over to the helper (native or JVM) when it is in the initramfs and allowed.
+ob_try_helper() {
+	case "$OB_HELPER" in
+	shell) return 1 ;;
+	esac
+	if [ "$OB_HELPER" != jvm ] && [ -x /usr/lib/overlayboot/overlayboot-helper ]; then
+		set -- /usr/lib/overlayboot/overlayboot-helper boot
+	elif [ "$OB_HELPER" != native ] && [ -x /usr/lib/overlayboot/jvm/bin/java ] && [ -r /usr/lib/overlayboot/helper.jar ]; then
+		if [ -r /usr/lib/overlayboot/helper.aot ]; then
+			set -- /usr/lib/overlayboot/jvm/bin/java -XX:AOTCache=/usr/lib/overlayboot/helper.aot \
+				-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto --enable-native-access=ALL-UNNAMED \
+				-cp /usr/lib/overlayboot/helper.jar io.overlayboot.helper.HelperMain boot
+		else
+			set -- /usr/lib/overlayboot/jvm/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+				--enable-native-access=ALL-UNNAMED -cp /usr/lib/overlayboot/helper.jar io.overlayboot.helper.HelperMain boot
+		fi
+	else
+		if [ "$OB_HELPER" != auto ]; then
+			ob_warn "helper=$OB_HELPER is not in the initramfs, using the shell path"
+		fi
+		return 1
+	fi
+	ob_debug "handing over to $1"
+	rootmnt=$OB_ROOT "$@"
+	ob_rc=$?
+	case "$ob_rc" in
+	0) return 0 ;;
+	75) return 1 ;;
+	esac
+	ob_warn "the helper failed (exit $ob_rc), using the shell path"
+	return 1
+}
+
+ob_main() {
+	ob_resolve
+	if [ -n "$OB_PLAN" ]; then
+		ob_print_plan
+		return 0
+	fi
+	if [ "$OB_ACTIVE" != 1 ]; then
+		if [ "$OB_MODE" = disabled ]; then
+			ob_log 4 "overlayboot=disabled on the kernel command line: the root is NOT protected, writes go to disk"
+			ob_record unprotected "disabled by overlayboot=disabled"
+		fi
+		return 0
+	fi
+	ob_rootfs=$(ob_fstype_at "$OB_ROOT") || ob_rootfs=""
+	case "$ob_rootfs" in
+	overlay | aufs)
+		ob_say "the root is already a union ($ob_rootfs), nothing to do"
+		return 0
+		;;
+	"")
+		ob_say "nothing is mounted at $OB_ROOT, nothing to protect"
+		return 0
+		;;
+	esac
+	if ob_try_helper; then
+		return 0
+	fi
+	ob_debug "mode=$OB_MODE driver=$OB_DRIVER upper=$OB_UPPER"
+	if ob_protect; then
+		ob_say "root is protected: $OB_FS of the read-only root (at /ro) and $OB_UPPER_DESC (at /rw); writes are lost at reboot"
+		ob_record protected "protected: writes go to $OB_UPPER_DESC"
+		return 0
+	fi
+	ob_undo
+	if [ "$OB_ONERROR" = panic ]; then
+		ob_log 3 "FAILED to protect the root: $OB_WHY"
+		ob_record failed "$OB_WHY"
+		if command -v panic >/dev/null 2>&1; then
+			panic "overlayboot: FAILED to protect the root: $OB_WHY (onerror=panic)"
+		fi
+		exit 1
+	fi
+	ob_log 3 "FAILED to protect the root: $OB_WHY; booting the plain root UNPROTECTED, writes go to disk (boot with overlayboot=disabled to silence this)"
+	ob_record failed "$OB_WHY; booted unprotected"
+	return 0
+}
+
+ob_main
+exit 0
