@@ -5,40 +5,54 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The boot itself, as a list of steps: mount the upper at /rw, make upper/ and work/, move the
- * root to /ro, mount the union at /overlayboot, move /ro and /rw under it, rewrite its fstab, move
- * it to {@code $rootmnt}. Every step that changes something pushes its undo; when a step fails
- * the undos run in reverse order, so the root is back exactly as found, and the failure policy
- * ({@code onerror=}) decides what the boot does next.
+ * The boot itself, as a list of steps, in the order and with the messages of the boot script's
+ * {@code ob_protect}: pick the union driver, mount the upper at /rw, make upper/ and work/, move
+ * the root to /ro, mount the union at /overlayboot, carry the mounts under the root over, move /ro
+ * and /rw under it, rewrite its fstab, move it to {@code $rootmnt}. Every step that changes
+ * something pushes its undo; when a step fails the undos run newest first, so the root is back
+ * exactly as found, and {@code onerror=} decides what the boot does next.
  */
 final class Boot {
     /** How a boot ended; {@link HelperMain} turns it into the exit code the script reads. */
-    enum Outcome { PROTECTED, ALREADY_PROTECTED, BOOTED_PLAIN, PANIC }
+    enum Outcome { PROTECTED, NOTHING_TO_DO, BOOTED_UNPROTECTED, PANIC }
 
     private final BootPlan plan;
     private final Console console;
-    private final Path stateFile;
+    private final BootPaths paths;
+    private final MountTable mounts;
     private final Deque<Undo> undos = new ArrayDeque<>();
+    private final List<String> warnings = new ArrayList<>();
+    private String base;
+    private String upper;
+    private String work;
+    private String fs = "";
     private String upperDescription = "";
 
-    Boot(BootPlan plan, Console console, Path stateFile) {
+    Boot(BootPlan plan, Console console, BootPaths paths) {
         this.plan = plan;
         this.console = console;
-        this.stateFile = stateFile;
+        this.paths = paths;
+        this.mounts = new MountTable(paths.mounts());
+        this.base = plan.base();
+        this.upper = plan.upper();
+        this.work = plan.work();
+        plan.resolution().warnings().forEach(warnings::add);
     }
 
-    /** A step that failed: its message names the step, the path and the cause. */
+    /** A step that failed: its message says why, as the script's {@code OB_WHY}. */
     static final class StepFailure extends Exception {
         private static final long serialVersionUID = 1L;
 
-        StepFailure(String message) {
-            super(message);
+        StepFailure(String why) {
+            super(why);
         }
     }
 
@@ -47,13 +61,24 @@ final class Boot {
         void run() throws Exception;
     }
 
+    @FunctionalInterface
+    private interface Call {
+        void run() throws SyscallException;
+    }
+
     Outcome run() {
-        if (alreadyInPlace()) {
-            console.info("the root at " + plan.rootmnt() + " is already an overlayboot union, nothing to do");
-            return Outcome.ALREADY_PROTECTED;
+        String root = plan.rootmnt();
+        Optional<String> rootfs = mounts.typeAt(root);
+        if (rootfs.isEmpty()) {
+            console.say("nothing is mounted at " + root + ", nothing to protect");
+            return Outcome.NOTHING_TO_DO;
+        }
+        if (rootfs.get().equals("overlay") || rootfs.get().equals("aufs")) {
+            console.say("the root is already a union (" + rootfs.get() + "), nothing to do");
+            return Outcome.NOTHING_TO_DO;
         }
         try {
-            steps();
+            protect();
         } catch (StepFailure failure) {
             undoAll();
             return applyPolicy(failure.getMessage());
@@ -61,153 +86,205 @@ final class Boot {
             undoAll();
             throw bug;
         }
-        String message = "root protected: writes go to " + upperDescription;
-        record("protected", message);
-        console.info(message);
+        console.say("root is protected: " + fs + " of the read-only root (at /ro) and " + upperDescription
+                + " (at /rw); writes are lost at reboot");
+        record("protected", "protected: writes go to " + upperDescription);
         return Outcome.PROTECTED;
     }
 
-    private void steps() throws StepFailure {
-        String rootmnt = plan.rootmnt();
-        upper();
-        debug("mkdir " + plan.upper() + " " + plan.work());
-        mkdirs(plan.upper(), plan.work());
-        mkdirs(BootPlan.RO);
-        move(rootmnt, BootPlan.RO);
-        union();
-        mkdirs(BootPlan.UNION + BootPlan.RO, BootPlan.UNION + BootPlan.RW);
-        move(BootPlan.RO, BootPlan.UNION + BootPlan.RO);
-        move(BootPlan.RW, BootPlan.UNION + BootPlan.RW);
-        fstab();
-        move(BootPlan.UNION, rootmnt);
-    }
-
-    private void upper() throws StepFailure {
-        mkdirs(BootPlan.RW);
-        if (!plan.deviceMode()) {
-            tmpfsUpper();
-            return;
-        }
-        String spec = plan.get(Settings.DEV);
-        String fallback = plan.get(Settings.FALLBACK);
-        debug("upper device " + spec);
-        Optional<String> problem = deviceUpper(spec);
-        if (problem.isEmpty()) {
-            return;
-        }
-        if (!fallback.equals("tmpfs")) {
-            throw new StepFailure(problem.get());
-        }
-        console.warn(problem.get() + ", using tmpfs (fallback=tmpfs): writes will NOT survive a reboot");
-        tmpfsUpper();
-    }
-
-    /** Mounts the device at /rw; empty on success, else what went wrong. */
-    private Optional<String> deviceUpper(String spec) throws StepFailure {
-        int timeout = Integer.parseInt(plan.get(Settings.TIMEOUT));
-        Optional<Path> device;
-        try {
-            device = DeviceLookup.await(spec, timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StepFailure("interrupted while waiting for the upper device " + spec);
-        }
-        if (device.isEmpty()) {
-            return Optional.of("upper device " + spec + " not found after " + timeout + " s");
-        }
-        String fstype = plan.get(Settings.FSTYPE);
-        if (fstype.equals("auto")) {
-            Optional<String> probed = DeviceLookup.fstypeOf(device.get());
-            if (probed.isEmpty()) {
-                return Optional.of("cannot tell the filesystem type of the upper device " + spec + " ("
-                        + device.get() + ")");
-            }
-            fstype = probed.get();
-        }
-        try {
-            Syscalls.mount(device.get().toString(), BootPlan.RW, fstype, 0, null);
-        } catch (SyscallException e) {
-            return Optional.of("cannot mount the upper device " + spec + " (" + device.get() + ", " + fstype + "): "
-                    + e.reason());
-        }
-        undos.push(() -> Syscalls.umount2(BootPlan.RW, 0));
-        upperDescription = "the device " + spec + " (" + device.get() + ")";
-        return Optional.empty();
-    }
-
-    private void tmpfsUpper() throws StepFailure {
-        String size = plan.get(Settings.SIZE);
-        debug("upper tmpfs size=" + size);
-        call("cannot mount the tmpfs upper", () -> Syscalls.mount("tmpfs", BootPlan.RW, "tmpfs", 0,
-                "size=" + size + ",mode=0755"));
-        undos.push(() -> Syscalls.umount2(BootPlan.RW, 0));
-        upperDescription = "tmpfs (size=" + size + "), lost at shutdown";
-    }
-
-    private void union() throws StepFailure {
-        String driver = plan.get(Settings.DRIVER);
-        mkdirs(BootPlan.UNION);
-        List<String> drivers = driver.equals("auto") ? List.of("overlay", "aufs") : List.of(driver);
-        debug("union " + driver + " lower=" + BootPlan.RO + " upper=" + plan.upper() + " work=" + plan.work());
-        SyscallException last = null;
-        for (String type : drivers) {
-            String data = type.equals("aufs")
-                    ? "dirs=" + plan.upper() + "=rw:" + BootPlan.RO + "=ro"
-                    : "lowerdir=" + BootPlan.RO + ",upperdir=" + plan.upper() + ",workdir=" + plan.work();
+    private void protect() throws StepFailure {
+        pickDriver();
+        mkdirs("cannot create /rw, /ro and " + BootPlan.UNION + " in the initramfs",
+                BootPlan.RW, BootPlan.RO, BootPlan.UNION);
+        if (plan.deviceMode()) {
             try {
-                Syscalls.mount("overlayboot", BootPlan.UNION, type, 0, data);
-                undos.push(() -> Syscalls.umount2(BootPlan.UNION, 0));
-                return;
-            } catch (SyscallException e) {
-                last = e;
+                mountDevice();
+            } catch (StepFailure missing) {
+                if (!plan.get(Settings.FALLBACK).equals("tmpfs")) {
+                    throw missing;
+                }
+                warn(missing.getMessage() + ", using tmpfs");
+                mountTmpfs();
             }
+        } else {
+            mountTmpfs();
         }
-        throw new StepFailure("cannot mount the " + String.join(" or ", drivers) + " union at " + BootPlan.UNION + ": "
-                + last.reason());
-    }
-
-    private void move(String from, String to) throws StepFailure {
-        debug("move " + from + " " + to);
-        call("cannot move " + from + " to " + to, () -> Syscalls.move(from, to));
-        undos.push(() -> Syscalls.move(to, from));
-    }
-
-    private void fstab() throws StepFailure {
-        Path fstab = Path.of(BootPlan.UNION, "etc", "fstab");
-        debug("fstab swap=" + plan.get(Settings.SWAP) + " recurse=" + plan.get(Settings.RECURSE));
-        if (!Files.isRegularFile(fstab)) {
-            return;
+        undos.push(() -> Syscalls.umount2(BootPlan.RW, 0));
+        mkdirs("cannot create " + upper + " and " + work + " on the upper layer", upper, work);
+        step("move " + plan.rootmnt() + " " + BootPlan.RO);
+        call("cannot move the root " + plan.rootmnt() + " to /ro", () -> Syscalls.move(plan.rootmnt(), BootPlan.RO));
+        undos.push(() -> Syscalls.move(BootPlan.RO, plan.rootmnt()));
+        String options = fs.equals("overlay")
+                ? "lowerdir=/ro,upperdir=" + upper + ",workdir=" + work
+                : "dirs=" + upper + "=rw:/ro=ro";
+        step("union " + fs + " " + options);
+        call("the kernel refused the " + fs + " mount (" + options + ")",
+                () -> Syscalls.mount("overlayboot", BootPlan.UNION, fs, 0, options));
+        undos.push(() -> Syscalls.umount2(BootPlan.UNION, 0));
+        if (!moveSubmounts(BootPlan.RO, BootPlan.UNION)) {
+            throw new StepFailure("cannot carry the mounts under the root (such as /dev) over to the union");
         }
+        undos.push(() -> moveSubmounts(BootPlan.UNION, BootPlan.RO));
         try {
-            byte[] before = Files.readAllBytes(fstab);
-            String after = Fstab.rewrite(new String(before, StandardCharsets.UTF_8), plan.flag(Settings.SWAP));
-            Files.writeString(fstab, after, StandardCharsets.UTF_8);
-            undos.push(() -> Files.write(fstab, before));
+            Files.createDirectories(Path.of(BootPlan.UNION + BootPlan.RO));
+            Files.createDirectories(Path.of(BootPlan.UNION + BootPlan.RW));
         } catch (IOException e) {
-            throw new StepFailure("cannot rewrite " + fstab + ": " + e.getMessage());
+            // as the script: the move below reports it
         }
+        moveInto(BootPlan.RO);
+        moveInto(BootPlan.RW);
+        step("fstab swap=" + plan.get(Settings.SWAP) + " recurse=" + plan.get(Settings.RECURSE));
+        if (!writeFstab()) {
+            warn("cannot rewrite /etc/fstab of the protected root; it still lists the root line");
+        }
+        step("move " + BootPlan.UNION + " " + plan.rootmnt());
+        call("cannot move the union to " + plan.rootmnt(), () -> Syscalls.move(BootPlan.UNION, plan.rootmnt()));
     }
 
-    private void mkdirs(String... dirs) throws StepFailure {
-        for (String dir : dirs) {
-            try {
-                Files.createDirectories(Path.of(dir));
-            } catch (IOException e) {
-                throw new StepFailure("cannot make the directory " + dir + ": " + e);
+    private void pickDriver() throws StepFailure {
+        String driver = plan.get(Settings.DRIVER);
+        for (String candidate : List.of("overlay", "aufs")) {
+            if (!driver.equals("auto") && !driver.equals(candidate)) {
+                continue;
+            }
+            if (!MountTable.kernelHas(candidate)) {
+                MountTable.modprobe(candidate);
+            }
+            if (MountTable.kernelHas(candidate)) {
+                fs = candidate;
+                return;
             }
         }
+        throw new StepFailure(driver.equals("auto")
+                ? "neither overlay nor aufs is available in this kernel (modprobe overlay failed)"
+                : "driver=" + driver + " is not available in this kernel (modprobe " + driver + " failed)");
     }
 
-    @FunctionalInterface
-    private interface Call {
-        void run() throws SyscallException;
+    private void mountDevice() throws StepFailure {
+        String spec = plan.get(Settings.DEV);
+        if (spec.isEmpty()) {
+            throw new StepFailure("no upper device named (dev= is empty)");
+        }
+        int timeout = Integer.parseInt(plan.get(Settings.TIMEOUT));
+        Optional<Path> node = DeviceLookup.find(spec);
+        if (node.isEmpty() && timeout > 0) {
+            console.say("waiting up to " + timeout + " s for upper device " + spec);
+            try {
+                node = DeviceLookup.await(spec, timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (node.isEmpty()) {
+            throw new StepFailure("upper device " + spec + " not found after " + timeout + " s");
+        }
+        String type = plan.get(Settings.FSTYPE);
+        if (type.equals("auto")) {
+            type = DeviceLookup.fstypeOf(node.get()).orElse("");
+        }
+        if (type.isEmpty()) {
+            throw new StepFailure("cannot tell the filesystem type of upper device " + spec + " (" + node.get() + ")");
+        }
+        step("upper device " + node.get() + " type " + type);
+        try {
+            Syscalls.mount(node.get().toString(), BootPlan.RW, type, 0, null);
+        } catch (SyscallException e) {
+            debug("mount: " + e.getMessage());
+            throw new StepFailure("cannot mount upper device " + spec + " (" + node.get() + ") as " + type);
+        }
+        upperDescription = spec + " (" + node.get() + ", " + type + ")";
     }
 
-    private static void call(String what, Call call) throws StepFailure {
+    private void mountTmpfs() throws StepFailure {
+        String size = plan.get(Settings.SIZE);
+        step("upper tmpfs size=" + size);
+        try {
+            Syscalls.mount("overlayboot-rw", BootPlan.RW, "tmpfs", 0, "size=" + size + ",mode=0755");
+        } catch (SyscallException e) {
+            debug("mount: " + e.getMessage());
+            throw new StepFailure("cannot mount a tmpfs of size " + size + " at /rw");
+        }
+        upperDescription = "tmpfs (size " + size + ")";
+        base = BootPlan.RW;
+        upper = BootPlan.RW + "/upper";
+        work = BootPlan.RW + "/work";
+    }
+
+    private void moveInto(String dir) throws StepFailure {
+        step("move " + dir + " " + BootPlan.UNION + dir);
+        call("cannot move " + dir + " into the union", () -> Syscalls.move(dir, BootPlan.UNION + dir));
+        undos.push(() -> Syscalls.move(BootPlan.UNION + dir, dir));
+    }
+
+    /**
+     * Mounts that sat on the old root (initramfs-tools' udev moves /dev there when it runs first)
+     * move with it, from FROM/x to TO/x, as the script's {@code ob_move_submounts}.
+     */
+    private boolean moveSubmounts(String from, String to) {
+        for (String mountPoint : mounts.below(from)) {
+            if (mountPoint.equals(from + "/ro") || mountPoint.startsWith(from + "/ro/")
+                    || mountPoint.equals(from + "/rw") || mountPoint.startsWith(from + "/rw/")) {
+                continue;
+            }
+            Optional<String> type = mounts.typeAt(mountPoint);
+            if (type.isEmpty()) {
+                continue;
+            }
+            debug("carrying " + mountPoint + " (" + type.get() + ") over");
+            String target = to + mountPoint.substring(from.length());
+            try {
+                Files.createDirectories(Path.of(target));
+            } catch (IOException e) {
+                // the move reports it
+            }
+            try {
+                Syscalls.move(mountPoint, target);
+            } catch (SyscallException e) {
+                debug(e.getMessage());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean writeFstab() {
+        Path in = Path.of(BootPlan.UNION, "ro", "etc", "fstab");
+        Path out = Path.of(BootPlan.UNION, "etc", "fstab");
+        if (!Files.isReadable(in)) {
+            return true;
+        }
+        try {
+            Fstab.Rewrite rewrite = Fstab.rewrite(Files.readString(in, StandardCharsets.UTF_8), plan.flag(Settings.SWAP),
+                    plan.flag(Settings.RECURSE) && fs.equals("overlay"), base);
+            for (String dir : rewrite.directories()) {
+                Files.createDirectories(Path.of(BootPlan.UNION, dir));
+            }
+            Path temporary = out.resolveSibling("fstab.overlayboot-new");
+            Files.writeString(temporary, rewrite.text(), StandardCharsets.UTF_8);
+            Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            debug("fstab: " + e);
+            return false;
+        }
+    }
+
+    private static void mkdirs(String why, String... dirs) throws StepFailure {
+        try {
+            for (String dir : dirs) {
+                Files.createDirectories(Path.of(dir));
+            }
+        } catch (IOException e) {
+            throw new StepFailure(why);
+        }
+    }
+
+    private void call(String why, Call call) throws StepFailure {
         try {
             call.run();
         } catch (SyscallException e) {
-            throw new StepFailure(what + ": " + e.reason());
+            console.error(e.getMessage());
+            throw new StepFailure(why);
         }
     }
 
@@ -216,47 +293,42 @@ final class Boot {
             try {
                 undos.pop().run();
             } catch (Exception e) {
-                console.error("undo failed: " + e.getMessage());
+                console.error("undo: " + e.getMessage());
             }
         }
     }
 
-    private Outcome applyPolicy(String cause) {
+    private Outcome applyPolicy(String why) {
         if (plan.get(Settings.ONERROR).equals("panic")) {
-            String message = cause + "; the root is left as found, stopping (onerror=panic)";
-            console.error(message);
-            record("failed", message);
+            console.log(3, "FAILED to protect the root: " + why);
+            record("failed", why);
             return Outcome.PANIC;
         }
-        String message = cause + "; booting the plain root WITHOUT protection: writes go to the disk";
-        console.error(message);
-        record("unprotected", message);
-        return Outcome.BOOTED_PLAIN;
+        console.log(3, "FAILED to protect the root: " + why
+                + "; booting the plain root UNPROTECTED, writes go to disk (boot with overlayboot=disabled to silence this)");
+        record("failed", why + "; booted unprotected");
+        return Outcome.BOOTED_UNPROTECTED;
     }
 
-    private boolean alreadyInPlace() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-                String[] f = line.split(" ");
-                if (f.length >= 3 && f[0].equals("overlayboot") && f[1].equals(plan.rootmnt())) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+    private void warn(String message) {
+        warnings.add(Console.PREFIX + message);
+        console.log(4, message);
     }
 
     private void record(String status, String message) {
         try {
-            StateRecord.write(stateFile, status, message, plan.resolution());
+            StateRecord.write(paths.runDir().resolve("state"), StateRecord.text(status, message, plan.resolution(),
+                    upperDescription, fs, warnings));
         } catch (IOException | RuntimeException e) {
-            console.warn("cannot write " + stateFile + ": " + e.getMessage());
+            // as the script: the console lines are the record of last resort
         }
     }
 
-    private void debug(String step) {
-        console.debug("step: " + step);
+    private void step(String step) {
+        debug("step: " + step);
+    }
+
+    private void debug(String message) {
+        console.debug(message);
     }
 }

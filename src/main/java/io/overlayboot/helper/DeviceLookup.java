@@ -18,6 +18,8 @@ import java.util.stream.Stream;
  */
 final class DeviceLookup {
     private static final long POLL_MILLIS = 100;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFBLK = 0060000;
     private static final List<String> BLKID = List.of("/sbin/blkid", "/usr/sbin/blkid", "/bin/blkid");
 
     private DeviceLookup() {}
@@ -38,7 +40,7 @@ final class DeviceLookup {
     static Optional<Path> find(String spec) {
         if (spec.startsWith("/dev/")) {
             Path path = Path.of(spec);
-            return Files.exists(path) ? Optional.of(path) : Optional.empty();
+            return isBlockDevice(path) ? Optional.of(path) : Optional.empty();
         }
         int eq = spec.indexOf('=');
         if (eq <= 0) {
@@ -47,14 +49,14 @@ final class DeviceLookup {
         String tag = spec.substring(0, eq);
         String value = spec.substring(eq + 1);
         Path link = Path.of("/dev/disk/by-" + tag.toLowerCase(java.util.Locale.ROOT), value);
-        if (Files.exists(link)) {
+        if (isBlockDevice(link)) {
             try {
                 return Optional.of(link.toRealPath());
             } catch (IOException e) {
                 return Optional.of(link);
             }
         }
-        Optional<Path> viaBlkid = blkid("-l", "-t", spec, "-o", "device").map(Path::of);
+        Optional<Path> viaBlkid = blkid("-l", "-t", spec, "-o", "device").map(Path::of).filter(DeviceLookup::isBlockDevice);
         if (viaBlkid.isPresent()) {
             return viaBlkid;
         }
@@ -65,12 +67,23 @@ final class DeviceLookup {
         };
     }
 
-    /** The filesystem type on {@code device}: ext4 for any ext superblock, else what blkid says. */
+    /** The filesystem type on {@code device}, as blkid says, else from an ext superblock. */
     static Optional<String> fstypeOf(Path device) {
-        if (ExtSuperblock.read(device).isPresent()) {
-            return Optional.of("ext4");
+        Optional<String> type = blkid("-s", "TYPE", "-o", "value", device.toString());
+        if (type.isPresent()) {
+            return type;
         }
-        return blkid("-s", "TYPE", "-o", "value", device.toString());
+        return ExtSuperblock.read(device).map(ExtSuperblock::type);
+    }
+
+    /** True for a block device (following links), as the script's {@code [ -b ]}. */
+    static boolean isBlockDevice(Path path) {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode");
+            return (mode & S_IFMT) == S_IFBLK;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static Optional<Path> probe(java.util.function.Predicate<ExtSuperblock> matches) {
@@ -86,7 +99,7 @@ final class DeviceLookup {
         List<Path> devices = new ArrayList<>();
         try (Stream<Path> names = Files.list(Path.of("/sys/class/block"))) {
             names.map(p -> Path.of("/dev", p.getFileName().toString()))
-                    .filter(Files::exists)
+                    .filter(DeviceLookup::isBlockDevice)
                     .sorted()
                     .forEach(devices::add);
         } catch (IOException e) {

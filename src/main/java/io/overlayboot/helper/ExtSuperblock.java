@@ -17,8 +17,13 @@ import java.util.Optional;
  *
  * @param label the volume name, empty when none
  * @param uuid the UUID in its usual 8-4-4-4-12 lower-case form
+ * @param type ext2, ext3 (a journal) or ext4 (any ext4-only feature), as blkid names them
  */
-record ExtSuperblock(String label, String uuid) {
+record ExtSuperblock(String label, String uuid, String type) {
+    // ext4-only features: incompat extents, 64bit, mmp, flex_bg, ...; ro_compat huge_file, gdt_csum, dir_nlink, extra_isize, metadata_csum
+    private static final int EXT4_INCOMPAT = 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x1000 | 0x8000 | 0x10000;
+    private static final int EXT4_RO_COMPAT = 0x8 | 0x10 | 0x20 | 0x40 | 0x400;
+    private static final int HAS_JOURNAL = 0x4;
     private static final int OFFSET = 1024;
     private static final int MAGIC = 0xEF53;
 
@@ -41,7 +46,9 @@ record ExtSuperblock(String label, String uuid) {
             while (length < name.length && name[length] != 0) {
                 length++;
             }
-            return Optional.of(new ExtSuperblock(new String(name, 0, length, StandardCharsets.UTF_8), format(uuid)));
+            String type = (sb.getInt(0x60) & EXT4_INCOMPAT) != 0 || (sb.getInt(0x64) & EXT4_RO_COMPAT) != 0 ? "ext4"
+                    : (sb.getInt(0x5C) & HAS_JOURNAL) != 0 ? "ext3" : "ext2";
+            return Optional.of(new ExtSuperblock(new String(name, 0, length, StandardCharsets.UTF_8), format(uuid), type));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

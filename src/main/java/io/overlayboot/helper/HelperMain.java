@@ -69,8 +69,9 @@ public final class HelperMain {
         }
         BootPlan plan;
         try {
-            Resolution resolution = BootParameters.resolve(
-                    read(options.get("--cmdline"), true), read(options.get("--config"), false));
+            // the script reads the first line of the command line file, and both files only when present
+            String cmdline = read(options.get("--cmdline")).lines().findFirst().orElse("");
+            Resolution resolution = BootParameters.resolve(cmdline, read(options.get("--config")));
             plan = new BootPlan(resolution, options.get("--rootmnt"));
         } catch (IOException e) {
             err.println(Console.PREFIX + "cannot read the boot settings: " + e.getMessage());
@@ -82,7 +83,7 @@ public final class HelperMain {
                 out.flush();
                 yield HANDLED;
             }
-            case "boot" -> boot(plan, out);
+            case "boot" -> boot(plan, out, env);
             default -> {
                 err.println(Console.PREFIX + "unknown verb '" + args[0] + "' (expected boot or plan)");
                 err.print(USAGE_TEXT);
@@ -91,30 +92,31 @@ public final class HelperMain {
         };
     }
 
-    private static int boot(BootPlan plan, PrintStream out) {
-        Console console = new Console(out, Path.of("/dev/kmsg"), plan.flag(Settings.DEBUG));
-        plan.resolution().warnings().forEach(console::warn);
+    /**
+     * The boot script has already printed the warnings of the resolution and handled the
+     * inactive cases; the helper only protects, or says it did nothing.
+     */
+    private static int boot(BootPlan plan, PrintStream out, Map<String, String> env) {
+        BootPaths paths = BootPaths.from(env);
+        Console console = new Console(out, paths.kmsg(), plan.flag(Settings.DEBUG));
         if (!plan.active() || plan.get(Settings.HELPER).equals("shell")) {
             return NOTHING_DONE;
         }
         try {
-            return switch (new Boot(plan, console, StateRecord.DEFAULT).run()) {
-                case PROTECTED, ALREADY_PROTECTED, BOOTED_PLAIN -> HANDLED;
+            return switch (new Boot(plan, console, paths).run()) {
+                case PROTECTED, NOTHING_TO_DO, BOOTED_UNPROTECTED -> HANDLED;
                 case PANIC -> PANIC;
             };
         } catch (RuntimeException | Error e) {
-            console.error("the helper failed (" + e + "), its steps are undone; the shell script takes over");
+            console.error("the helper failed (" + e + ") and undid its steps");
             return FAILED;
         }
     }
 
-    private static String read(String file, boolean required) throws IOException {
+    private static String read(String file) throws IOException {
         try {
             return Files.readString(Path.of(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            if (required) {
-                throw e;
-            }
             return "";
         }
     }

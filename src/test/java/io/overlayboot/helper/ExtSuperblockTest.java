@@ -18,7 +18,7 @@ class ExtSuperblockTest {
         String uuid = "0f6e3c1a-9b2d-4e8f-a1b2-c3d4e5f60718";
         Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", "overlay-data", "-U", uuid, image.toString(), "4M");
 
-        assertThat(ExtSuperblock.read(image)).contains(new ExtSuperblock("overlay-data", uuid));
+        assertThat(ExtSuperblock.read(image)).contains(new ExtSuperblock("overlay-data", uuid, "ext4"));
     }
 
     @Test
@@ -28,8 +28,17 @@ class ExtSuperblockTest {
 
         assertThat(ExtSuperblock.read(image)).hasValueSatisfying(sb -> {
             assertThat(sb.label()).isEmpty();
+            assertThat(sb.type()).isEqualTo("ext2");
             assertThat(sb.uuid()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         });
+    }
+
+    @Test
+    void tellsExt3ByItsJournal() throws Exception {
+        Path image = dir.resolve("ext3.img");
+        Processes.run("mke2fs", "-q", "-F", "-t", "ext3", image.toString(), "4M");
+
+        assertThat(ExtSuperblock.read(image).map(ExtSuperblock::type)).contains("ext3");
     }
 
     @Test
