@@ -1,0 +1,190 @@
+package io.overlayboot.helper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.render.RenderRequest;
+import io.overlayboot.render.Renderer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * One behaviour, two implementations: every row of the shared case table
+ * ({@code io/overlayboot/settings/cmdline-cases.tsv}) gives the same plan from the rendered boot
+ * script ({@code OVERLAYBOOT_PLAN=1}) and from {@code HelperMain plan}, and, booted for real in the
+ * initramfs sandbox ({@code initramfs/sandbox.sh}, in {@code unshare -m -p -f}), the same console
+ * lines, kernel log, mounts, state record and fstab, whether the shell path or the JVM helper
+ * (jlink'd runtime, as the hook installs it) does the work.
+ */
+class ConformanceTest {
+    private static final Path SANDBOX = Path.of("initramfs/sandbox.sh").toAbsolutePath();
+
+    @TempDir
+    static Path shared;
+
+    private static Path script;
+    private static Path runtime;
+    private static Path rootImage;
+
+    @TempDir
+    Path dir;
+
+    /** One row: kernel command line, config file text, expected outcome of a real boot. */
+    record Case(String cmdline, String config, String outcome) {
+        @Override
+        public String toString() {
+            return "[" + cmdline + "] [" + config.replace("\n", "\\n") + "] -> " + outcome;
+        }
+    }
+
+    static Stream<Case> cases() throws IOException {
+        try (InputStream in = ConformanceTest.class.getResourceAsStream("/io/overlayboot/settings/cmdline-cases.tsv")) {
+            List<Case> cases = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                cases.add(new Case(f[0], f[1].replace("\\n", "\n"), f[2]));
+            }
+            return cases.stream();
+        }
+    }
+
+    @BeforeAll
+    static void renderScriptAndBuildRuntime() throws Exception {
+        script = shared.resolve("overlayboot");
+        byte[] text = new Renderer().render(RenderRequest.defaults()).stream()
+                .filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
+                .findFirst().orElseThrow().content();
+        Files.write(script, text);
+
+        Path jar = shared.resolve("overlayboot-helper.jar");
+        String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Processes.run(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create", "--file",
+                jar.toString(), "--main-class", HelperMain.class.getName(), "-C", classes, "io/overlayboot/helper",
+                "-C", classes, "io/overlayboot/settings");
+        runtime = shared.resolve("usr-lib-overlayboot");
+        Processes.exec(List.of("packaging/build-helper-runtime.sh", "--jar", jar.toString(), "--no-aot",
+                runtime.toString()), Map.of("JAVA_HOME", System.getProperty("java.home")));
+        assertThat(runtime.resolve("jvm/bin/java")).isExecutable();
+
+        Path content = Files.createDirectories(shared.resolve("rootfs"));
+        Files.createDirectories(content.resolve("etc"));
+        Files.createDirectories(content.resolve("dev"));
+        Files.createDirectories(content.resolve("sbin"));
+        Files.writeString(content.resolve("etc/fstab"), """
+                # /etc/fstab of the test root
+                UUID=0a0a0a0a-0000-4000-8000-000000000001 / ext4 errors=remount-ro 0 1
+                UUID=0a0a0a0a-0000-4000-8000-000000000002 /home ext4 defaults 0 2
+                /swapfile none swap sw 0 0
+                """);
+        Files.writeString(content.resolve("sbin/init"), "fake init\n");
+        rootImage = shared.resolve("root.img");
+        Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", "obroot", "-d", content.toString(),
+                rootImage.toString(), "16M");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theScriptAndTheHelperPlanAlike(Case c) throws Exception {
+        Path cmdline = Files.writeString(dir.resolve("cmdline"), c.cmdline() + "\n");
+        Path conf = Files.writeString(dir.resolve("conf"), c.config());
+
+        Processes.Result shell = Processes.exec(List.of("sh", script.toString()), Map.of("OVERLAYBOOT_PLAN", "1",
+                "OVERLAYBOOT_CMDLINE", cmdline.toString(), "OVERLAYBOOT_CONF", conf.toString(), "rootmnt", "/root"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = HelperMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of(),
+                "plan", "--cmdline", cmdline.toString(), "--config", conf.toString(), "--rootmnt", "/root");
+
+        assertThat(shell.exit()).isZero();
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(shell.out());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void theScriptAndTheHelperBootAlike(Case c) throws Exception {
+        String byShell = boot(c, false);
+        String byHelper = boot(c, true);
+
+        assertThat(byHelper).isEqualTo(byShell);
+        switch (c.outcome()) {
+            case "protected" -> assertThat(byShell).contains("overlayboot /root overlay", "status=protected")
+                    .doesNotContain("UUID=0a0a0a0a-0000-4000-8000-000000000001 /");
+            case "failed" -> assertThat(byShell).contains("status=failed", "booted unprotected")
+                    .doesNotContain("overlayboot /root overlay");
+            case "panic" -> assertThat(byShell).contains("status=failed", "(onerror=panic)")
+                    .doesNotContain("overlayboot /root overlay");
+            case "disabled" -> assertThat(byShell).contains("status=unprotected");
+            case "inactive" -> assertThat(byShell).doesNotContain("status=", "overlayboot /root overlay");
+            default -> throw new AssertionError("unknown outcome " + c.outcome());
+        }
+        if (!c.outcome().equals("protected")) {
+            // the root is back exactly as found: the image at /root, nothing at /ro or /rw
+            assertThat(byShell).contains("/dev/loopN /root ext4 ro").doesNotContain(" /ro ", " /rw ");
+        }
+    }
+
+    /**
+     * Boots the case in the sandbox and returns what a reader compares, with loop device numbers
+     * blanked. With {@code helper}, the JVM helper is installed and the script's own protect step
+     * is stubbed to fail, so a boot that the helper did not handle cannot look the same.
+     */
+    private String boot(Case c, boolean helper) throws Exception {
+        Path w = Files.createDirectories(dir.resolve(helper ? "helper" : "shell"));
+        String text = Files.readString(script);
+        boolean shellOnly = planOf(c).contains("helper=shell\n");
+        if (helper && !shellOnly) {
+            text = text.replace("ob_protect() {\n", "ob_protect() {\n\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
+        }
+        Files.writeString(w.resolve("script"), text);
+        Files.writeString(w.resolve("cmdline"), c.cmdline() + "\n");
+        if (!c.config().isEmpty()) {
+            Files.writeString(w.resolve("conf"), c.config());
+        }
+        Files.copy(rootImage, w.resolve("root.img"));
+        Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", "obupper", w.resolve("upper.img").toString(), "16M");
+        if (helper) {
+            Files.writeString(w.resolve("settings"), "EXTRA=\"" + runtime.resolve("jvm") + " "
+                    + runtime.resolve("helper.jar") + "\"\n");
+        }
+        Files.writeString(w.resolve("probe"), "echo '--- fstab'; cat /root/etc/fstab; ls /root/ro/sbin\n");
+        Processes.Result r = Processes.exec(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash",
+                SANDBOX.toString(), w.toString()), null);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r.out().lines()
+                .filter(l -> !l.startsWith("overlayboot: debug:"))
+                .filter(l -> !l.contains("(errno ") && !l.startsWith("mount: ") && !l.startsWith("umount: "))
+                .map(l -> l.replaceAll("/dev/loop[0-9]+", "/dev/loopN"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    private static String planOf(Case c) throws IOException {
+        Path cmdline = Files.createTempFile("ob-plan", ".cmdline");
+        Path conf = Files.createTempFile("ob-plan", ".conf");
+        try {
+            Files.writeString(cmdline, c.cmdline());
+            Files.writeString(conf, c.config());
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            HelperMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of(), "plan",
+                    "--cmdline", cmdline.toString(), "--config", conf.toString());
+            return out.toString(StandardCharsets.UTF_8);
+        } finally {
+            Files.delete(cmdline);
+            Files.delete(conf);
+        }
+    }
+}
