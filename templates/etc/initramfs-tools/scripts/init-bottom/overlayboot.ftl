@@ -49,7 +49,7 @@ ob_log() {
 	shift
 	echo "overlayboot: $*"
 	if [ -w "$OB_KMSG" ]; then
-		echo "<$ob_level>overlayboot: $*" >"$OB_KMSG" 2>/dev/null || true
+		echo "<$ob_level>overlayboot: $*" >>"$OB_KMSG" 2>/dev/null || true
 	fi
 }
 ob_say() {

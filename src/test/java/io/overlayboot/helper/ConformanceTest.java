@@ -168,6 +168,8 @@ class ConformanceTest {
         return r.out().lines()
                 .filter(l -> !l.startsWith("overlayboot: debug:"))
                 .filter(l -> !l.contains("(errno ") && !l.startsWith("mount: ") && !l.startsWith("umount: "))
+                // the shell-only sandbox has no helper to hand over to, and says so
+                .filter(l -> !l.matches("(warning=|<4>)?overlayboot: helper=\\w+ is not in the initramfs, using the shell path"))
                 .map(l -> l.replaceAll("/dev/loop[0-9]+", "/dev/loopN"))
                 .reduce("", (a, b) -> a + b + "\n");
     }
