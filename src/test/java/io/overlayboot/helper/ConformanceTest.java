@@ -134,7 +134,8 @@ class ConformanceTest {
         }
         if (!c.outcome().equals("protected")) {
             // the root is back exactly as found: the image at /root, nothing at /ro or /rw
-            assertThat(byShell).contains("/dev/loopN /root ext4 ro").doesNotContain(" /ro ", " /rw ");
+            assertThat(byShell).contains("/dev/loopN /root ext4 ro")
+                    .doesNotContain(" /ro ext4", " /rw ext4", " /rw tmpfs", " /overlayboot overlay", " /root/ro ");
         }
     }
 
@@ -156,7 +157,7 @@ class ConformanceTest {
             Files.writeString(w.resolve("conf"), c.config());
         }
         Files.copy(rootImage, w.resolve("root.img"));
-        Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", "obupper", w.resolve("upper.img").toString(), "16M");
+        upperImage(w.resolve("upper.img"), c.cmdline().contains("LABEL=obimmutable"));
         if (helper) {
             Files.writeString(w.resolve("settings"), "EXTRA=\"" + runtime.resolve("jvm") + " "
                     + runtime.resolve("helper.jar") + "\"\n");
@@ -167,11 +168,28 @@ class ConformanceTest {
         assertThat(r.exit()).as(r.err()).isZero();
         return r.out().lines()
                 .filter(l -> !l.startsWith("overlayboot: debug:"))
-                .filter(l -> !l.contains("(errno ") && !l.startsWith("mount: ") && !l.startsWith("umount: "))
+                .filter(l -> !l.contains("(errno ") && !l.startsWith("mount: ") && !l.startsWith("umount: ")
+                        && !l.startsWith("mkdir: "))
                 // the shell-only sandbox has no helper to hand over to, and says so
                 .filter(l -> !l.matches("(warning=|<4>)?overlayboot: helper=\\w+ is not in the initramfs, using the shell path"))
                 .map(l -> l.replaceAll("/dev/loop[0-9]+", "/dev/loopN"))
                 .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /**
+     * The upper device: an empty ext4 labelled obupper, or, for the mid-way failure, one labelled
+     * obimmutable whose upper/ is immutable, so the union mounts but nothing can be made in it and
+     * the move of /ro into it fails after the root has moved: everything must be undone.
+     */
+    private static void upperImage(Path image, boolean immutable) throws Exception {
+        Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", immutable ? "obimmutable" : "obupper",
+                image.toString(), "16M");
+        if (immutable) {
+            Processes.run("debugfs", "-w", "-R", "mkdir upper", image.toString());
+            Processes.run("debugfs", "-w", "-R", "mkdir work", image.toString());
+            // EXT4_EXTENTS_FL | EXT2_IMMUTABLE_FL
+            Processes.run("debugfs", "-w", "-R", "set_inode_field upper flags 0x80010", image.toString());
+        }
     }
 
     private static String planOf(Case c) throws IOException {
