@@ -13,6 +13,7 @@
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
 #                 RUNS=N (run the script N times), EXTRA=path of a file copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
+#   filesystems   optional: what /proc/filesystems claims inside the chroot
 # Prints sections: "=== boot rc=N", "=== probe rc=N", "=== mounts", "=== state".
 set -euo pipefail
 W=$(realpath "$1")
@@ -88,6 +89,7 @@ fi
 
 mount -t proc proc "$B/proc"
 mount --bind "$W/cmdline" "$B/proc/cmdline"
+if [ -r "$W/filesystems" ]; then mount --bind "$W/filesystems" "$B/proc/filesystems"; fi
 mount -t sysfs sysfs "$B/sys" 2>/dev/null || true
 mount -t tmpfs run "$B/run"
 : >"$B/run/kmsg"

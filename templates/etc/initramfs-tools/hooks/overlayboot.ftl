@@ -29,7 +29,9 @@ manual_add_modules overlay
 manual_add_modules aufs 2>/dev/null || true
 </#if>
 ob_union_ok=0
-for ob_mod in <#if driver != "aufs">overlay </#if><#if driver != "overlay">aufs</#if>; do
+ob_modules="<#if driver != "aufs">overlay</#if><#if driver == "auto"> </#if><#if driver != "overlay">aufs</#if>"
+# shellcheck disable=SC2086
+for ob_mod in $ob_modules; do
 	if grep -qs "/$ob_mod\.ko" "/lib/modules/${ob_kernel}/modules.builtin" \
 		|| find "${DESTDIR}/lib/modules/${ob_kernel}" -name "$ob_mod.ko*" 2>/dev/null | grep -q .; then
 		ob_union_ok=1

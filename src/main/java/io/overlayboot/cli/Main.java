@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             RenderCommand.class,
+            SettingsCommand.class,
+            DemoCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class,
+            ConfigureCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -45,6 +50,7 @@ public final class Main implements Runnable {
         cmd.setExitCodeExceptionMapper(Main::exitCodeOf);
         cmd.setParameterExceptionHandler((ex, a) -> {
             err.println("overlayboot: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.USAGE.code();
         });

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.Renderer;
+import io.overlayboot.settings.CmdlineCases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * One behaviour, two implementations: every row of the shared case table
  * ({@code io/overlayboot/settings/cmdline-cases.tsv}) gives the same plan from the rendered boot
- * script ({@code OVERLAYBOOT_PLAN=1}) and from {@code HelperMain plan}, and, booted for real in the
+ * script ({@code OVERLAYBOOT_PLAN=1}) and from {@code HelperMain plan}; every row marked
+ * {@code boot=OUTCOME} has that outcome when booted for real in the
  * initramfs sandbox ({@code initramfs/sandbox.sh}, in {@code unshare -m -p -f}), the same console
  * lines, kernel log, mounts, state record and fstab, whether the shell path or the JVM helper
  * (jlink'd runtime, as the hook installs it) does the work.
@@ -41,26 +42,21 @@ class ConformanceTest {
     @TempDir
     Path dir;
 
-    /** One row: kernel command line, config file text, expected outcome of a real boot. */
-    record Case(String cmdline, String config, String outcome) {
+    /** One row of the shared table, with the outcome a real boot must have when it is booted. */
+    record Case(String name, String cmdline, String config, String outcome) {
         @Override
         public String toString() {
-            return "[" + cmdline + "] [" + config.replace("\n", "\\n") + "] -> " + outcome;
+            return name;
         }
     }
 
-    static Stream<Case> cases() throws IOException {
-        try (InputStream in = ConformanceTest.class.getResourceAsStream("/io/overlayboot/settings/cmdline-cases.tsv")) {
-            List<Case> cases = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split("\t", -1);
-                cases.add(new Case(f[0], f[1].replace("\\n", "\n"), f[2]));
-            }
-            return cases.stream();
-        }
+    static Stream<Case> cases() {
+        return CmdlineCases.all().stream().map(c -> new Case(c.name(), c.cmdline(),
+                c.config() == null ? "" : c.config(), CmdlineCases.bootOutcome(c).orElse("")));
+    }
+
+    static Stream<Case> bootedCases() {
+        return cases().filter(c -> !c.outcome().isEmpty());
     }
 
     @BeforeAll
@@ -115,7 +111,7 @@ class ConformanceTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("bootedCases")
     void theScriptAndTheHelperBootAlike(Case c) throws Exception {
         String byShell = boot(c, false);
         String byHelper = boot(c, true);

@@ -1,0 +1,73 @@
+package io.overlayboot.cli;
+
+import io.overlayboot.render.RenderRequest;
+import io.overlayboot.sandbox.Demo;
+import io.overlayboot.sandbox.Sandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code overlayboot demo}: see the boot script protect a root, safely, on this machine. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Render the boot script and run it for real in a sandbox (a private mount namespace, a chroot shaped like the",
+            "initramfs, a read-only ext4 root image), then show where a write went. Touches nothing outside a temp directory.",
+            "Needs root, busybox-static, initramfs-tools-core and e2fsprogs."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--cmdline", paramLabel = "TEXT",
+            description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds.")
+    private String cmdline;
+
+    @Option(names = "--keep", description = "Keep the work directory (the images) and print its path.")
+    private boolean keep;
+
+    @Mixin
+    private BootOptionsMixin boot;
+
+    @Mixin
+    private JsonOption json;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        RenderRequest request = boot.request();
+        String line = cmdline != null ? cmdline : "root=/dev/vda ro " + request.kernelParameter();
+        Path work = Files.createTempDirectory("overlayboot-demo");
+        var out = spec.commandLine().getOut();
+        try {
+            Sandbox.Result r = Demo.run(request, line, work, json.enabled() ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : out);
+            if (json.enabled()) {
+                out.println(Json.write(Json.object("cmdline", line, "status", r.state().getOrDefault("status", "none"),
+                        "root", r.mountAt("/root").map(Sandbox.Mount::type).orElse(""),
+                        "console", r.boot().output())));
+            }
+            return ExitCode.OK.code();
+        } finally {
+            if (keep) {
+                spec.commandLine().getErr().println("overlayboot: kept " + work);
+            } else {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package io.overlayboot.sandbox;
+
+import io.overlayboot.cli.ExitCode;
+import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a rendered init-bottom script for real: in a private mount and PID namespace
+ * ({@code unshare -m -p -f}), in a chroot laid out like initramfs-tools' initramfs (busybox,
+ * initramfs-tools' own {@code scripts/functions}, a fake {@code /proc/cmdline}), over a read-only
+ * ext4 root image. Needs root, busybox-static, initramfs-tools-core and e2fsprogs. The driver is
+ * {@code initramfs/sandbox.sh}.
+ */
+public final class Sandbox {
+    /** The shell the script runs under. */
+    public enum Shell { BUSYBOX, DASH, KLIBC }
+
+    /** Whether initramfs-tools' init-bottom/udev (which moves /dev into the root) ran before us. */
+    public enum Order { BEFORE_UDEV, AFTER_UDEV }
+
+    /**
+     * One sandbox run.
+     *
+     * @param script the boot script's text
+     * @param cmdline the kernel command line
+     * @param config the text of /etc/overlayboot.conf in the initramfs, or null for none
+     * @param rootTree files of the root image, path (relative) to content; directories end in '/'
+     * @param upperLabel when not null, a second ext4 image with this label is attached as a loop
+     *     device before the boot
+     * @param probe a script run in the chroot afterwards, as the booted system would see it (may be null)
+     * @param shell the shell
+     * @param order the order against initramfs-tools' udev script
+     * @param runs how many times to run the script (2 proves it never acts twice)
+     * @param procFilesystems when not null, what /proc/filesystems claims (to make the kernel
+     *     refuse a union the script believes is available)
+     */
+    public record Spec(String script, String cmdline, String config, Map<String, String> rootTree, String upperLabel,
+            String probe, Shell shell, Order order, int runs, String procFilesystems) {
+        public Spec {
+            rootTree = Map.copyOf(rootTree);
+        }
+
+        public Spec withCmdline(String c) {
+            return new Spec(script, c, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+        }
+
+        public Spec withConfig(String c) {
+            return new Spec(script, cmdline, c, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+        }
+
+        public Spec withUpperLabel(String l) {
+            return new Spec(script, cmdline, config, rootTree, l, probe, shell, order, runs, procFilesystems);
+        }
+
+        public Spec withProbe(String p) {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, p, shell, order, runs, procFilesystems);
+        }
+
+        public Spec withShell(Shell s) {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, s, order, runs, procFilesystems);
+        }
+
+        public Spec withOrder(Order o) {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, o, runs, procFilesystems);
+        }
+
+        public Spec withProcFilesystems(String f) {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, f);
+        }
+
+        public Spec withRuns(int r) {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, r, procFilesystems);
+        }
+    }
+
+    /** One line of /proc/mounts as the chroot saw it. */
+    public record Mount(String source, String target, String type, String options) {}
+
+    /**
+     * What happened.
+     *
+     * @param work the directory with {@code root.img} (and {@code upper.img}) for inspection
+     * @param boots each run's console output and exit code
+     * @param probe the probe's output
+     * @param mounts the chroot's mount table at the end
+     * @param state {@code /run/overlayboot/state} as key/value lines (repeated keys: last wins,
+     *     except {@code warning}, whose values are joined by newlines)
+     * @param kmsg what reached the kernel log
+     * @param rootImageSha256 the root image's SHA-256 before the boot, to compare with after
+     */
+    public record Result(Path work, List<Boot> boots, String probe, List<Mount> mounts, Map<String, String> state,
+            String kmsg, String rootImageSha256) {
+        public Boot boot() {
+            return boots.getFirst();
+        }
+
+        /** The mount at {@code target}, the topmost when several. */
+        public java.util.Optional<Mount> mountAt(String target) {
+            return mounts.reversed().stream().filter(m -> m.target().equals(target)).findFirst();
+        }
+    }
+
+    /** One run of the script: its console output and exit code. */
+    public record Boot(String output, int exitCode) {}
+
+    private Sandbox() {}
+
+    /** A spec with the given script over a small Debian-like root, busybox, before udev, one run. */
+    public static Spec spec(String script, String cmdline) {
+        return new Spec(script, cmdline, null, defaultRoot(), null, null, Shell.BUSYBOX, Order.BEFORE_UDEV, 1, null);
+    }
+
+    /** A small root: the directories a root has, an fstab with root, swap, /home and a comment. */
+    public static Map<String, String> defaultRoot() {
+        Map<String, String> tree = new LinkedHashMap<>();
+        for (String dir : List.of("dev/", "proc/", "sys/", "run/", "tmp/", "home/", "ro/", "rw/")) {
+            tree.put(dir, "");
+        }
+        tree.put("etc/fstab", """
+                # /etc/fstab: static file system information.
+                UUID=0b3e2a1c-8d7f-4b6e-9a4c-1f2e3d4c5b6a /               ext4    errors=remount-ro 0       1
+                UUID=11111111-2222-3333-4444-555555555555 /home   ext4    defaults,nosuid   0       2
+                /swapfile                                 none            swap    sw              0       0
+                tmpfs /var/tmp tmpfs   defaults 0 0
+                """);
+        tree.put("etc/hostname", "sandbox\n");
+        tree.put("etc/motd", "the lower layer\n");
+        return tree;
+    }
+
+    public static Result run(Spec spec, Path work) {
+        try {
+            Files.createDirectories(work);
+            Files.writeString(work.resolve("script"), spec.script());
+            Files.writeString(work.resolve("cmdline"), spec.cmdline() + "\n");
+            if (spec.config() != null) {
+                Files.writeString(work.resolve("conf"), spec.config());
+            }
+            if (spec.probe() != null) {
+                Files.writeString(work.resolve("probe"), spec.probe());
+            }
+            if (spec.procFilesystems() != null) {
+                Files.writeString(work.resolve("filesystems"), spec.procFilesystems());
+            }
+            Files.writeString(work.resolve("settings"), "SHELL_KIND=" + spec.shell().name().toLowerCase(java.util.Locale.ROOT)
+                    + "\nORDER=" + (spec.order() == Order.AFTER_UDEV ? "after-udev" : "before-udev")
+                    + "\nRUNS=" + spec.runs() + "\n");
+            Path tree = work.resolve("tree");
+            for (Map.Entry<String, String> e : spec.rootTree().entrySet()) {
+                Path p = tree.resolve(e.getKey());
+                if (e.getKey().endsWith("/")) {
+                    Files.createDirectories(p);
+                } else {
+                    Files.createDirectories(p.getParent());
+                    Files.writeString(p, e.getValue());
+                }
+            }
+            mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", "ROOTFS", "-d", tree.toString(),
+                    work.resolve("root.img").toString(), "16M"));
+            if (spec.upperLabel() != null) {
+                mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", spec.upperLabel(),
+                        work.resolve("upper.img").toString(), "16M"));
+            }
+            String before = sha256(work.resolve("root.img"));
+            Path driver = work.resolve("sandbox.sh");
+            try (InputStream in = Sandbox.class.getResourceAsStream("/initramfs/sandbox.sh")) {
+                Files.write(driver, in.readAllBytes());
+            }
+            Exec.Result r = Exec.run(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash",
+                    driver.toString(), work.toString()), Duration.ofMinutes(2));
+            if (r.exitCode() != 0 || !r.stdout().contains("=== end")) {
+                throw new OverlaybootException(ExitCode.ENVIRONMENT, "The initramfs sandbox failed (exit "
+                        + r.exitCode() + "): " + r.stderr().strip() + "\n" + r.stdout(),
+                        "it needs root, unshare, busybox-static, initramfs-tools-core and e2fsprogs");
+            }
+            return parse(work, r.stdout(), before);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The SHA-256 of a file, in hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void mkfs(List<String> command) {
+        Exec.Result r = Exec.run(command, Duration.ofMinutes(1));
+        if (!r.ok()) {
+            throw new OverlaybootException(ExitCode.ENVIRONMENT, "mke2fs failed: " + r.stderr().strip(),
+                    "install e2fsprogs");
+        }
+    }
+
+    /**
+     * Reads the driver's output: each boot's and the probe's text stands before its
+     * {@code === boot rc=N} / {@code === probe rc=N} line; mounts, state and kmsg stand after
+     * their {@code === NAME} line.
+     */
+    static Result parse(Path work, String out, String rootImageSha256) {
+        List<Boot> boots = new ArrayList<>();
+        Map<String, String> sections = new LinkedHashMap<>();
+        StringBuilder text = new StringBuilder();
+        String open = null;
+        for (String line : out.split("\n", -1)) {
+            if (!line.startsWith("=== ")) {
+                text.append(line).append('\n');
+                continue;
+            }
+            if (open != null) {
+                sections.put(open, text.toString());
+            } else if (line.startsWith("=== boot rc=")) {
+                boots.add(new Boot(text.toString(), Integer.parseInt(line.substring(12).strip())));
+            } else if (line.startsWith("=== probe rc=")) {
+                sections.put("probe", text.toString());
+            }
+            text.setLength(0);
+            String name = line.substring(4).strip();
+            open = List.of("mounts", "state", "kmsg").contains(name) ? name : null;
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (String m : sections.getOrDefault("mounts", "").split("\n")) {
+            String[] f = m.split(" ");
+            if (f.length >= 4) {
+                mounts.add(new Mount(f[0], f[1], f[2], f[3]));
+            }
+        }
+        Map<String, String> state = new LinkedHashMap<>();
+        for (String line : sections.getOrDefault("state", "").split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                String key = line.substring(0, eq);
+                state.merge(key, line.substring(eq + 1), (a, b) -> key.equals("warning") ? a + "\n" + b : b);
+            }
+        }
+        return new Result(work, List.copyOf(boots), sections.getOrDefault("probe", ""), List.copyOf(mounts), state,
+                sections.getOrDefault("kmsg", ""), rootImageSha256);
+    }
+}

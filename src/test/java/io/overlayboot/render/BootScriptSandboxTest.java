@@ -1,0 +1,285 @@
+package io.overlayboot.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.sandbox.Sandbox;
+import io.overlayboot.sandbox.Sandbox.Order;
+import io.overlayboot.sandbox.Sandbox.Result;
+import io.overlayboot.sandbox.Sandbox.Shell;
+import io.overlayboot.sandbox.Sandbox.Spec;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The rendered boot script executed for real: a private mount namespace, a chroot shaped like
+ * initramfs-tools' initramfs, a read-only ext4 root image at /root. Every failure case of the
+ * policy ends with the root back at /root exactly as found.
+ */
+class BootScriptSandboxTest {
+    static String script;
+
+    @TempDir
+    Path work;
+
+    /** What the booted system does: write a file, then show what it sees. */
+    static final String PROBE = """
+            echo written-after-boot > /root/etc/newfile
+            echo "motd: $(cat /root/etc/motd)"
+            [ -d /root/ro/etc ] && echo "ro: visible"
+            [ -d /root/rw ] && echo "rw: visible"
+            [ -e /root/ro/etc/newfile ] && echo "LEAK: the write reached the lower root"
+            [ -c /root/dev/null ] && echo "dev: /root/dev/null is there"
+            echo "--- fstab"
+            cat /root/etc/fstab
+            """;
+
+    @BeforeAll
+    static void render() {
+        script = BootScript.render(RenderRequest.defaults());
+    }
+
+    private Result run(Spec spec) {
+        return Sandbox.run(spec, work);
+    }
+
+    private Spec spec(String cmdline) {
+        return Sandbox.spec(script, cmdline).withProbe(PROBE);
+    }
+
+    private static void assertPlainRootAsFound(Result r) {
+        assertThat(r.mountAt("/root")).get().satisfies(m -> {
+            assertThat(m.type()).isEqualTo("ext4");
+            assertThat(m.options()).startsWith("ro");
+        });
+        assertThat(r.mounts()).extracting(Sandbox.Mount::target)
+                .noneMatch(t -> t.equals("/rw") || t.equals("/ro") || t.equals("/overlayboot") || t.startsWith("/root/r"));
+        assertThat(r.mounts()).extracting(Sandbox.Mount::type).doesNotContain("overlay");
+    }
+
+    private static void assertProtected(Result r) {
+        assertThat(r.mountAt("/root")).get().satisfies(m -> {
+            assertThat(m.type()).isEqualTo("overlay");
+            assertThat(m.source()).isEqualTo("overlayboot");
+        });
+        assertThat(r.mountAt("/root/ro")).get().extracting(Sandbox.Mount::type).isEqualTo("ext4");
+        assertThat(r.probe()).contains("ro: visible", "rw: visible", "motd: the lower layer")
+                .doesNotContain("LEAK");
+        assertThat(r.state()).containsEntry("status", "protected");
+    }
+
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void seedParameterAloneProtectsTheRootAndTheLowerStaysByteIdentical(Shell shell) throws Exception {
+        Result r = run(spec("BOOT_IMAGE=/vmlinuz root=/dev/vda ro aufs=tmpfs").withShell(shell));
+        assertThat(r.boot().exitCode()).isZero();
+        assertProtected(r);
+        assertThat(r.boot().output()).contains("overlayboot: root is protected: overlay");
+        assertThat(r.mountAt("/root/rw")).get().satisfies(m -> assertThat(m.type()).isEqualTo("tmpfs"));
+        assertThat(r.kmsg()).contains("<5>overlayboot: root is protected");
+        // The image was mounted read-only the whole time: not one byte of it changed.
+        Path image = r.work().resolve("root.img");
+        assertThat(Exec.run(List.of("debugfs", "-R", "ls /etc", image.toString()), Duration.ofSeconds(20)).stdout())
+                .contains("motd").doesNotContain("newfile");
+        assertThat(Sandbox.sha256(image)).isEqualTo(r.rootImageSha256());
+    }
+
+    @Test
+    void writesLandInTheUpperLayer() {
+        Result r = run(spec("aufs=tmpfs").withProbe(PROBE + "\ncat /root/rw/upper/etc/newfile\n"));
+        assertProtected(r);
+        assertThat(r.probe()).contains("written-after-boot");
+    }
+
+    @Test
+    void fstabLosesRootAndSwapAndKeepsEveryOtherLineByteForByte() {
+        Result r = run(spec("aufs=tmpfs"));
+        String fstab = r.probe().substring(r.probe().indexOf("--- fstab\n") + 10);
+        assertThat(fstab).isEqualTo("""
+                # overlayboot: the root (and swap) lines of /ro/etc/fstab are left out while the root is protected.
+                # /etc/fstab: static file system information.
+                UUID=11111111-2222-3333-4444-555555555555 /home   ext4    defaults,nosuid   0       2
+                tmpfs /var/tmp tmpfs   defaults 0 0
+                """);
+    }
+
+    @Test
+    void swapOneKeepsTheSwapLine() {
+        Result r = run(spec("overlayboot=tmpfs:swap=1"));
+        assertThat(r.probe()).contains("/swapfile                                 none            swap    sw              0       0");
+    }
+
+    @Test
+    void recurseOnePutsOtherLocalFilesystemsUnderAUnion() {
+        Result r = run(spec("overlayboot=tmpfs:recurse=1").withProbe(PROBE + "\n[ -d /root/rw/recurse/home/upper ] && echo recurse-upper-made\n"));
+        assertProtected(r);
+        assertThat(r.probe()).contains(
+                "UUID=11111111-2222-3333-4444-555555555555 /ro/home ext4 defaults,nosuid,ro 0 0",
+                "overlayboot /home overlay lowerdir=/ro/home,upperdir=/rw/recurse/home/upper,workdir=/rw/recurse/home/work,"
+                        + "x-systemd.requires-mounts-for=/ro/home 0 0",
+                "tmpfs /var/tmp tmpfs   defaults 0 0",
+                "recurse-upper-made");
+    }
+
+    @Test
+    void sizeCapsTheTmpfs() {
+        Result r = run(spec("overlayboot=tmpfs:size=8M"));
+        assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::options).asString().contains("size=8192k");
+    }
+
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void worksWhenUdevMovedDevIntoTheRootFirst(Shell shell) {
+        Result r = run(spec("aufs=tmpfs").withOrder(Order.AFTER_UDEV).withShell(shell));
+        assertProtected(r);
+        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::type).isEqualTo("devtmpfs");
+        assertThat(r.probe()).contains("dev: /root/dev/null is there");
+    }
+
+    @Test
+    void noParameterLeavesThePlainRootAndSaysNothing() {
+        Result r = run(spec("root=/dev/vda ro quiet"));
+        assertPlainRootAsFound(r);
+        assertThat(r.boot().output()).isEmpty();
+        assertThat(r.state()).isEmpty();
+    }
+
+    @Test
+    void disabledBeatsAufsAndTheConfig() {
+        Result r = run(spec("aufs=tmpfs overlayboot=disabled").withConfig("mode=tmpfs\n"));
+        assertPlainRootAsFound(r);
+        assertThat(r.boot().output()).contains("overlayboot=disabled on the kernel command line: the root is NOT protected");
+        assertThat(r.state()).containsEntry("status", "unprotected");
+    }
+
+    @Test
+    void configModeProtectsWithoutAParameter() {
+        Result r = run(spec("root=/dev/vda ro").withConfig("mode=tmpfs\nsize=16M\n"));
+        assertProtected(r);
+        assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::options).asString().contains("size=16384k");
+    }
+
+    @Test
+    void typoInAnOptionWarnsAndStillProtects() {
+        Result r = run(spec("overlayboot=tmpfs:sise=64M"));
+        assertThat(r.boot().output()).contains(
+                "overlayboot: unknown option 'sise' in 'overlayboot=tmpfs:sise=64M', ignoring it");
+        assertProtected(r);
+        assertThat(r.state().get("warning")).contains("sise");
+    }
+
+    @Test
+    void labelledDeviceHoldsTheWrites() {
+        Result r = run(spec("ro aufs=LABEL=OBDATA").withUpperLabel("OBDATA"));
+        assertProtected(r);
+        assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("ext4");
+        String upper = Exec.run(List.of("debugfs", "-R", "cat /upper/etc/newfile", r.work().resolve("upper.img").toString()),
+                Duration.ofSeconds(20)).stdout();
+        assertThat(upper).contains("written-after-boot");
+    }
+
+    @Test
+    void deviceModeWithDirKeepsLayersInThatDirectory() {
+        Result r = run(spec("overlayboot=device:dev=LABEL=OBDATA,dir=layers/one,fstype=ext4").withUpperLabel("OBDATA"));
+        assertProtected(r);
+        assertThat(r.mountAt("/root")).get().extracting(Sandbox.Mount::options).asString()
+                .contains("upperdir=/rw/layers/one/upper");
+        String upper = Exec.run(List.of("debugfs", "-R", "cat /layers/one/upper/etc/newfile",
+                r.work().resolve("upper.img").toString()), Duration.ofSeconds(20)).stdout();
+        assertThat(upper).contains("written-after-boot");
+    }
+
+    @Test
+    void missingDeviceFallsBackToTmpfsAndSaysSo() {
+        Result r = run(spec("aufs=LABEL=NOWHERE").withConfig("timeout=1\n"));
+        assertThat(r.boot().output()).contains(
+                "overlayboot: upper device LABEL=NOWHERE not found after 1 s, using tmpfs");
+        assertProtected(r);
+        assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("tmpfs");
+    }
+
+    @Test
+    void missingDeviceWithFallbackNoneBootsPlainAndLoud() {
+        Result r = run(spec("overlayboot=device:dev=LABEL=NOWHERE,timeout=0,fallback=none"));
+        assertThat(r.boot().output()).contains(
+                "overlayboot: FAILED to protect the root: upper device LABEL=NOWHERE not found after 0 s;"
+                        + " booting the plain root UNPROTECTED");
+        assertPlainRootAsFound(r);
+        assertThat(r.state()).containsEntry("status", "failed");
+        assertThat(r.kmsg()).contains("<3>overlayboot: FAILED");
+    }
+
+    @Test
+    void unavailableDriverBootsThePlainRoot() {
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs"));
+        assertThat(r.boot().output()).contains(
+                "FAILED to protect the root: driver=aufs is not available in this kernel (modprobe aufs failed)");
+        assertPlainRootAsFound(r);
+    }
+
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void unionRefusedByTheKernelUndoesEveryStep(Shell shell) {
+        // /proc/filesystems claims aufs, so the script gets as far as the union mount itself,
+        // after the upper is mounted and the root moved to /ro.
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs").withShell(shell)
+                .withProcFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
+        assertThat(r.boot().output()).contains("FAILED to protect the root: the kernel refused the aufs mount");
+        assertPlainRootAsFound(r);
+        assertThat(r.probe()).doesNotContain("ro: visible").contains("motd: the lower layer");
+    }
+
+    @Test
+    void unionRefusedAfterUdevPutsDevBackToo() {
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs").withOrder(Order.AFTER_UDEV)
+                .withProcFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
+        assertPlainRootAsFound(r);
+        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::type).isEqualTo("devtmpfs");
+    }
+
+    @Test
+    void onerrorPanicStopsInInitramfsToolsPanic() {
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs,onerror=panic"));
+        assertThat(r.boot().output()).contains(
+                "overlayboot: FAILED to protect the root: driver=aufs is not available in this kernel (modprobe aufs failed) (onerror=panic)");
+        assertPlainRootAsFound(r);
+        assertThat(r.state()).containsEntry("status", "failed");
+    }
+
+    @Test
+    void neverActsTwice() {
+        Result r = run(spec("aufs=tmpfs").withRuns(2));
+        assertThat(r.boots()).hasSize(2);
+        assertThat(r.boots().get(1).output()).contains("overlayboot: the root is already a union (overlay), nothing to do");
+        assertThat(r.mounts().stream().filter(m -> m.type().equals("overlay"))).hasSize(1);
+    }
+
+    @Test
+    void debugLogsTheSteps() {
+        Result r = run(spec("overlayboot=tmpfs:debug=1,helper=shell"));
+        assertThat(r.boot().output()).contains("overlayboot: debug: mode=tmpfs driver=auto upper=/rw/upper");
+        assertProtected(r);
+    }
+
+    @Test
+    void missingHelperAskedForByNameFallsBackToTheShellPath() {
+        Result r = run(spec("overlayboot=tmpfs:helper=jvm"));
+        assertThat(r.boot().output()).contains("overlayboot: helper=jvm is not in the initramfs, using the shell path");
+        assertProtected(r);
+    }
+
+    @Test
+    void stateRecordsTheResolvedSettings() throws IOException {
+        Result r = run(spec("overlayboot=tmpfs:size=12M,swap=1"));
+        assertThat(r.state()).contains(Map.entry("size", "12M"), Map.entry("swap", "1"), Map.entry("union", "overlay"),
+                Map.entry("upper", "tmpfs (size 12M)"));
+    }
+}

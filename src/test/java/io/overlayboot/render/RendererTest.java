@@ -1,0 +1,143 @@
+package io.overlayboot.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.settings.Setting;
+import io.overlayboot.settings.Settings;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RendererTest {
+    @TempDir
+    Path work;
+
+    private static Map<String, RenderedFile> render(RenderRequest request) {
+        return new Renderer().render(request).stream()
+                .collect(java.util.stream.Collectors.toMap(RenderedFile::path, f -> f));
+    }
+
+    @Test
+    void defaultsGiveTheFourFilesWithTheirModes() {
+        Map<String, RenderedFile> files = render(RenderRequest.defaults());
+        assertThat(files).containsOnlyKeys("etc/initramfs-tools/scripts/init-bottom/overlayboot",
+                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
+        assertThat(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get("etc/overlayboot.conf").mode()).isEqualTo(0644);
+    }
+
+    @Test
+    void configDocumentsEverySettingAndActivatesNothingByDefault() {
+        String conf = render(RenderRequest.defaults()).get("etc/overlayboot.conf").text();
+        for (Setting s : Settings.ALL) {
+            assertThat(conf).contains("\n#" + s.name() + "=" + s.defaultValue() + "\n").contains(s.help());
+        }
+        assertThat(conf.lines().filter(l -> !l.startsWith("#") && !l.isBlank())).isEmpty();
+    }
+
+    @Test
+    void chosenSettingsAreWrittenUncommented() {
+        String conf = render(new RenderRequest(Map.of("mode", "tmpfs", "size", "25%"), List.of(), false))
+                .get("etc/overlayboot.conf").text();
+        assertThat(conf).contains("\nmode=tmpfs\n", "\nsize=25%\n", "\n#swap=0\n");
+    }
+
+    @Test
+    void theConfigRenderedIsReadBackByTheParserAsChosen() {
+        String conf = render(new RenderRequest(Map.of("size", "1G", "recurse", "1", "onerror", "panic"), List.of(), true))
+                .get("etc/overlayboot.conf").text();
+        var r = io.overlayboot.settings.BootParameters.resolve("aufs=tmpfs", conf);
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.get(Settings.SIZE)).isEqualTo("1G");
+        assertThat(r.get(Settings.RECURSE)).isEqualTo("1");
+        assertThat(r.get(Settings.ONERROR)).isEqualTo("panic");
+    }
+
+    @Test
+    void noGrubLeavesTheDropInOut() {
+        assertThat(render(new RenderRequest(Map.of("mode", "tmpfs"), List.of(), false))).doesNotContainKey(
+                "etc/default/grub.d/overlayboot.cfg");
+    }
+
+    /** The drop-in is shell that grub-mkconfig sources: run it the same way. */
+    @ParameterizedTest(name = "[{0}] -> [{1}]")
+    @CsvSource(delimiter = '|', value = {
+        "quiet splash|quiet splash aufs=tmpfs",
+        "|aufs=tmpfs",
+        "quiet aufs=LABEL=old splash|quiet splash aufs=tmpfs",
+        "overlayboot=tmpfs:size=1G quiet|quiet aufs=tmpfs",
+        "quiet aufs=tmpfs|quiet aufs=tmpfs",
+    })
+    void grubDropInAppendsTheParameterOnceAndReplacesAnEarlierOne(String before, String after) throws IOException {
+        Path cfg = Files.writeString(work.resolve("overlayboot.cfg"),
+                render(RenderRequest.defaults()).get("etc/default/grub.d/overlayboot.cfg").text());
+        String script = "GRUB_CMDLINE_LINUX_DEFAULT=\"" + (before == null ? "" : before) + "\"\n. " + cfg
+                + "\nprintf '%s' \"$GRUB_CMDLINE_LINUX_DEFAULT\"\n";
+        for (String sh : List.of("/bin/dash", "/bin/bash")) {
+            Exec.Result r = Exec.run(List.of(sh, "-c", script), Duration.ofSeconds(10));
+            assertThat(r.stdout()).as(sh).isEqualTo(after);
+        }
+    }
+
+    @Test
+    void deviceModeAddsTheDeviceParameter() {
+        RenderRequest request = new RenderRequest(Map.of("mode", "device", "dev", "LABEL=data"), List.of(), true);
+        assertThat(render(request).get("etc/default/grub.d/overlayboot.cfg").text()).contains("}aufs=LABEL=data\"");
+        assertThat(request.kernelParameter()).isEqualTo("aufs=LABEL=data");
+    }
+
+    @Test
+    void deviceModeWithoutADeviceIsRefused() {
+        assertThatThrownBy(() -> new RenderRequest(Map.of("mode", "device"), List.of(), true))
+                .isInstanceOf(OverlaybootException.class).hasMessage("--mode device needs --dev");
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheFlag() {
+        assertThatThrownBy(() -> new RenderRequest(Map.of("size", "lots"), List.of(), true))
+                .isInstanceOf(OverlaybootException.class).hasMessage("Bad value 'lots' for --size");
+    }
+
+    @Test
+    void sysctlDropInOnlyWhenAskedAndWeakeningOnesAreMarked() {
+        assertThat(render(RenderRequest.defaults())).doesNotContainKey("etc/sysctl.d/90-overlayboot.conf");
+        RenderRequest request = new RenderRequest(Map.of(), List.of(Sysctl.parse("vm.swappiness=10"),
+                Sysctl.parse("fs.protected_symlinks=0")), true);
+        String text = render(request).get("etc/sysctl.d/90-overlayboot.conf").text();
+        assertThat(text).contains("vm.swappiness = 10\n",
+                "# WARNING: this weakens a kernel protection; keep it only if you need it.\nfs.protected_symlinks = 0\n");
+        assertThat(text.indexOf("WARNING")).isGreaterThan(text.indexOf("vm.swappiness"));
+    }
+
+    @Test
+    void hookAddsTheOverlayModuleBlkidAndTheConfig() {
+        String hook = render(RenderRequest.defaults()).get("etc/initramfs-tools/hooks/overlayboot").text();
+        assertThat(hook).contains("manual_add_modules overlay", "copy_exec \"$ob_tool\" /sbin/blkid",
+                "cp -p /etc/overlayboot.conf \"${DESTDIR}/etc/overlayboot.conf\"",
+                "manual_add_modules aufs", "usr/lib/overlayboot/helper.jar");
+        String overlayOnly = render(new RenderRequest(Map.of("driver", "overlay", "helper", "shell"), List.of(), true))
+                .get("etc/initramfs-tools/hooks/overlayboot").text();
+        assertThat(overlayOnly).doesNotContain("manual_add_modules aufs", "helper.jar").contains("ob_modules=\"overlay\"");
+    }
+
+    @Test
+    void renderingIsDeterministic() {
+        List<RenderedFile> a = new Renderer().render(RenderRequest.defaults());
+        List<RenderedFile> b = new Renderer().render(RenderRequest.defaults());
+        assertThat(a).hasSameSizeAs(b);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i).content()).isEqualTo(b.get(i).content());
+        }
+    }
+}
