@@ -11,7 +11,7 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
-#                 RUNS=N (run the script N times), EXTRA=path of a file copied to /usr/lib/overlayboot/
+#                 RUNS=N (run the script N times), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
 #   filesystems   optional: what /proc/filesystems claims inside the chroot
 # Prints sections: "=== boot rc=N", "=== probe rc=N", "=== mounts", "=== state".
