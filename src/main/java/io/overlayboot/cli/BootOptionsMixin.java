@@ -55,7 +55,9 @@ public final class BootOptionsMixin {
         return OptionSpec.builder(setting.cliFlag())
                 .paramLabel(setting.name().toUpperCase(java.util.Locale.ROOT))
                 .type(String.class)
-                .description(setting.help() + " Allowed: " + setting.kind().expected() + ". Default: " + defaultText + ".")
+                // picocli formats descriptions: a literal % must be written %%
+                .description((setting.help() + " Allowed: " + setting.kind().expected() + ". Default: " + defaultText + ".")
+                        .replace("%", "%%"))
                 .setter(new CommandLine.Model.ISetter() {
                     @Override
                     @SuppressWarnings("unchecked")

@@ -22,6 +22,11 @@ import picocli.CommandLine.Command;
             PackCommand.class,
             InspectCommand.class,
             ExtractCommand.class,
+            StatusCommand.class,
+            DiffCommand.class,
+            InstallCommand.class,
+            UninstallCommand.class,
+            ConfigureCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

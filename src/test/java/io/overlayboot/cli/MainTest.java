@@ -61,6 +61,7 @@ class MainTest {
         for (var s : io.overlayboot.settings.Settings.ALL) {
             assertThat(help).contains(s.cliFlag() + "=" + s.name().toUpperCase(java.util.Locale.ROOT));
         }
+        assertThat(help).contains("Default: 50%.").doesNotContain("picocli WARN");
     }
 
     @Test

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
+# and 13 ship no Java 25), an AOT cache for fast start-up, and /usr/bin/overlayboot. Installing the
+# package changes nothing about how the machine boots; 'overlayboot install' does that.
+# Needs: target/overlayboot.jar (mvn package), Temurin 25 (JAVA_HOME), dpkg-deb.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+jar="$here/target/overlayboot.jar"
+[ -f "$jar" ] || { echo "build-deb: $jar is missing (hint: mvn package)" >&2; exit 4; }
+version=$(unzip -p "$jar" io/overlayboot/version.properties | sed -n 's/^version=//p')
+stage="$here/target/deb/overlayboot_${version}_amd64"
+out="$here/target/overlayboot_${version}_amd64.deb"
+rm -rf "$stage"
+mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/overlayboot" "$stage/usr/share/doc/overlayboot"
+
+echo "build-deb: jlink runtime" >&2
+modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
+"$JAVA_HOME/bin/jlink" --add-modules "$modules,jdk.zipfs" --strip-debug --no-man-pages --no-header-files \
+	--compress=zip-6 --output "$stage/usr/lib/overlayboot/runtime"
+find "$stage/usr/lib/overlayboot/runtime" -type f \( -name '*.so' -o -perm -u+x \) -exec strip --strip-unneeded {} +
+install -m 0644 "$jar" "$stage/usr/lib/overlayboot/overlayboot.jar"
+
+java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
+echo "build-deb: AOT cache (training run)" >&2
+train=$(mktemp -d)
+# shellcheck disable=SC2086
+"$stage/usr/lib/overlayboot/runtime/bin/java" $java_opts -XX:AOTCacheOutput="$stage/usr/lib/overlayboot/overlayboot.aot" \
+	-jar "$stage/usr/lib/overlayboot/overlayboot.jar" render --out "$train/root" --size 20% >/dev/null 2>"$train/log" \
+	|| { cat "$train/log" >&2; exit 5; }
+rm -rf "$train"
+
+# The boot helper's initramfs runtime, when it was built (packaging/build-helper-runtime.sh).
+if [ -d "$here/target/helper-runtime/usr/lib/overlayboot" ]; then
+	cp -a "$here/target/helper-runtime/usr/lib/overlayboot/." "$stage/usr/lib/overlayboot/"
+fi
+
+cat >"$stage/usr/bin/overlayboot" <<WRAPPER
+#!/bin/sh
+# overlayboot, with the runtime it carries.
+exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/overlayboot.aot $java_opts \\
+	-jar /usr/lib/overlayboot/overlayboot.jar "\$@"
+WRAPPER
+chmod 0755 "$stage/usr/bin/overlayboot"
+
+mkdir -p "$stage/usr/share/man/man1" "$stage/usr/share/lintian/overrides"
+gzip -9n <"$here/packaging/debian/overlayboot.1" >"$stage/usr/share/man/man1/overlayboot.1.gz"
+install -m 0644 "$here/packaging/debian/lintian-overrides" "$stage/usr/share/lintian/overrides/overlayboot"
+install -m 0644 "$here/packaging/debian/copyright" "$stage/usr/share/doc/overlayboot/copyright"
+gzip -9n <"$here/packaging/debian/changelog" >"$stage/usr/share/doc/overlayboot/changelog.gz"
+size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
+sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$here/packaging/debian/control" >"$stage/DEBIAN/control"
+install -m 0755 "$here/packaging/debian/prerm" "$stage/DEBIAN/prerm"
+find "$stage" -type d -exec chmod 0755 {} +
+find "$stage" -type f -perm 0444 -exec chmod 0644 {} +
+dpkg-deb --root-owner-group -Zgzip --build "$stage" "$out" >&2
+echo "$out"

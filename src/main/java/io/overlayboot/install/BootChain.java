@@ -1,0 +1,144 @@
+package io.overlayboot.install;
+
+import io.overlayboot.cli.ExitCode;
+import io.overlayboot.cli.OverlaybootException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Brings the boot chain up to date after files changed: {@code update-initramfs -u -k all} and the
+ * GRUB config. On the live system the commands run directly; under {@code --root} they run through
+ * {@code chroot ROOT} when the target has them and its {@code /proc} and {@code /dev} are mounted;
+ * otherwise they are only printed, for the admin to run.
+ */
+final class BootChain {
+    private final Target target;
+    private final Reporter reporter;
+
+    BootChain(Target target, Reporter reporter) {
+        this.target = target;
+        this.reporter = reporter;
+    }
+
+    /** The commands to run, as the user would type them (inside the target). */
+    static List<List<String>> commands(Target target, boolean initramfs, boolean grub) {
+        List<List<String>> commands = new ArrayList<>();
+        if (initramfs) {
+            commands.add(List.of("update-initramfs", "-u", "-k", "all"));
+        }
+        if (grub) {
+            commands.add(target.grubCommand());
+        }
+        return commands;
+    }
+
+    /** A command line as shown to the user: with {@code chroot ROOT} in front for a non-live target. */
+    static String show(Target target, List<String> command) {
+        return (target.live() ? "" : "chroot " + target.root() + " ") + String.join(" ", command);
+    }
+
+    /** Why the commands cannot run here, or null when they can. */
+    String whyNotRunnable(List<List<String>> commands) {
+        if (target.live()) {
+            return null;
+        }
+        for (List<String> c : commands) {
+            if (!hasTool(c.getFirst())) {
+                return target.show("") + " has no " + c.getFirst();
+            }
+        }
+        if (!Files.exists(target.resolve("proc/self")) || !Files.exists(target.resolve("dev/null"))) {
+            return target.show("proc") + " and " + target.show("dev") + " are not mounted";
+        }
+        return null;
+    }
+
+    private boolean hasTool(String name) {
+        for (String dir : new String[] {"usr/sbin", "usr/bin", "sbin", "bin"}) {
+            if (Files.isExecutable(target.resolve(dir).resolve(name))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs the commands, or prints them when they cannot run here. Returns true when they ran (and
+     * succeeded), false when they were only printed; a failing command ends the run with
+     * {@link ExitCode#EXTERNAL_FAILURE}, its output shown.
+     */
+    boolean run(List<List<String>> commands) {
+        if (commands.isEmpty()) {
+            return true;
+        }
+        String why = whyNotRunnable(commands);
+        if (why != null) {
+            reporter.note("Not running the boot chain here (" + why + "); run these to finish:");
+            if (!Files.exists(target.resolve("proc/self"))) {
+                for (String fs : List.of("proc", "sys", "dev")) {
+                    reporter.note("  mount --rbind /" + fs + " " + target.resolve(fs));
+                }
+            }
+            commands.forEach(c -> reporter.note("  " + show(target, c)));
+            return false;
+        }
+        if (commands.stream().anyMatch(c -> c.getFirst().equals("update-initramfs"))) {
+            kernelsWithoutInitrd().forEach(v -> reporter.warn("kernel " + v + " has no " + target.show("boot/initrd.img-" + v)
+                    + ": 'update-initramfs -u' skips it, so it boots unprotected (create one with: update-initramfs -c -k " + v + ")"));
+        }
+        for (List<String> c : commands) {
+            execute(c);
+        }
+        return true;
+    }
+
+    /** Kernels with an image in /boot but no initrd, which {@code update-initramfs -u -k all} passes over. */
+    List<String> kernelsWithoutInitrd() {
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.exists(target.resolve("boot"))
+                ? Files.list(target.resolve("boot")) : java.util.stream.Stream.empty()) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vmlinuz-"))
+                    .map(n -> n.substring("vmlinuz-".length()))
+                    .filter(v -> !Files.exists(target.resolve("boot/initrd.img-" + v))).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private void execute(List<String> command) {
+        List<String> argv = new ArrayList<>();
+        if (!target.live()) {
+            argv.addAll(List.of("chroot", target.root().toString()));
+        }
+        argv.addAll(command);
+        String shown = show(target, command);
+        reporter.progress("running: " + shown);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("LC_ALL", "C.UTF-8");
+        int code;
+        String output;
+        try {
+            Process p = pb.start();
+            p.getOutputStream().close();
+            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            code = p.waitFor();
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot run '" + shown + "': " + e.getMessage(),
+                    "run it by hand; the installed files are consistent", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Interrupted while running '" + shown + "'", null);
+        }
+        reporter.commandOutput(output);
+        if (code != 0) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'" + shown + "' failed with exit code " + code
+                    + " (its output is above)", "fix the cause and run it again (or re-run this command);"
+                    + " the files are in place and 'overlayboot uninstall' still works");
+        }
+    }
+}

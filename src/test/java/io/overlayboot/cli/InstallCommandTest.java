@@ -1,0 +1,221 @@
+package io.overlayboot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.install.DebianTreeAccess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** install, uninstall and configure through {@link Main#run}, on real directory trees shaped like Debian roots. */
+class InstallCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void installThenUninstallRestoresTheTreeExactly() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+
+        Run install = run("install", "--root", root.toString(), "--yes", "--size", "25%");
+        assertThat(install.code()).as(install.err()).isZero();
+        assertThat(Files.readString(root.resolve("etc/default/grub.d/overlayboot.cfg"))).contains("aufs=tmpfs");
+        assertThat(Files.readString(root.resolve("etc/overlayboot.conf"))).contains("size=25%");
+        assertThat(Files.getPosixFilePermissions(root.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")))
+                .hasSize(7); // rwxr-xr-x
+        assertThat(Files.getAttribute(root.resolve("etc/overlayboot.conf"), "unix:uid")).isEqualTo(1000);
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub")).isEqualTo(DebianTreeAccess.GRUB);
+        assertThat(install.err()).contains("update-initramfs -u -k all").contains("grub-mkconfig -o /boot/grub/grub.cfg");
+
+        Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
+        assertThat(uninstall.code()).as(uninstall.err()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void editsEtcDefaultGrubWhenGrubMkconfigHasNoDropIns() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), false);
+        List<String> before = DebianTreeAccess.describe(root);
+        assertThat(run("install", "--root", root.toString(), "--yes", "--mode", "device", "--dev", "LABEL=data").code()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub"))
+                .isEqualTo(DebianTreeAccess.GRUB.replace("\"quiet\"", "\"quiet aufs=LABEL=data\""));
+        assertThat(root.resolve("etc/default/grub.d")).doesNotExist();
+        assertThat(run("uninstall", "--root", root.toString(), "--yes").code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void installTwiceLeavesTheSameTreeAsOnce() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), false);
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+        List<String> once = DebianTreeAccess.describe(root);
+        Run again = run("install", "--root", root.toString(), "--yes");
+        assertThat(again.code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(once);
+        // The boot chain could not run in this tree (no /proc), so it is still due: printed again.
+        assertThat(again.err()).contains("run these to finish").contains("update-initramfs -u -k all");
+    }
+
+    @Test
+    void dryRunPrintsAUnifiedDiffAndChangesNothing() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), false);
+        List<String> before = DebianTreeAccess.describe(root);
+        Run dry = run("install", "--root", root.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.err()).isZero();
+        assertThat(dry.out())
+                .contains("--- a/etc/default/grub", "+++ b/etc/default/grub", "-GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"",
+                        "+GRUB_CMDLINE_LINUX_DEFAULT=\"quiet aufs=tmpfs\"")
+                .contains("--- /dev/null", "+++ b/etc/initramfs-tools/hooks/overlayboot", "+manual_add_modules overlay")
+                .contains("-size=10%")
+                .contains("overlayboot would run: chroot " + root.toRealPath() + " update-initramfs -u -k all");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+        List<String> installed = DebianTreeAccess.describe(root);
+        Run dryUninstall = run("uninstall", "--root", root.toString(), "--dry-run");
+        assertThat(dryUninstall.out()).contains("+++ /dev/null", "+size=10%");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(installed);
+    }
+
+    @Test
+    void configureChangesTheSettingsAndUninstallStillRestoresTheOriginal() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+        Run configure = run("configure", "--root", root.toString(), "--yes", "size=30%", "swap=1", "sysctl=vm.swappiness=10");
+        assertThat(configure.code()).as(configure.err()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("size=30%").contains("swap=1");
+        assertThat(DebianTreeAccess.read(root, "etc/sysctl.d/90-overlayboot.conf")).contains("vm.swappiness");
+        Run toDevice = run("configure", "--root", root.toString(), "--yes", "mode=device", "dev=LABEL=up", "sysctl=vm.swappiness=");
+        assertThat(toDevice.code()).as(toDevice.err()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg")).contains("aufs=LABEL=up");
+        assertThat(root.resolve("etc/sysctl.d/90-overlayboot.conf")).doesNotExist();
+        assertThat(run("uninstall", "--root", root.toString(), "--yes").code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void refusals() throws Exception {
+        Run missing = run("install", "--root", tmp.resolve("nope").toString(), "--yes");
+        assertThat(missing.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(missing.err()).contains("--root '" + tmp.resolve("nope") + "' does not exist");
+
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThat(run("install", "--root", file.toString(), "--yes").err()).contains("is not a directory");
+
+        Path bare = Files.createDirectories(tmp.resolve("bare"));
+        Run notDebian = run("install", "--root", bare.toString(), "--yes");
+        assertThat(notDebian.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(notDebian.err()).contains("is not a Debian-style system: no etc/initramfs-tools");
+
+        Path noUnion = DebianTreeAccess.create(tmp.resolve("nounion"), true);
+        Files.delete(noUnion.resolve("lib/modules/6.1.0-test/kernel/fs/overlayfs/overlay.ko.xz"));
+        Run kernel = run("install", "--root", noUnion.toString(), "--yes");
+        assertThat(kernel.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(kernel.err()).contains("(6.1.0-test) has overlay or aufs");
+        Files.writeString(noUnion.resolve("lib/modules/6.1.0-test/modules.builtin"), "kernel/fs/overlayfs/overlay.ko\n");
+        assertThat(run("install", "--root", noUnion.toString(), "--dry-run").code()).isZero();
+
+        Path overlayroot = DebianTreeAccess.create(tmp.resolve("overlayroot"), true);
+        Files.writeString(overlayroot.resolve("etc/overlayroot.conf"), "overlayroot=\"tmpfs:swap=1\"\n");
+        Run other = run("install", "--root", overlayroot.toString(), "--yes");
+        assertThat(other.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(other.err()).contains("already overlaid by overlayroot").contains("tmpfs:swap=1");
+
+        Path bilibop = DebianTreeAccess.create(tmp.resolve("bilibop"), true);
+        Files.createDirectories(bilibop.resolve("etc/bilibop"));
+        assertThat(run("install", "--root", bilibop.toString(), "--yes").err()).contains("already overlaid by bilibop-lockfs");
+
+        Path foreign = DebianTreeAccess.create(tmp.resolve("foreign"), true);
+        Files.writeString(foreign.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot"), "#!/bin/sh\n");
+        assertThat(run("install", "--root", foreign.toString(), "--yes").err()).contains("was not installed by 'overlayboot install'");
+
+        Path badGrub = DebianTreeAccess.create(tmp.resolve("badgrub"), false);
+        Files.writeString(badGrub.resolve("etc/default/grub"), "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\n");
+        List<String> before = DebianTreeAccess.describe(badGrub);
+        Run grub = run("install", "--root", badGrub.toString(), "--yes");
+        assertThat(grub.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(grub.err()).contains("etc/default/grub cannot be parsed safely").contains("never closed");
+        assertThat(DebianTreeAccess.describe(badGrub)).isEqualTo(before);
+
+        Path noTerminal = DebianTreeAccess.create(tmp.resolve("noterminal"), true);
+        before = DebianTreeAccess.describe(noTerminal);
+        Run ask = run("install", "--root", noTerminal.toString());
+        assertThat(ask.code()).isEqualTo(ExitCode.ABORTED.code());
+        assertThat(ask.err()).contains("no terminal to ask on").contains("--yes");
+        assertThat(DebianTreeAccess.describe(noTerminal)).isEqualTo(before);
+    }
+
+    @Test
+    void aSecondConcurrentRunWaitsForTheLockThenFailsClearly() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+        Path lockFile = io.overlayboot.files.RunLock.lockFileFor(io.overlayboot.files.RunLock.defaultLockDir(), root);
+        try (var held = io.overlayboot.files.RunLock.acquire(lockFile, java.time.Duration.ZERO, s -> {}).orElseThrow()) {
+            Run second = run("install", "--root", root.toString(), "--yes", "--lock-wait", "1");
+            assertThat(second.code()).isEqualTo(ExitCode.ABORTED.code());
+            assertThat(second.err()).contains("waiting for another overlayboot run")
+                    .contains("Another overlayboot run (pid " + ProcessHandle.current().pid() + ") is changing")
+                    .contains("did not finish within 1 s");
+        }
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+    }
+
+    @Test
+    void uninstallRefusesToOverwriteAFileChangedSinceInstallUnlessForced() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+        assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
+        Files.writeString(root.resolve("etc/overlayboot.conf"), "size=99%\n");
+        List<String> changed = DebianTreeAccess.describe(root);
+        Run refused = run("uninstall", "--root", root.toString(), "--yes");
+        assertThat(refused.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(refused.err()).contains("changed since install").contains("etc/overlayboot.conf").contains("--force");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(changed);
+        assertThat(run("uninstall", "--root", root.toString(), "--yes", "--force").code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+        Run again = run("uninstall", "--root", root.toString(), "--yes");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("not installed");
+    }
+
+    @Test
+    void aFailingUpdateInitramfsIsReportedWithItsOutputAndUninstallStillWorks() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        List<String> before = DebianTreeAccess.describe(root);
+        // A root chroot can run: a static busybox as /bin/sh, /proc and /dev present.
+        Path sh = root.resolve("bin/sh");
+        Files.createDirectories(sh.getParent());
+        Files.copy(Path.of("/bin/busybox"), sh);
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/null"), "");
+        Files.writeString(root.resolve("usr/sbin/update-initramfs"), "#!/bin/sh\necho 'E: mkinitramfs failure cpio 141'\nexit 1\n");
+        List<String> prepared = DebianTreeAccess.describe(root);
+
+        Run install = run("install", "--root", root.toString(), "--yes");
+        assertThat(install.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        assertThat(install.err()).contains("E: mkinitramfs failure cpio 141")
+                .contains("update-initramfs -u -k all' failed with exit code 1");
+        assertThat(root.resolve("etc/initramfs-tools/hooks/overlayboot")).exists();
+
+        Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
+        assertThat(uninstall.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code()); // the same update-initramfs fails
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(prepared);
+        assertThat(before).isNotEqualTo(prepared);
+    }
+}

@@ -1,0 +1,86 @@
+package io.overlayboot.install;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A real directory tree shaped like a Debian root, for install and uninstall tests:
+ *
+ * <pre>
+ * etc/default/grub                                 0644 0:0   Debian's, GRUB_CMDLINE_LINUX_DEFAULT="quiet"
+ * etc/initramfs-tools/initramfs.conf               0644
+ * etc/initramfs-tools/{hooks,scripts/init-bottom}/ (empty)
+ * etc/overlayboot.conf                             0600 1000:1000  left by an earlier experiment
+ * lib/modules/6.1.0-test/kernel/fs/overlayfs/overlay.ko.xz
+ * usr/sbin/update-initramfs, usr/sbin/grub-mkconfig (sources default/grub.d/*.cfg)  0755
+ * </pre>
+ */
+final class DebianTree {
+    static final String GRUB = """
+            # If you change this file, run 'update-grub' afterwards to update
+            # /boot/grub/grub.cfg.
+            GRUB_DEFAULT=0
+            GRUB_TIMEOUT=5
+            GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`
+            GRUB_CMDLINE_LINUX_DEFAULT="quiet"
+            GRUB_CMDLINE_LINUX=""
+            """;
+
+    private DebianTree() {}
+
+    static Path create(Path root, boolean grubDropIns) throws IOException {
+        file(root, "etc/default/grub", GRUB, "rw-r--r--");
+        file(root, "etc/initramfs-tools/initramfs.conf", "MODULES=most\n", "rw-r--r--");
+        Files.createDirectories(root.resolve("etc/initramfs-tools/hooks"));
+        Files.createDirectories(root.resolve("etc/initramfs-tools/scripts/init-bottom"));
+        Path conf = file(root, "etc/overlayboot.conf", "# an old experiment\nsize=10%\n", "rw-------");
+        Files.setAttribute(conf, "unix:uid", 1000);
+        Files.setAttribute(conf, "unix:gid", 1000);
+        file(root, "lib/modules/6.1.0-test/kernel/fs/overlayfs/overlay.ko.xz", "not really xz\n", "rw-r--r--");
+        file(root, "usr/sbin/update-initramfs", "#!/bin/sh\nexit 0\n", "rwxr-xr-x");
+        file(root, "usr/sbin/grub-mkconfig", grubDropIns
+                ? "#!/bin/sh\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do . \"$x\"; done\n"
+                : "#!/bin/sh\n. /etc/default/grub\n", "rwxr-xr-x");
+        return root;
+    }
+
+    static Path file(Path root, String relative, String text, String perms) throws IOException {
+        Path p = root.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+        return p;
+    }
+
+    /** Every path with its type, mode, owner and content hash: equal hashes mean equal trees. */
+    static List<String> describe(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.sorted().map(p -> {
+                try {
+                    String rel = root.relativize(p).toString();
+                    Object mode = Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                    Object uid = Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                    Object gid = Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+                    String what = Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p)
+                            : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir"
+                            : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                    return rel + " " + Integer.toOctalString((Integer) mode) + " " + uid + ":" + gid + " " + what;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).toList();
+        }
+    }
+
+    static String read(Path root, String relative) throws IOException {
+        return Files.readString(root.resolve(relative), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,24 @@
+package io.overlayboot.install;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Opens {@link DebianTree} to the CLI tests in another package. */
+public final class DebianTreeAccess {
+    public static final String GRUB = DebianTree.GRUB;
+
+    private DebianTreeAccess() {}
+
+    public static Path create(Path root, boolean grubDropIns) throws IOException {
+        return DebianTree.create(root, grubDropIns);
+    }
+
+    public static List<String> describe(Path root) throws IOException {
+        return DebianTree.describe(root);
+    }
+
+    public static String read(Path root, String relative) throws IOException {
+        return DebianTree.read(root, relative);
+    }
+}
