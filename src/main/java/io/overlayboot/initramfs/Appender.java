@@ -66,6 +66,10 @@ public final class Appender {
             Path bak = null;
             if (backup) {
                 bak = dir.resolve(real.getFileName() + ".bak");
+                // A backup from an earlier run stays, unless the initrd was rebuilt since (no overlay in it).
+                if (facts.overlayStart() < 0) {
+                    Files.deleteIfExists(bak);
+                }
                 if (!Files.exists(bak, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createLink(bak, real); // the original inode survives the rename below
                 }
