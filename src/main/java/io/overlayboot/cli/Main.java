@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ExtractCommand.class,
             StatusCommand.class,
             DiffCommand.class,
+            CommitCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,
