@@ -24,7 +24,7 @@ class InspectCommandTest {
     @ValueSource(strings = {"most-zstd", "list-gzip", "list-zstd", "list-xz", "list-lzma", "list-lz4", "list-bzip2"})
     void listsARealDebianInitrdAsLsinitramfsDoes(String name) {
         Path img = PackCommandTest.initrds().resolve(name + ".img");
-        PackCommandTest.Run r = PackCommandTest.run("inspect", img.toString());
+        Cli.Run r = PackCommandTest.run("inspect", img.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(entries(r.out())).isEqualTo(PackCommandTest.sh(tmp, null, "lsinitramfs " + img).lines().toList());
     }
@@ -38,7 +38,7 @@ class InspectCommandTest {
         PackCommandTest.sh(tmp, null, "cat early.cpio " + main + " > initrd.img");
         Path img = tmp.resolve("initrd.img");
 
-        PackCommandTest.Run r = PackCommandTest.run("inspect", "--long", img.toString());
+        Cli.Run r = PackCommandTest.run("inspect", "--long", img.toString());
         assertThat(r.code()).as(r.err()).isZero();
         // mode, links, size and name (plus link target) agree with lsinitramfs -l for every entry
         List<String> ours = entries(r.out()).stream().map(InspectCommandTest::fields).toList();
@@ -61,13 +61,13 @@ class InspectCommandTest {
     @Test
     void jsonAndDamagedInput() throws IOException {
         Path img = PackCommandTest.initrds().resolve("list-gzip.img");
-        PackCommandTest.Run r = PackCommandTest.run("inspect", "--json", img.toString());
+        Cli.Run r = PackCommandTest.run("inspect", "--json", img.toString());
         assertThat(r.out()).startsWith("{\"file\":").contains("\"name\":\"scripts/init-bottom/ORDER\"")
                 .contains("\"segments\":[{\"index\":0,\"offset\":0,\"length\":7639804,\"format\":\"gzip\",\"entries\":426");
 
         byte[] all = Files.readAllBytes(img);
         Path cut = Files.write(tmp.resolve("cut.img"), java.util.Arrays.copyOf(all, all.length / 2));
-        PackCommandTest.Run bad = PackCommandTest.run("inspect", cut.toString());
+        Cli.Run bad = PackCommandTest.run("inspect", cut.toString());
         assertThat(bad.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(bad.err()).startsWith("overlayboot: " + cut + ": gzip segment at offset 0 is truncated at offset ");
     }

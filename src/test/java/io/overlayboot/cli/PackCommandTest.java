@@ -6,8 +6,6 @@ import io.overlayboot.initramfs.InitrdReader;
 import io.overlayboot.initramfs.Segment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +19,8 @@ class PackCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     static Path initrds() {
@@ -92,7 +85,7 @@ class PackCommandTest {
     void overlayForARealInitrdRunsOverlaybootLastAndGnuCpioReadsIt() throws IOException {
         Path base = initrds().resolve("list-zstd.img");
         Path out = tmp.resolve("overlay.img");
-        Run r = run("pack", "--out", out.toString(), "--initrd", base.toString(), "--compress", "none");
+        Cli.Run r = run("pack", "--out", out.toString(), "--initrd", base.toString(), "--compress", "none");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("merged scripts/init-bottom/ORDER").contains("already has the overlay module");
 
@@ -141,7 +134,7 @@ class PackCommandTest {
         Path img = Files.copy(original, tmp.resolve("initrd.img"));
         byte[] before = Files.readAllBytes(img);
 
-        Run first = run("pack", "--append-to", img.toString(), "--backup", "--size", "30%");
+        Cli.Run first = run("pack", "--append-to", img.toString(), "--backup", "--size", "30%");
         assertThat(first.code()).as(first.err()).isZero();
         byte[] once = Files.readAllBytes(img);
         assertThat(Arrays.copyOf(once, before.length)).isEqualTo(before);
@@ -155,7 +148,7 @@ class PackCommandTest {
         assertThat(sh(tmp, null, "tail -c +" + (start + 1) + " " + img + " | zstd -dc | cpio --quiet -t"))
                 .startsWith("conf\nconf/overlayboot-overlay\n");
 
-        Run second = run("pack", "--append-to", img.toString(), "--backup", "--size", "30%");
+        Cli.Run second = run("pack", "--append-to", img.toString(), "--backup", "--size", "30%");
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(second.out()).contains("replacing the overlay appended earlier");
         assertThat(Files.readAllBytes(img)).isEqualTo(once);
@@ -175,7 +168,7 @@ class PackCommandTest {
         Path img = tmp.resolve("nooverlay.img");
         assertThat(sh(tmp, null, "lsinitramfs " + img)).doesNotContain("overlay.ko");
 
-        Run r = run("pack", "--append-to", img.toString(), "--root", chroot.toString());
+        Cli.Run r = run("pack", "--append-to", img.toString(), "--root", chroot.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("added the overlay module");
 
@@ -191,11 +184,11 @@ class PackCommandTest {
     @Test
     void onlyLz4MayFollowLz4() throws IOException {
         Path img = Files.copy(initrds().resolve("list-lz4.img"), tmp.resolve("initrd.img"));
-        Run refused = run("pack", "--append-to", img.toString());
+        Cli.Run refused = run("pack", "--append-to", img.toString());
         assertThat(refused.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(refused.err()).contains("ends with an lz4 segment").contains("--compress lz4");
 
-        Run ok = run("pack", "--append-to", img.toString(), "--compress", "lz4");
+        Cli.Run ok = run("pack", "--append-to", img.toString(), "--compress", "lz4");
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(InitrdReader.read(img, (s, e, b) -> {})).extracting(Segment::format).containsExactly("lz4", "lz4");
         // The lz4 tool, like the kernel, decodes the whole file as one stream: base cpio, then the overlay's.
