@@ -11,7 +11,7 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
-#                 RUNS=N (run the script N times), EXTRA=path of a file copied to /usr/lib/overlayboot/
+#                 RUNS=N (run the script N times), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
 #   filesystems   optional: what /proc/filesystems claims inside the chroot
 # Prints sections: "=== boot rc=N", "=== probe rc=N", "=== mounts", "=== state".
@@ -75,7 +75,17 @@ cp /usr/share/initramfs-tools/scripts/functions "$B/scripts/functions"
 cp "$W/script" "$B/scripts/init-bottom/overlayboot"
 chmod 0755 "$B/scripts/init-bottom/overlayboot"
 if [ -r "$W/conf" ]; then cp "$W/conf" "$B/etc/overlayboot.conf"; fi
-if [ -n "${EXTRA:-}" ]; then cp -a "$EXTRA" "$B/usr/lib/overlayboot/"; fi
+# EXTRA: one or more paths (space-separated), e.g. the JVM helper's jvm/ helper.jar helper.aot.
+for ob_extra in ${EXTRA:-}; do cp -a "$ob_extra" "$B/usr/lib/overlayboot/"; done
+if [ -x "$B/usr/lib/overlayboot/jvm/bin/java" ]; then
+	# what the hook's copy_exec loop brings along for the JVM helper: its glibc libraries
+	find "$B/usr/lib/overlayboot/jvm" -type f \( -name '*.so' -o -path '*/bin/java' \) | while read -r f; do
+		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+			mkdir -p "$B$(dirname "$lib")"
+			[ -e "$B$lib" ] || cp -L "$lib" "$B$lib"
+		done
+	done
+fi
 
 mount -t proc proc "$B/proc"
 mount --bind "$W/cmdline" "$B/proc/cmdline"

@@ -49,7 +49,7 @@ ob_log() {
 	shift
 	echo "overlayboot: $*"
 	if [ -w "$OB_KMSG" ]; then
-		echo "<$ob_level>overlayboot: $*" >"$OB_KMSG" 2>/dev/null || true
+		echo "<$ob_level>overlayboot: $*" >>"$OB_KMSG" 2>/dev/null || true
 	fi
 }
 ob_say() {
@@ -673,6 +673,19 @@ ob_try_helper() {
 	case "$ob_rc" in
 	0) return 0 ;;
 	75) return 1 ;;
+	76)
+		# The helper could not protect the root, undid its steps and recorded why (onerror=panic).
+		OB_WHY="the helper could not protect the root"
+		while IFS= read -r ob_line; do
+			case "$ob_line" in
+			message=*) OB_WHY=${ob_line#message=} ;;
+			esac
+		done <"$OB_RUNDIR/state"
+		if command -v panic >/dev/null 2>&1; then
+			panic "overlayboot: FAILED to protect the root: $OB_WHY (onerror=panic)"
+		fi
+		exit 1
+		;;
 	esac
 	ob_warn "the helper failed (exit $ob_rc), using the shell path"
 	return 1

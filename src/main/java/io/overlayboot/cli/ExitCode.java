@@ -7,6 +7,8 @@ package io.overlayboot.cli;
 public enum ExitCode {
     /** The command did what was asked. */
     OK(0),
+    /** {@code status} only: the root is not protected right now. */
+    NOT_PROTECTED(1),
     /** The command line itself is wrong: unknown option, missing argument. */
     USAGE(2),
     /** An input (a file, a value, an archive) is malformed; nothing was changed. */

@@ -3,8 +3,6 @@ package io.overlayboot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.install.DebianTreeAccess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +14,8 @@ class InstallCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -30,7 +23,7 @@ class InstallCommandTest {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
         List<String> before = DebianTreeAccess.describe(root);
 
-        Run install = run("install", "--root", root.toString(), "--yes", "--size", "25%");
+        Cli.Run install = run("install", "--root", root.toString(), "--yes", "--size", "25%");
         assertThat(install.code()).as(install.err()).isZero();
         assertThat(Files.readString(root.resolve("etc/default/grub.d/overlayboot.cfg"))).contains("aufs=tmpfs");
         assertThat(Files.readString(root.resolve("etc/overlayboot.conf"))).contains("size=25%");
@@ -40,7 +33,7 @@ class InstallCommandTest {
         assertThat(DebianTreeAccess.read(root, "etc/default/grub")).isEqualTo(DebianTreeAccess.GRUB);
         assertThat(install.err()).contains("update-initramfs -u -k all").contains("grub-mkconfig -o /boot/grub/grub.cfg");
 
-        Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
+        Cli.Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
         assertThat(uninstall.code()).as(uninstall.err()).isZero();
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
     }
@@ -62,7 +55,7 @@ class InstallCommandTest {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), false);
         assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
         List<String> once = DebianTreeAccess.describe(root);
-        Run again = run("install", "--root", root.toString(), "--yes");
+        Cli.Run again = run("install", "--root", root.toString(), "--yes");
         assertThat(again.code()).isZero();
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(once);
         // The boot chain could not run in this tree (no /proc), so it is still due: printed again.
@@ -73,7 +66,7 @@ class InstallCommandTest {
     void dryRunPrintsAUnifiedDiffAndChangesNothing() throws Exception {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), false);
         List<String> before = DebianTreeAccess.describe(root);
-        Run dry = run("install", "--root", root.toString(), "--dry-run");
+        Cli.Run dry = run("install", "--root", root.toString(), "--dry-run");
         assertThat(dry.code()).as(dry.err()).isZero();
         assertThat(dry.out())
                 .contains("--- a/etc/default/grub", "+++ b/etc/default/grub", "-GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"",
@@ -85,7 +78,7 @@ class InstallCommandTest {
 
         assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
         List<String> installed = DebianTreeAccess.describe(root);
-        Run dryUninstall = run("uninstall", "--root", root.toString(), "--dry-run");
+        Cli.Run dryUninstall = run("uninstall", "--root", root.toString(), "--dry-run");
         assertThat(dryUninstall.out()).contains("+++ /dev/null", "+size=10%");
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(installed);
     }
@@ -95,11 +88,11 @@ class InstallCommandTest {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
         List<String> before = DebianTreeAccess.describe(root);
         assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
-        Run configure = run("configure", "--root", root.toString(), "--yes", "size=30%", "swap=1", "sysctl=vm.swappiness=10");
+        Cli.Run configure = run("configure", "--root", root.toString(), "--yes", "size=30%", "swap=1", "sysctl=vm.swappiness=10");
         assertThat(configure.code()).as(configure.err()).isZero();
         assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("size=30%").contains("swap=1");
         assertThat(DebianTreeAccess.read(root, "etc/sysctl.d/90-overlayboot.conf")).contains("vm.swappiness");
-        Run toDevice = run("configure", "--root", root.toString(), "--yes", "mode=device", "dev=LABEL=up", "sysctl=vm.swappiness=");
+        Cli.Run toDevice = run("configure", "--root", root.toString(), "--yes", "mode=device", "dev=LABEL=up", "sysctl=vm.swappiness=");
         assertThat(toDevice.code()).as(toDevice.err()).isZero();
         assertThat(DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg")).contains("aufs=LABEL=up");
         assertThat(root.resolve("etc/sysctl.d/90-overlayboot.conf")).doesNotExist();
@@ -109,7 +102,7 @@ class InstallCommandTest {
 
     @Test
     void refusals() throws Exception {
-        Run missing = run("install", "--root", tmp.resolve("nope").toString(), "--yes");
+        Cli.Run missing = run("install", "--root", tmp.resolve("nope").toString(), "--yes");
         assertThat(missing.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(missing.err()).contains("--root '" + tmp.resolve("nope") + "' does not exist");
 
@@ -117,13 +110,13 @@ class InstallCommandTest {
         assertThat(run("install", "--root", file.toString(), "--yes").err()).contains("is not a directory");
 
         Path bare = Files.createDirectories(tmp.resolve("bare"));
-        Run notDebian = run("install", "--root", bare.toString(), "--yes");
+        Cli.Run notDebian = run("install", "--root", bare.toString(), "--yes");
         assertThat(notDebian.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(notDebian.err()).contains("is not a Debian-style system: no etc/initramfs-tools");
 
         Path noUnion = DebianTreeAccess.create(tmp.resolve("nounion"), true);
         Files.delete(noUnion.resolve("lib/modules/6.1.0-test/kernel/fs/overlayfs/overlay.ko.xz"));
-        Run kernel = run("install", "--root", noUnion.toString(), "--yes");
+        Cli.Run kernel = run("install", "--root", noUnion.toString(), "--yes");
         assertThat(kernel.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(kernel.err()).contains("(6.1.0-test) has overlay or aufs");
         Files.writeString(noUnion.resolve("lib/modules/6.1.0-test/modules.builtin"), "kernel/fs/overlayfs/overlay.ko\n");
@@ -131,7 +124,7 @@ class InstallCommandTest {
 
         Path overlayroot = DebianTreeAccess.create(tmp.resolve("overlayroot"), true);
         Files.writeString(overlayroot.resolve("etc/overlayroot.conf"), "overlayroot=\"tmpfs:swap=1\"\n");
-        Run other = run("install", "--root", overlayroot.toString(), "--yes");
+        Cli.Run other = run("install", "--root", overlayroot.toString(), "--yes");
         assertThat(other.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(other.err()).contains("already overlaid by overlayroot").contains("tmpfs:swap=1");
 
@@ -146,14 +139,14 @@ class InstallCommandTest {
         Path badGrub = DebianTreeAccess.create(tmp.resolve("badgrub"), false);
         Files.writeString(badGrub.resolve("etc/default/grub"), "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\n");
         List<String> before = DebianTreeAccess.describe(badGrub);
-        Run grub = run("install", "--root", badGrub.toString(), "--yes");
+        Cli.Run grub = run("install", "--root", badGrub.toString(), "--yes");
         assertThat(grub.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(grub.err()).contains("etc/default/grub cannot be parsed safely").contains("never closed");
         assertThat(DebianTreeAccess.describe(badGrub)).isEqualTo(before);
 
         Path noTerminal = DebianTreeAccess.create(tmp.resolve("noterminal"), true);
         before = DebianTreeAccess.describe(noTerminal);
-        Run ask = run("install", "--root", noTerminal.toString());
+        Cli.Run ask = run("install", "--root", noTerminal.toString());
         assertThat(ask.code()).isEqualTo(ExitCode.ABORTED.code());
         assertThat(ask.err()).contains("no terminal to ask on").contains("--yes");
         assertThat(DebianTreeAccess.describe(noTerminal)).isEqualTo(before);
@@ -165,7 +158,7 @@ class InstallCommandTest {
         List<String> before = DebianTreeAccess.describe(root);
         Path lockFile = io.overlayboot.files.RunLock.lockFileFor(io.overlayboot.files.RunLock.defaultLockDir(), root);
         try (var held = io.overlayboot.files.RunLock.acquire(lockFile, java.time.Duration.ZERO, s -> {}).orElseThrow()) {
-            Run second = run("install", "--root", root.toString(), "--yes", "--lock-wait", "1");
+            Cli.Run second = run("install", "--root", root.toString(), "--yes", "--lock-wait", "1");
             assertThat(second.code()).isEqualTo(ExitCode.ABORTED.code());
             assertThat(second.err()).contains("waiting for another overlayboot run")
                     .contains("Another overlayboot run (pid " + ProcessHandle.current().pid() + ") is changing")
@@ -182,13 +175,13 @@ class InstallCommandTest {
         assertThat(run("install", "--root", root.toString(), "--yes").code()).isZero();
         Files.writeString(root.resolve("etc/overlayboot.conf"), "size=99%\n");
         List<String> changed = DebianTreeAccess.describe(root);
-        Run refused = run("uninstall", "--root", root.toString(), "--yes");
+        Cli.Run refused = run("uninstall", "--root", root.toString(), "--yes");
         assertThat(refused.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(refused.err()).contains("changed since install").contains("etc/overlayboot.conf").contains("--force");
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(changed);
         assertThat(run("uninstall", "--root", root.toString(), "--yes", "--force").code()).isZero();
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
-        Run again = run("uninstall", "--root", root.toString(), "--yes");
+        Cli.Run again = run("uninstall", "--root", root.toString(), "--yes");
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("not installed");
     }
@@ -207,13 +200,13 @@ class InstallCommandTest {
         Files.writeString(root.resolve("usr/sbin/update-initramfs"), "#!/bin/sh\necho 'E: mkinitramfs failure cpio 141'\nexit 1\n");
         List<String> prepared = DebianTreeAccess.describe(root);
 
-        Run install = run("install", "--root", root.toString(), "--yes");
+        Cli.Run install = run("install", "--root", root.toString(), "--yes");
         assertThat(install.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
         assertThat(install.err()).contains("E: mkinitramfs failure cpio 141")
                 .contains("update-initramfs -u -k all' failed with exit code 1");
         assertThat(root.resolve("etc/initramfs-tools/hooks/overlayboot")).exists();
 
-        Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
+        Cli.Run uninstall = run("uninstall", "--root", root.toString(), "--yes");
         assertThat(uninstall.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code()); // the same update-initramfs fails
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(prepared);
         assertThat(before).isNotEqualTo(prepared);

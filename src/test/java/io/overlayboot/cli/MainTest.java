@@ -2,8 +2,6 @@ package io.overlayboot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,19 +11,14 @@ class MainTest {
     @TempDir
     Path work;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void versionAndHelp() {
         assertThat(run("--version").out()).startsWith("overlayboot ");
-        Run help = run("--help");
+        Cli.Run help = run("--help");
         assertThat(help.code()).isZero();
         assertThat(help.out()).contains("render", "settings");
     }
@@ -33,7 +26,7 @@ class MainTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
-            Run r = run(command, "--help");
+            Cli.Run r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage:");
         }
@@ -41,14 +34,14 @@ class MainTest {
 
     @Test
     void noCommandIsAUsageError() {
-        Run r = run();
+        Cli.Run r = run();
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("Missing command");
     }
 
     @Test
     void renderWithOnlyOutWritesTheTree() {
-        Run r = run("render", "--out", work.toString());
+        Cli.Run r = run("render", "--out", work.toString());
         assertThat(r.code()).isZero();
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
@@ -66,7 +59,7 @@ class MainTest {
 
     @Test
     void renderWithOptionsWritesThemIntoTheConfig() {
-        Run r = run("render", "--out", work.toString(), "--size", "20%", "--swap", "1", "--sysctl", "vm.swappiness=5");
+        Cli.Run r = run("render", "--out", work.toString(), "--size", "20%", "--swap", "1", "--sysctl", "vm.swappiness=5");
         assertThat(r.code()).isZero();
         assertThat(work.resolve("etc/overlayboot.conf")).content().contains("\nsize=20%\n", "\nswap=1\n");
         assertThat(work.resolve("etc/sysctl.d/90-overlayboot.conf")).content().contains("vm.swappiness = 5");
@@ -74,7 +67,7 @@ class MainTest {
 
     @Test
     void badValueIsOneLineNamingTheFlagWithItsOwnExitCode() {
-        Run r = run("render", "--out", work.toString(), "--size", "lots");
+        Cli.Run r = run("render", "--out", work.toString(), "--size", "lots");
         assertThat(r.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(r.err()).isEqualTo("overlayboot: Bad value 'lots' for --size (hint: expected N% of RAM (1-100) or a size like 512M or 2G)\n");
         assertThat(work).isEmptyDirectory();
@@ -82,7 +75,7 @@ class MainTest {
 
     @Test
     void badSysctlIsRefusedBeforeAnythingIsWritten() {
-        Run r = run("render", "--out", work.toString(), "--sysctl", "not a key=1");
+        Cli.Run r = run("render", "--out", work.toString(), "--sysctl", "not a key=1");
         assertThat(r.code()).isEqualTo(ExitCode.BAD_INPUT.code());
         assertThat(r.err()).contains("Bad sysctl key 'not a key'");
         assertThat(work).isEmptyDirectory();
@@ -90,14 +83,14 @@ class MainTest {
 
     @Test
     void weakeningSysctlIsWarnedAbout() {
-        Run r = run("render", "--out", work.toString(), "--sysctl", "fs.protected_symlinks=0");
+        Cli.Run r = run("render", "--out", work.toString(), "--sysctl", "fs.protected_symlinks=0");
         assertThat(r.code()).isZero();
         assertThat(r.err()).contains("warning: sysctl fs.protected_symlinks=0 weakens a kernel protection");
     }
 
     @Test
     void unknownOptionIsAUsageError() {
-        Run r = run("render", "--out", work.toString(), "--sise", "1G");
+        Cli.Run r = run("render", "--out", work.toString(), "--sise", "1G");
         assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(r.err()).contains("Unknown options: '--sise', '1G'", "Possible solutions: --size");
     }
@@ -105,21 +98,21 @@ class MainTest {
     @Test
     void renderIntoAFileIsAnEnvironmentError() throws Exception {
         Path file = Files.writeString(work.resolve("file"), "x");
-        Run r = run("render", "--out", file.toString());
+        Cli.Run r = run("render", "--out", file.toString());
         assertThat(r.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(r.err()).startsWith("overlayboot: Cannot write ");
     }
 
     @Test
     void renderJson() {
-        Run r = run("render", "--out", work.toString(), "--json");
+        Cli.Run r = run("render", "--out", work.toString(), "--json");
         assertThat(r.out()).startsWith("{\"out\":").contains("\"kernelParameter\":\"aufs=tmpfs\"",
                 "\"path\":\"etc/overlayboot.conf\",\"mode\":\"0644\"");
     }
 
     @Test
     void settingsJsonListsEverySetting() {
-        Run r = run("settings", "--json");
+        Cli.Run r = run("settings", "--json");
         assertThat(r.code()).isZero();
         for (var s : io.overlayboot.settings.Settings.ALL) {
             assertThat(r.out()).contains("\"name\":\"" + s.name() + "\"");

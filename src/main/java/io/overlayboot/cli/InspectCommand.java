@@ -1,0 +1,46 @@
+package io.overlayboot.cli;
+
+import io.overlayboot.initramfs.Listing;
+import io.overlayboot.initramfs.Progress;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code overlayboot inspect}: list the segments and entries of any initrd. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {
+            "List every entry of an initrd (like lsinitramfs), then every segment: offset, length, compression, entries.",
+            "Reads what the kernel reads: uncompressed (early microcode) cpio, gzip, zstd, xz, lzma, lz4 (legacy), bzip2,",
+            "concatenated, with zero padding between. A damaged initrd gives an error with the offset."
+        })
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd (initramfs image) to read.")
+    private Path initrd;
+
+    @Option(names = {"-l", "--long"}, description = "Show mode, links, owner, group, size and mtime (UTC) like 'ls -l'.")
+    private boolean longFormat;
+
+    @Mixin
+    private JsonOption json;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        try {
+            new Listing(spec.commandLine().getOut(), longFormat, json.enabled(), Progress.onTerminal(spec.commandLine().getErr()))
+                    .list(initrd);
+        } catch (IOException e) {
+            spec.commandLine().getOut().flush();
+            throw InitramfsErrors.of(initrd, e);
+        }
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,161 @@
+package io.overlayboot.initramfs;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks an initrd the way the kernel unpacks it: segment after segment (plain cpio, gzip, zstd,
+ * xz, lzma, lz4 legacy, bzip2, with zero padding between them), entry after entry, streaming.
+ * Memory use does not depend on the size of the initrd.
+ */
+public final class InitrdReader {
+    /** Receives what the reader finds, in order. */
+    public interface Visitor {
+        /** Called for each entry; {@code body} may be used to read its data during the call. */
+        void entry(Segment segmentSoFar, CpioEntry entry, Body body) throws IOException;
+
+        /** Called when a segment is complete. */
+        default void segment(Segment segment) throws IOException {}
+
+        /** Called now and then with the file offset reached. */
+        default void progress(long offset, long size) {}
+    }
+
+    /** The data of the current entry. */
+    public interface Body {
+        long copyTo(OutputStream out) throws IOException;
+    }
+
+    private static final int BUFFER = 1 << 20;
+
+    private InitrdReader() {}
+
+    /** Reads {@code file} to the end, calling {@code visitor}; returns every segment. */
+    public static List<Segment> read(Path file, Visitor visitor) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(ch, visitor);
+        }
+    }
+
+    static List<Segment> read(FileChannel ch, Visitor visitor) throws IOException {
+        ChannelInput in = new ChannelInput(ch, BUFFER);
+        byte[] scratch = new byte[BUFFER];
+        List<Segment> segments = new ArrayList<>();
+        long size = in.size();
+        long pos = 0;
+        if (size == 0) {
+            throw new ArchiveFormatException("the file is empty: an initrd holds at least one cpio archive");
+        }
+        while (pos < size) {
+            in.seek(pos);
+            byte[] magic = in.peek(6);
+            if (magic[0] == 0) {
+                long end = skipZeros(in);
+                Segment s = new Segment(segments.size(), pos, end - pos, Segment.PADDING, 0, 0);
+                segments.add(s);
+                visitor.segment(s);
+                pos = end;
+                continue;
+            }
+            Compression c = Compression.detect(magic);
+            if (c == null) {
+                throw new ArchiveFormatException(String.format(
+                        "unknown data at offset %d (bytes %s): not a cpio archive nor a compression the kernel unpacks%s",
+                        pos, NewcReader.hexPreview(magic, magic.length),
+                        looksLikeLzo(magic) ? " (lzo is not supported here)" : ""));
+            }
+            if (c == Compression.NONE && (pos & 3) != 0) {
+                throw new ArchiveFormatException(String.format(
+                        "cpio archive at offset %d is not 4-byte aligned; the kernel would not read it", pos));
+            }
+            Segment partial = new Segment(segments.size(), pos, 0, c.label(), 0, 0);
+            Counter counter = new Counter();
+            long end;
+            if (c == Compression.NONE) {
+                NewcReader r = new NewcReader(in, pos, "file", size - pos, false, scratch);
+                counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
+                end = in.position();
+            } else {
+                end = decoded(in, c, pos, partial, visitor, counter, scratch, size);
+            }
+            Segment s = new Segment(segments.size(), pos, end - pos, c.label(), counter.entries, counter.cpioBytes);
+            segments.add(s);
+            visitor.segment(s);
+            visitor.progress(end, size);
+            pos = end;
+        }
+        return List.copyOf(segments);
+    }
+
+    private static long decoded(ChannelInput in, Compression c, long pos, Segment partial, Visitor visitor,
+            Counter counter, byte[] scratch, long size) throws IOException {
+        String where = c.label() + " data of the segment at offset " + pos;
+        try {
+            InputStream raw = c.decoder(in);
+            InputStream data = new BufferedInputStream(raw, 1 << 16);
+            NewcReader r = new NewcReader(data, 0, where, Long.MAX_VALUE, true, scratch);
+            counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
+            // The reader stopped at the end of the decoded data; make sure the decoder finished.
+            if (data.read() >= 0) {
+                throw new ArchiveFormatException(String.format("unexpected data after the last cpio trailer in %s", where));
+            }
+            long end = in.position();
+            in.clearLimit();
+            return end;
+        } catch (ArchiveFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ArchiveFormatException(String.format(
+                    "%s segment at offset %d is corrupt or truncated (read up to offset %d): %s",
+                    c.label(), pos, in.position(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        } finally {
+            in.clearLimit();
+        }
+    }
+
+    private static long walk(NewcReader r, Segment partial, Visitor visitor, Counter counter, ChannelInput in, long size)
+            throws IOException {
+        long start = r.offset();
+        CpioEntry e;
+        while ((e = r.next()) != null) {
+            counter.entries++;
+            visitor.entry(partial, e, r::copyBody);
+            if ((counter.entries & 63) == 0) {
+                visitor.progress(in.position(), size);
+            }
+        }
+        return r.offset() - start;
+    }
+
+    private static long skipZeros(ChannelInput in) throws IOException {
+        while (true) {
+            byte[] b = in.peek(4096);
+            if (b.length == 0) {
+                return in.position();
+            }
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] != 0) {
+                    in.skip(i);
+                    return in.position();
+                }
+            }
+            in.skip(b.length);
+        }
+    }
+
+    private static boolean looksLikeLzo(byte[] b) {
+        return b.length >= 4 && (b[0] & 0xff) == 0x89 && b[1] == 'L' && b[2] == 'Z' && b[3] == 'O';
+    }
+
+    private static final class Counter {
+        long entries;
+        long cpioBytes;
+    }
+}

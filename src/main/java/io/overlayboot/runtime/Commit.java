@@ -1,0 +1,143 @@
+package io.overlayboot.runtime;
+
+import io.overlayboot.cli.ExitCode;
+import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Makes chosen changes permanent without a reboot into an unprotected system: remounts the lower
+ * layer ({@code /ro}) read-write for a moment, copies each path from the running root into it (or
+ * deletes it there when it was deleted), and remounts it read-only again, even on failure.
+ */
+public final class Commit {
+    /**
+     * What happened to one path.
+     *
+     * @param path the path as the running system sees it
+     * @param action "copied", "deleted" or "unchanged"
+     */
+    public record Outcome(String path, String action) {}
+
+    private Commit() {}
+
+    /**
+     * Commits {@code paths} (absolute, as seen in {@code root}) from {@code root} into {@code lower},
+     * the mount point of the lower layer.
+     */
+    public static List<Outcome> commit(Path root, Path lower, List<String> paths) {
+        for (String p : paths) {
+            if (!p.startsWith("/") || java.util.Arrays.asList(p.split("/")).contains("..") || Path.of(p).getNameCount() == 0) {
+                throw OverlaybootException.badInput("Cannot commit '" + p + "': give an absolute path below /, without '..'",
+                        "for example: overlayboot commit /etc/hostname");
+            }
+        }
+        remount(lower, "rw");
+        List<Outcome> outcomes = new ArrayList<>();
+        try {
+            for (String p : paths) {
+                outcomes.add(commitOne(root.resolve(p.substring(1)), lower.resolve(p.substring(1)), p));
+            }
+            Exec.run(List.of("sync"), Duration.ofMinutes(5));
+        } finally {
+            remount(lower, "ro");
+        }
+        return List.copyOf(outcomes);
+    }
+
+    private static Outcome commitOne(Path from, Path to, String shown) {
+        try {
+            if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+                    return new Outcome(shown, "unchanged");
+                }
+                deleteTree(to);
+                return new Outcome(shown, "deleted");
+            }
+            Files.createDirectories(to.getParent());
+            copyTree(from, to);
+            return new Outcome(shown, "copied");
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot commit " + shown + ": " + e.getMessage(),
+                    "the lower layer was remounted read-only again; check free space on it");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path target = to.resolve(from.relativize(dir).toString());
+                if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.delete(target);
+                    }
+                    Files.copy(dir, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    deleteTree(target);
+                }
+                Path tmp = target.resolveSibling("." + target.getFileName() + ".overlayboot-commit");
+                Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING,
+                        LinkOption.NOFOLLOW_LINKS);
+                copyOwner(file, tmp);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static void copyOwner(Path from, Path to) throws IOException {
+        if (!Files.isSymbolicLink(from)) {
+            Files.setAttribute(to, "unix:uid", Files.getAttribute(from, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            Files.setAttribute(to, "unix:gid", Files.getAttribute(from, "unix:gid", LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(p)) {
+                for (Path c : children.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.delete(p);
+    }
+
+    private static void remount(Path lower, String mode) {
+        Exec.Result r = Exec.run(List.of("mount", "-o", "remount," + mode, lower.toString()), Duration.ofMinutes(2));
+        if (!r.ok() && mode.equals("ro")) {
+            // A file replaced or deleted in the lower stays pending while the union still caches
+            // its old inode, and the kernel refuses to go read-only (EBUSY) until it is released:
+            // drop the dentry and inode caches, then try again.
+            try {
+                Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
+            } catch (IOException e) {
+                // not allowed here: the retry below fails and says so
+            }
+            r = Exec.run(List.of("mount", "-o", "remount," + mode, lower.toString()), Duration.ofMinutes(2));
+        }
+        if (!r.ok()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot remount the lower layer " + lower + " " + mode
+                    + ": " + r.stderr().strip(), mode.equals("rw") ? "is " + lower + " the lower layer of a protected root?"
+                    : "remount it by hand: mount -o remount,ro " + lower);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.overlayboot.runtime;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What protects this machine right now: what the boot script recorded in
+ * {@code /run/overlayboot/state}, what {@code /proc/mounts} says about {@code /}, and how full the
+ * upper layer is. The state alone can lie (a later remount); the mount table decides.
+ *
+ * @param protectedNow whether {@code /} is a union right now
+ * @param rootType the filesystem type mounted at {@code /}
+ * @param state the boot script's record (empty when it did not run or did nothing)
+ * @param upperTotal bytes of the upper layer's filesystem (0 when unknown)
+ * @param upperUsed bytes used in it
+ */
+public record Status(boolean protectedNow, String rootType, Map<String, String> state, long upperTotal, long upperUsed) {
+    public Status {
+        state = Map.copyOf(state);
+    }
+
+    /** Reads the status of the system whose {@code /} is {@code root} (the running one: {@code /}). */
+    public static Status read(Path root, Path procMounts) throws IOException {
+        String rootType = Files.readAllLines(procMounts).stream()
+                .map(l -> l.split(" "))
+                .filter(f -> f.length >= 3 && f[1].equals("/"))
+                .map(f -> f[2]).reduce((a, b) -> b).orElse("unknown");
+        Map<String, String> state = new LinkedHashMap<>();
+        Path stateFile = root.resolve("run/overlayboot/state");
+        if (Files.isReadable(stateFile)) {
+            for (String line : Files.readAllLines(stateFile)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    state.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + "\n" + b);
+                }
+            }
+        }
+        long total = 0;
+        long used = 0;
+        Path rw = root.resolve("rw");
+        boolean union = rootType.equals("overlay") || rootType.equals("aufs");
+        if (union && Files.isDirectory(rw)) {
+            FileStore store = Files.getFileStore(rw);
+            total = store.getTotalSpace();
+            used = total - store.getUnallocatedSpace();
+        }
+        return new Status(union, rootType, state, total, used);
+    }
+
+    public Optional<Integer> upperPercentUsed() {
+        return upperTotal > 0 ? Optional.of((int) Math.round(100.0 * upperUsed / upperTotal)) : Optional.empty();
+    }
+
+    /** One line per fact, for people. */
+    public List<String> describe() {
+        List<String> lines = new java.util.ArrayList<>();
+        if (protectedNow) {
+            lines.add("protected: / is a " + rootType + " union; writes are lost at reboot");
+            upperPercentUsed().ifPresent(p -> lines.add("upper layer (/rw): " + p + "% used, "
+                    + human(upperUsed) + " of " + human(upperTotal)
+                    + (p >= 90 ? " -- nearly full: writes will fail with 'No space left on device'" : "")));
+        } else {
+            lines.add("NOT protected: / is " + rootType + "; writes go to disk");
+        }
+        String status = state.get("status");
+        if (status != null) {
+            lines.add("boot: " + status + ": " + state.getOrDefault("message", ""));
+        }
+        String warnings = state.get("warning");
+        if (warnings != null) {
+            warnings.lines().forEach(w -> lines.add("boot warning: " + w));
+        }
+        return lines;
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024 * 1024) {
+            return (bytes / 1024) + " KiB";
+        }
+        if (bytes < 1024L * 1024 * 1024) {
+            return (bytes / (1024 * 1024)) + " MiB";
+        }
+        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+}

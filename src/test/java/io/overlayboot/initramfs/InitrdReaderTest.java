@@ -1,0 +1,176 @@
+package io.overlayboot.initramfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class InitrdReaderTest {
+    @TempDir
+    Path tmp;
+
+    /*
+     * tree/
+     *   bin/ -> usr/bin (link)     usr/bin/busybox (100 KiB random)   usr/bin/sh (hard link to busybox)
+     *   etc/a  (1 byte)            etc/abc (3 bytes)                  etc/empty (0 bytes)
+     *   scripts/init-bottom/ORDER
+     */
+    Path tree;
+
+    @BeforeEach
+    void makeTree() throws IOException {
+        tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.createDirectories(tree.resolve("usr/bin"));
+        Files.createDirectories(tree.resolve("etc"));
+        Files.createDirectories(tree.resolve("scripts/init-bottom"));
+        byte[] busybox = new byte[100 * 1024];
+        new java.util.Random(7).nextBytes(busybox);
+        Files.write(tree.resolve("usr/bin/busybox"), busybox);
+        Files.createLink(tree.resolve("usr/bin/sh"), tree.resolve("usr/bin/busybox"));
+        Files.createSymbolicLink(tree.resolve("bin"), Path.of("usr/bin"));
+        Files.writeString(tree.resolve("etc/a"), "a");
+        Files.writeString(tree.resolve("etc/abc"), "abc");
+        Files.writeString(tree.resolve("etc/empty"), "");
+        Files.writeString(tree.resolve("scripts/init-bottom/ORDER"), "/scripts/init-bottom/udev \"$@\"\n");
+    }
+
+    static List<String> cpioNames(byte[] archive, Path dir) {
+        return Fixtures.runText(dir, archive, "cpio", "--quiet", "-t").lines().toList();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"none,cat", "gzip,gzip -9n", "zstd,zstd -q -19", "xz,xz --check=crc32 -9", "lzma,lzma -9",
+        "lz4,lz4 -q -9 -l", "bzip2,bzip2 -9"})
+    void readsWhatGnuCpioAndEachCompressorWrote(String format, String compressor) throws IOException {
+        byte[] cpio = Fixtures.gnuCpio(tree);
+        byte[] compressed = Fixtures.run(tmp, cpio, "sh", "-c", compressor);
+        // Debian's layout: an uncompressed early cpio (microcode), then the main archive.
+        Path early = Files.createDirectories(tmp.resolve("early/kernel/x86/microcode"));
+        Files.writeString(early.resolve("GenuineIntel.bin"), "microcode");
+        byte[] earlyCpio = Fixtures.gnuCpio(tmp.resolve("early"));
+        Path initrd = Fixtures.write(tmp, "initrd.img", earlyCpio, compressed);
+
+        List<Segment> segments = new ArrayList<>();
+        List<CpioEntry> entries = new ArrayList<>();
+        List<Segment> result = InitrdReader.read(initrd, new InitrdReader.Visitor() {
+            @Override
+            public void entry(Segment s, CpioEntry e, InitrdReader.Body body) {
+                entries.add(e);
+            }
+
+            @Override
+            public void segment(Segment s) {
+                segments.add(s);
+            }
+        });
+
+        assertThat(result).isEqualTo(segments);
+        List<Segment> archives = result.stream().filter(s -> !s.isPadding()).toList();
+        assertThat(archives).extracting(Segment::format).containsExactly("none", format);
+        assertThat(archives.get(1).offset()).isEqualTo(earlyCpio.length);
+        // GNU cpio pads its archives to 512 bytes: the zeros after a plain archive are padding.
+        assertThat(result.stream().filter(s -> s.offset() >= earlyCpio.length).mapToLong(Segment::length).sum())
+                .isEqualTo(compressed.length);
+        if (!format.equals("none")) { // a plain archive's cpio bytes stop at its trailer, before the zeros
+            assertThat(archives.get(1).cpioBytes()).isEqualTo(cpio.length);
+        }
+        List<String> expected = new ArrayList<>(cpioNames(earlyCpio, tmp));
+        expected.addAll(cpioNames(cpio, tmp));
+        assertThat(entries).extracting(CpioEntry::name).isEqualTo(expected);
+    }
+
+    @Test
+    void longListingMatchesGnuCpio() throws IOException {
+        byte[] cpio = Fixtures.gnuCpio(tree);
+        Path initrd = Fixtures.write(tmp, "initrd.img", cpio);
+        List<String> ours = new ArrayList<>();
+        InitrdReader.read(initrd, (s, e, b) -> ours.add(String.join(" ", e.modeString(), "" + e.nlink(), "" + e.uid(),
+                "" + e.gid(), "" + e.size(), e.name() + (e.isSymlink() ? " -> " + e.linkTarget() : ""))));
+        List<String> gnu = Fixtures.runText(tmp, cpio, "cpio", "--quiet", "-tv", "--numeric-uid-gid").lines()
+                .map(l -> {
+                    String[] f = l.trim().split("\\s+", 9); // mode nlink uid gid size mon day time name
+                    return String.join(" ", f[0], f[1], f[2], f[3], f[4], f[8]);
+                })
+                .toList();
+        assertThat(ours).isEqualTo(gnu);
+    }
+
+    @Test
+    void zeroPaddingBetweenSegmentsIsItsOwnSegment() throws IOException {
+        byte[] cpio = Fixtures.gnuCpio(tree);
+        byte[] gz = Fixtures.run(tmp, cpio, "gzip", "-n");
+        Path initrd = Fixtures.write(tmp, "initrd.img", cpio, new byte[512], gz, new byte[3]);
+        List<Segment> s = InitrdReader.read(initrd, (seg, e, b) -> {});
+        assertThat(s).extracting(Segment::format).containsExactly("none", "padding", "gzip", "padding");
+        // GNU cpio's own padding to 512 bytes and ours merge into one run of zeros.
+        assertThat(s.get(1).offset()).isEqualTo(s.get(0).length());
+        assertThat(s.get(1).offset() + s.get(1).length()).isEqualTo(cpio.length + 512);
+        assertThat(s.get(3).length()).isEqualTo(3);
+    }
+
+    @Test
+    void twoZstdFramesAreTwoSegmentsAndLaterEntriesComeLast() throws IOException {
+        byte[] a = Fixtures.run(tmp, Fixtures.gnuCpio(tree), "zstd", "-q");
+        byte[] b = Fixtures.run(tmp, NewcWriterTest.pack(NewcWriterTest.ENTRIES, 0), "zstd", "-q");
+        Path initrd = Fixtures.write(tmp, "initrd.img", a, b);
+        List<String> names = Fixtures.names(initrd);
+        assertThat(InitrdReader.read(initrd, (s, e, x) -> {})).extracting(Segment::format).containsExactly("zstd", "zstd");
+        assertThat(names.getLast()).isEqualTo("lib");
+    }
+
+    @Test
+    void entryDataIsStreamedToTheVisitor() throws IOException {
+        Path initrd = Fixtures.write(tmp, "initrd.img", Fixtures.run(tmp, Fixtures.gnuCpio(tree), "xz", "--check=crc32"));
+        ByteArrayOutputStream abc = new ByteArrayOutputStream();
+        InitrdReader.read(initrd, (s, e, body) -> {
+            if (e.name().equals("etc/abc")) {
+                body.copyTo(abc);
+            }
+        });
+        assertThat(abc.toString(StandardCharsets.UTF_8)).isEqualTo("abc");
+    }
+
+    @Test
+    void truncatedArchivesFailWithTheOffset() throws IOException {
+        byte[] cpio = Fixtures.gnuCpio(tree);
+        Path plain = Fixtures.write(tmp, "plain.img", Arrays.copyOf(cpio, 50_000));
+        assertThatThrownBy(() -> Fixtures.names(plain))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageContaining("offset")
+                .hasMessageContaining("declares 102400 data bytes");
+
+        byte[] zst = Fixtures.run(tmp, cpio, "zstd", "-q");
+        Path cut = Fixtures.write(tmp, "zstd.img", Arrays.copyOf(zst, zst.length - 10));
+        assertThatThrownBy(() -> Fixtures.names(cut))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageContaining("zstd frame at offset 0 is truncated");
+
+        byte[] gz = Fixtures.run(tmp, cpio, "gzip");
+        Path cutGz = Fixtures.write(tmp, "gz.img", Arrays.copyOf(gz, gz.length / 2));
+        assertThatThrownBy(() -> Fixtures.names(cutGz))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageContaining("gzip segment at offset 0 is truncated at offset");
+    }
+
+    @Test
+    void unknownDataIsNamedWithItsOffset() throws IOException {
+        byte[] cpio = Fixtures.gnuCpio(tree);
+        Path initrd = Fixtures.write(tmp, "initrd.img", cpio, "garbage!".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> Fixtures.names(initrd))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessage("unknown data at offset " + cpio.length
+                        + " (bytes \"garbag\"): not a cpio archive nor a compression the kernel unpacks");
+    }
+}

@@ -1,0 +1,66 @@
+package io.overlayboot.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.sys.Exec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real protected layout (an ext4 image mounted read-only as the lower, a tmpfs upper, an
+ * overlay), {@code overlayboot commit} copies changes into the image and leaves it read-only.
+ */
+class CommitTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void commitCopiesAndDeletesIntoTheLowerAndRemountsItReadOnly() {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        String script = """
+                set -e
+                cd "$1"; java=$2; cp=$3
+                mkdir -p tree/etc tree/srv/data ro rw root
+                echo old > tree/etc/hostname; echo keep > tree/etc/motd; echo gone > tree/srv/data/file
+                mke2fs -q -F -t ext4 -d tree lower.img 8M >/dev/null
+                loop=$(losetup -f --show lower.img)
+                trap 'umount -l root rw ro 2>/dev/null; losetup -d "$loop"' EXIT
+                mount -o ro "$loop" ro
+                mount -t tmpfs tmpfs rw; mkdir rw/upper rw/work
+                mount -t overlay -o lowerdir=ro,upperdir=rw/upper,workdir=rw/work overlayboot root
+                echo new-name > root/etc/hostname
+                mkdir -p root/etc/app; echo setting > root/etc/app/conf
+                rm -r root/srv/data
+                "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main commit --root "$PWD/root" --lower "$PWD/ro" \\
+                    /etc/hostname /etc/app /srv/data /etc/never
+                grep " $PWD/ro " /proc/mounts | cut -d' ' -f4 | cut -d, -f1
+                """;
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                work.toString(), java, cp), Duration.ofMinutes(2));
+        assertThat(r.exitCode()).as(r.stderr() + r.stdout()).isZero();
+        assertThat(r.stdout()).isEqualTo("copied /etc/hostname\ncopied /etc/app\ndeleted /srv/data\nunchanged /etc/never\nro\n");
+        String image = work.resolve("lower.img").toString();
+        assertThat(debugfs(image, "cat /etc/hostname")).isEqualTo("new-name\n");
+        assertThat(debugfs(image, "cat /etc/app/conf")).isEqualTo("setting\n");
+        assertThat(debugfs(image, "cat /etc/motd")).isEqualTo("keep\n");
+        assertThat(debugfs(image, "ls /srv")).doesNotContain("data");
+    }
+
+    @Test
+    void refusesRelativeAndParentPaths() {
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.cli.OverlaybootException.class,
+                () -> Commit.commit(work, work, List.of("etc/hostname")));
+        assertThat(e.getMessage()).contains("Cannot commit 'etc/hostname'");
+        e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.cli.OverlaybootException.class,
+                () -> Commit.commit(work, work, List.of("/etc/../../x")));
+        assertThat(e.exitCode()).isEqualTo(io.overlayboot.cli.ExitCode.BAD_INPUT);
+    }
+
+    private static String debugfs(String image, String request) {
+        return Exec.run(List.of("debugfs", "-R", request, image), Duration.ofSeconds(20)).stdout();
+    }
+}
