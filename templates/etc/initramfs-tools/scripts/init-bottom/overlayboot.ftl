@@ -655,7 +655,7 @@ ob_try_helper() {
 	elif [ "$OB_HELPER" != native ] && [ -x /usr/lib/overlayboot/jvm/bin/java ] && [ -r /usr/lib/overlayboot/helper.jar ]; then
 		if [ -r /usr/lib/overlayboot/helper.aot ]; then
 			set -- /usr/lib/overlayboot/jvm/bin/java -XX:AOTCache=/usr/lib/overlayboot/helper.aot \
-				-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto --enable-native-access=ALL-UNNAMED \
+				-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
 				-cp /usr/lib/overlayboot/helper.jar io.overlayboot.helper.HelperMain boot
 		else
 			set -- /usr/lib/overlayboot/jvm/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \

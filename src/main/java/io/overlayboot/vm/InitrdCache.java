@@ -59,28 +59,30 @@ public final class InitrdCache {
      * root that is itself an overlay copy, and the tests give the kernel parameters directly.
      */
     public BootFiles installed(Path jar, List<String> installOptions, Consumer<String> progress) {
-        return installed(jar, installOptions, "", chroot.kernelVersion(), progress);
+        return installed(InstallSpec.of(jar, installOptions), progress);
     }
 
-    /**
-     * As {@link #installed(Path, List, Consumer)}, then runs {@code thenInChroot} in the copy (for
-     * example a kernel upgrade) and returns kernel {@code version} with its initrd.
-     */
-    public BootFiles installed(Path jar, List<String> installOptions, String thenInChroot, String version,
-            Consumer<String> progress) {
+    /** As {@link #installed(Path, List, Consumer)}, with the extra steps of {@code spec}. */
+    public BootFiles installed(InstallSpec spec, Consumer<String> progress) {
         String first = chroot.kernelVersion();
+        String version = spec.kernelVersion().isEmpty() ? first : spec.kernelVersion();
         String java = ProcessHandle.current().info().command().orElse("java");
-        StringBuilder install = new StringBuilder(quote(java) + " -jar " + quote(jar.toAbsolutePath().toString())
-                + " install --root \"$OVERLAYBOOT_TARGET\" --yes --no-grub");
-        installOptions.forEach(o -> install.append(' ').append(quote(o)));
-        String command = "chroot \"$OVERLAYBOOT_TARGET\" sh -ec " + quote(PREPARE + "update-initramfs -c -k " + first + "\n")
-                + "\n" + install + "\n";
-        if (!thenInChroot.isEmpty()) {
-            command += "chroot \"$OVERLAYBOOT_TARGET\" sh -ec " + quote(thenInChroot) + "\n";
+        StringBuilder command = new StringBuilder("chroot \"$OVERLAYBOOT_TARGET\" sh -ec "
+                + quote(PREPARE + "update-initramfs -c -k " + first + "\n") + "\n");
+        command.append(quote(java)).append(" -jar ").append(quote(spec.jar().toAbsolutePath().toString()))
+                .append(" install --root \"$OVERLAYBOOT_TARGET\" --yes --no-grub");
+        spec.options().forEach(o -> command.append(' ').append(quote(o)));
+        command.append('\n').append(spec.afterOnHost());
+        if (!spec.afterInChroot().isEmpty()) {
+            command.append("chroot \"$OVERLAYBOOT_TARGET\" sh -ec ").append(quote(spec.afterInChroot())).append('\n');
         }
         try {
-            // The jar's bytes are part of the key: a rebuilt overlayboot gets a new initrd.
-            return build(TargetLayout.NONE, command, Hashing.ofFile(jar), true, version, progress);
+            // The bytes of the jar and of every file the steps read are part of the key.
+            StringBuilder key = new StringBuilder(Hashing.ofFile(spec.jar()));
+            for (Path input : spec.inputs()) {
+                key.append(' ').append(Hashing.ofFile(input));
+            }
+            return build(TargetLayout.NONE, command.toString(), key.toString(), true, version, progress);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

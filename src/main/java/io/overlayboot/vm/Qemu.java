@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Boots a {@link VmSpec} with {@code qemu-system-x86_64} under TCG: no graphics, the serial console
+ * Boots a {@link VmSpec} with {@code qemu-system-x86_64} under TCG ({@code -cpu max}: QEMU's default
+ * qemu64 model is older than any machine overlayboot targets, and the JVM helper aborts on it): no
+ * graphics, the serial console
  * on stdout, {@code -no-reboot} so a panic or reboot ends QEMU, and {@code timeout} around it so a
  * hung guest can never hang the caller.
  */
@@ -22,7 +24,7 @@ public final class Qemu {
     public static BootResult boot(VmSpec spec, Consumer<String> eachLine) {
         long seconds = spec.limit().toSeconds();
         List<String> cmd = new ArrayList<>(List.of("timeout", "--kill-after=5", String.valueOf(seconds),
-                "qemu-system-x86_64", "-machine", "accel=tcg", "-smp", "1", "-m", String.valueOf(spec.memoryMb()),
+                "qemu-system-x86_64", "-machine", "accel=tcg", "-cpu", "max", "-smp", "1", "-m", String.valueOf(spec.memoryMb()),
                 "-display", "none", "-no-reboot", "-nodefaults", "-serial", "stdio",
                 "-kernel", spec.boot().kernel().toString(), "-initrd", spec.boot().initrd().toString(),
                 "-append", spec.commandLine()));

@@ -8,8 +8,13 @@ import io.overlayboot.vm.Ext4Image;
 import io.overlayboot.vm.GuestDisk;
 import io.overlayboot.vm.InitrdCache;
 import io.overlayboot.vm.InitrdCache.BootFiles;
+import io.overlayboot.vm.InstallSpec;
 import io.overlayboot.vm.VmSpec;
+import io.overlayboot.cli.Main;
+import io.overlayboot.vm.TargetLayout;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -209,8 +214,8 @@ class BootMatrixIT {
         // The chroot copy gets a first initrd and overlayboot (install --root), then the newer
         // linux-image is installed with dpkg, whose postinst (/etc/kernel/postinst.d/initramfs-tools)
         // builds the new kernel's initrd.
-        BootFiles upgraded = initrds.installed(JAR, List.of(), "dpkg -i /usr/share/overlayboot-e2e/upgrade/*.deb", next,
-                System.err::println);
+        BootFiles upgraded = initrds.installed(InstallSpec.of(JAR, List.of())
+                .thenInChroot("dpkg -i /usr/share/overlayboot-e2e/upgrade/*.deb").kernel(next), System.err::println);
         Path root = freshRoot("upgrade");
         String before = Guests.sha256(root);
 
@@ -221,6 +226,60 @@ class BootMatrixIT {
         assertThat(boot.marker("state.status")).contains("protected");
         assertThat(boot.marker("root.fstype")).contains("overlay");
         assertThat(Guests.sha256(root)).isEqualTo(before);
+    }
+
+    @Test
+    void packAppendToOnDebiansStockInitrdBootsProtected() throws IOException {
+        // Debian's own initrd of a target without overlayboot; pack appends to it and nothing
+        // rebuilds it afterwards (no mkinitramfs run). pack takes overlay.ko from the chroot's
+        // modules, because this MODULES=list initrd lacks it.
+        BootFiles stock = initrds.standard(TargetLayout.NONE, System.err::println);
+        Path initrd = dir.resolve("packed-initrd.img");
+        Files.copy(stock.initrd(), initrd);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                "pack", "--append-to", initrd.toString(), "--root", chroot.root().toString());
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(Files.mismatch(stock.initrd(), initrd)).as("the stock bytes come first, unchanged")
+                .isEqualTo(Files.size(stock.initrd()));
+        BootFiles packed = new BootFiles(stock.kernelVersion(), stock.kernel(), initrd, "packed");
+        Path root = freshRoot("packed");
+        String before = Guests.sha256(root);
+
+        BootResult boot = Guests.boot("7-pack-append-to", VmSpec.of(packed, List.of(root), "aufs=tmpfs", WRITE));
+
+        Guests.assertCleanPowerOff(boot);
+        assertThat(boot.marker("state.status")).as(boot.transcript()).contains("protected");
+        assertThat(boot.marker("root.source")).contains("overlayboot");
+        assertThat(boot.marker("write")).contains("0");
+        assertThat(Guests.sha256(root)).as("root image after the boot").isEqualTo(before);
+    }
+
+    @Test
+    void theJvmHelperProtectsTheRoot() throws IOException {
+        // install --helper jvm, then the helper's runtime built into the copy as docs/helper.md says,
+        // then Debian's update-initramfs -u, whose run of overlayboot's hook copies it in.
+        Path script = Path.of("packaging", "build-helper-runtime.sh").toAbsolutePath();
+        Path helperJar = Path.of("target", "overlayboot-helper.jar").toAbsolutePath();
+        BootFiles withHelper = initrds.installed(InstallSpec.of(JAR, List.of("--helper", "jvm"))
+                .thenOnHost("sh '" + script + "' --jar '" + helperJar + "' \"$OVERLAYBOOT_TARGET/usr/lib/overlayboot\"",
+                        script, helperJar)
+                .thenInChroot("update-initramfs -u -k all"), System.err::println);
+        Path root = freshRoot("helper");
+        String before = Guests.sha256(root);
+
+        BootResult boot = Guests.boot("8-helper-jvm", VmSpec.of(withHelper, List.of(root), "overlayboot=tmpfs:debug=1", WRITE));
+
+        Guests.assertCleanPowerOff(boot);
+        assertThat(boot.linesContaining("handing over to /usr/lib/overlayboot/jvm/bin/java")).as(boot.transcript()).isNotEmpty();
+        assertThat(boot.linesContaining("overlayboot: ")).as("the shell path never took over")
+                .noneMatch(l -> l.contains("the helper failed") || l.contains("is not in the initramfs"));
+        assertThat(boot.marker("state.status")).contains("protected");
+        assertThat(boot.marker("state.helper")).contains("jvm");
+        assertThat(boot.marker("root.source")).contains("overlayboot");
+        assertThat(boot.marker("write")).contains("0");
+        assertThat(Guests.sha256(root)).as("root image after the boot").isEqualTo(before);
     }
 
     private static Path freshRoot(String name) throws IOException {
