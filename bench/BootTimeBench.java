@@ -1,14 +1,13 @@
-import io.overlayboot.render.RenderRequest;
 import io.overlayboot.vm.BootResult;
 import io.overlayboot.vm.DebianChroot;
 import io.overlayboot.vm.GuestDisk;
 import io.overlayboot.vm.InitrdCache;
+import io.overlayboot.vm.InstallSpec;
 import io.overlayboot.vm.Qemu;
 import io.overlayboot.vm.TargetLayout;
 import io.overlayboot.vm.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,28 +23,28 @@ void main(String[] args) throws Exception {
     String version = chroot.kernelVersion();
     String update = "update-initramfs -c -k " + version + "\n";
 
-    TargetLayout rendered = TargetLayout.rendered(RenderRequest.defaults());
-    TargetLayout shell = root -> {
-        rendered.layInto(root);
-        Path scripts = root.resolve("etc/initramfs-tools/scripts");
-        Files.createDirectories(scripts.resolve("obt-bench"));
-        Files.move(scripts.resolve("init-bottom/overlayboot"), scripts.resolve("obt-bench/overlayboot"));
-        wrapper(scripts, "overlayboot");
-    };
+    // overlayboot goes in with install --root from the built jar, as in the boot tests; its
+    // init-bottom script is then moved aside and wrapped, and the initrd rebuilt.
+    Path jar = Path.of("target", "overlayboot.jar");
+    String wrapAndRebuild = wrapInChroot("overlayboot") + "update-initramfs -u -k all\n";
+    InitrdCache.BootFiles shellPath = initrds.installed(InstallSpec.of(jar, List.of()).thenInChroot(wrapAndRebuild), IO::println);
+    Path runtimeScript = Path.of("packaging", "build-helper-runtime.sh").toAbsolutePath();
+    Path helperJar = Path.of("target", "overlayboot-helper.jar").toAbsolutePath();
+    InitrdCache.BootFiles helperPath = initrds.installed(InstallSpec.of(jar, List.of("--helper", "jvm"))
+            .thenOnHost("sh '" + runtimeScript + "' --jar '" + helperJar + "' \"$OVERLAYBOOT_TARGET/usr/lib/overlayboot\"",
+                    runtimeScript, helperJar)
+            .thenInChroot(wrapAndRebuild), IO::println);
     // overlayroot is installed in the chroot; its script is moved aside and wrapped the same way.
-    TargetLayout peer = root -> wrapper(root.resolve("etc/initramfs-tools/scripts"), "overlayroot");
-    String peerCommand = InitrdCache.FAST_MODULES
-            + "mkdir -p /etc/initramfs-tools/scripts/obt-bench\n"
-            + "cp /usr/share/initramfs-tools/scripts/init-bottom/overlayroot /etc/initramfs-tools/scripts/obt-bench/\n" + update;
+    String peerCommand = InitrdCache.FAST_MODULES + wrapInChroot("overlayroot").replace(
+            "mv /etc/initramfs-tools/scripts/init-bottom/overlayroot", "cp /usr/share/initramfs-tools/scripts/init-bottom/overlayroot") + update;
 
     record Variant(String name, String script, InitrdCache.BootFiles boot, String parameter) {}
     List<Variant> variants = List.of(
-            new Variant("overlayboot, no parameter (installed, not asked to act)", "overlayboot",
-                    initrds.build(shell, InitrdCache.PREPARE + update, version, IO::println), ""),
-            new Variant("overlayboot shell path, aufs=tmpfs", "overlayboot",
-                    initrds.build(shell, InitrdCache.PREPARE + update, version, IO::println), "aufs=tmpfs"),
+            new Variant("overlayboot, no parameter (installed, not asked to act)", "overlayboot", shellPath, ""),
+            new Variant("overlayboot shell path, aufs=tmpfs", "overlayboot", shellPath, "aufs=tmpfs"),
+            new Variant("overlayboot JVM helper (jlink + AOT cache), aufs=tmpfs", "overlayboot", helperPath, "aufs=tmpfs"),
             new Variant("overlayroot (Debian peer), overlayroot=tmpfs", "overlayroot",
-                    initrds.build(peer, peerCommand, version, IO::println), "overlayroot=tmpfs"));
+                    initrds.build(TargetLayout.NONE, peerCommand, version, IO::println), "overlayroot=tmpfs"));
 
     Path dir = Files.createTempDirectory("overlayboot-bench-");
     Path template = GuestDisk.root(dir.resolve("root.img"));
@@ -63,6 +62,9 @@ void main(String[] args) throws Exception {
             BootResult r = Qemu.boot(new VmSpec(v.boot(), params, List.of(disk), VmSpec.DEFAULT_MEMORY_MB, VmSpec.DEFAULT_LIMIT));
             String line = r.marker("bench." + v.script()).orElseThrow(() ->
                     new IllegalStateException(v.name() + ": no timing reported:\n" + r.transcript()));
+            if (!r.linesContaining("the helper failed").isEmpty() || !r.linesContaining("is not in the initramfs").isEmpty()) {
+                throw new IllegalStateException(v.name() + ": the helper did not handle the boot:\n" + r.transcript());
+            }
             String[] f = line.split(" ");
             ms.add((Double.parseDouble(f[1]) - Double.parseDouble(f[0])) * 1000);
             root = r.marker("root.source").orElse("?") + " (" + r.marker("root.fstype").orElse("?") + ")";
@@ -80,10 +82,15 @@ void main(String[] args) throws Exception {
     }
 }
 
-/** Puts a timing wrapper at scripts/init-bottom/NAME that runs the real one from scripts/obt-bench/NAME. */
-static void wrapper(Path scripts, String name) throws java.io.IOException {
-    Path w = Files.createDirectories(scripts.resolve("init-bottom")).resolve(name);
-    Files.writeString(w, """
+/**
+ * Shell lines (run in the chroot copy) that move init-bottom/NAME to scripts/obt-bench/NAME and put
+ * a wrapper in its place that times it with /proc/uptime into /run/obt-bench (the guest reports it).
+ */
+static String wrapInChroot(String name) {
+    return """
+            mkdir -p /etc/initramfs-tools/scripts/obt-bench
+            mv /etc/initramfs-tools/scripts/init-bottom/NAME /etc/initramfs-tools/scripts/obt-bench/NAME
+            cat > /etc/initramfs-tools/scripts/init-bottom/NAME <<'OBT_WRAPPER'
             #!/bin/sh
             # overlayboot benchmark: times the real init-bottom script NAME with /proc/uptime.
             case "${1:-}" in prereqs) echo ""; exit 0 ;; esac
@@ -93,6 +100,7 @@ static void wrapper(Path scripts, String name) throws java.io.IOException {
             read -r obt_end _ < /proc/uptime
             echo "NAME=$obt_start $obt_end $obt_rc" >> /run/obt-bench
             exit "$obt_rc"
-            """.replace("NAME", name));
-    Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwxr-xr-x"));
+            OBT_WRAPPER
+            chmod 0755 /etc/initramfs-tools/scripts/init-bottom/NAME
+            """.replace("NAME", name);
 }
