@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -83,9 +84,7 @@ public final class DebianChroot {
      * lands there.
      */
     public List<String> run(Path work, String command, Consumer<String> eachLine) {
-        List<String> cmd = List.of("bash", scripts.resolve("chroot-run.sh").toString(),
-                work.toString(), "sh", "-ec", command);
-        return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
+        return chrootRun(List.of(), work, command, eachLine);
     }
 
     /**
@@ -94,8 +93,13 @@ public final class DebianChroot {
      * that act on a target root from outside, like {@code overlayboot install --root}.
      */
     public List<String> runOnHost(Path work, String command, Consumer<String> eachLine) {
-        List<String> cmd = List.of("bash", scripts.resolve("chroot-run.sh").toString(), "--host",
-                work.toString(), "sh", "-ec", command);
+        return chrootRun(List.of("--host"), work, command, eachLine);
+    }
+
+    private List<String> chrootRun(List<String> flags, Path work, String command, Consumer<String> eachLine) {
+        List<String> cmd = new ArrayList<>(List.of("bash", scripts.resolve("chroot-run.sh").toString()));
+        cmd.addAll(flags);
+        cmd.addAll(List.of(work.toString(), "sh", "-ec", command));
         return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
     }
 

@@ -5,10 +5,12 @@ import io.overlayboot.cli.OverlaybootException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -26,10 +28,10 @@ final class E2eScripts {
     static Path extract(Path cache) {
         try {
             byte[][] contents = new byte[NAMES.size()][];
-            java.security.MessageDigest sha = Hashing.sha256();
+            MessageDigest sha = Hashing.sha256();
             for (int i = 0; i < NAMES.size(); i++) {
                 contents[i] = read(NAMES.get(i));
-                sha.update(NAMES.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update(NAMES.get(i).getBytes(StandardCharsets.UTF_8));
                 sha.update(contents[i]);
             }
             Path dir = cache.resolve("scripts").resolve(HexFormat.of().formatHex(sha.digest()).substring(0, 16));

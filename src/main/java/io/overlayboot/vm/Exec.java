@@ -3,6 +3,7 @@ package io.overlayboot.vm;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ final class Exec {
 
     static Result run(List<String> command, Duration limit, Consumer<String> eachLine) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         List<String> lines = new ArrayList<>();
         Process p;
         try {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,8 +65,17 @@ public final class GuestDisk {
         return image;
     }
 
+    /** The SHA-256 of a disk image, to show that a boot left it byte for byte as it was. */
+    public static String sha256(Path image) {
+        try {
+            return Hashing.ofFile(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void mke2fs(Path image, String label, int megabytes, Path tree) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", label,
+        List<String> cmd = new ArrayList<>(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", label,
                 "-E", "root_owner=0:0"));
         if (tree != null) {
             cmd.addAll(List.of("-d", tree.toString()));

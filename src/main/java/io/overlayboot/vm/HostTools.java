@@ -1,6 +1,8 @@
 package io.overlayboot.vm;
 
 import io.overlayboot.cli.OverlaybootException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,9 +77,9 @@ public final class HostTools {
         // A dynamically linked ELF has a PT_INTERP program header naming its loader.
         try {
             byte[] head = Files.readAllBytes(elf);
-            String text = new String(head, 0, Math.min(head.length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String text = new String(head, 0, Math.min(head.length, 4096), StandardCharsets.ISO_8859_1);
             return !text.contains("/lib64/ld-linux") && !text.contains("/lib/ld-linux");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }

@@ -2,6 +2,8 @@ package io.overlayboot.vm;
 
 import static io.overlayboot.render.ShellQuote.quote;
 
+import io.overlayboot.cli.ExitCode;
+import io.overlayboot.cli.OverlaybootException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +126,7 @@ public final class InitrdCache {
                             ? upper.resolve("boot/vmlinuz-" + version)
                             : chroot.root().resolve("boot/vmlinuz-" + version);
                     if (!Files.exists(initrd)) {
-                        throw new io.overlayboot.cli.OverlaybootException(io.overlayboot.cli.ExitCode.EXTERNAL_FAILURE,
+                        throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE,
                                 "no initrd at /boot/initrd.img-" + version + " after '" + command.strip().replace('\n', ';')
                                         + "' in the chroot copy", null);
                     }

@@ -1,10 +1,12 @@
 package io.overlayboot.vm;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * How {@link InitrdCache#installed(InstallSpec, java.util.function.Consumer)} puts overlayboot into
+ * How {@link InitrdCache#installed(InstallSpec, Consumer)} puts overlayboot into
  * a copy of the chroot: {@code java -jar JAR install --root ... OPTIONS}, then optional shell lines
  * on the host (with the copy at {@code $OVERLAYBOOT_TARGET}) and in the copy, and which kernel's
  * initrd to take. Files the extra steps read belong in {@code inputs}: their bytes join the cache key.
@@ -22,7 +24,7 @@ public record InstallSpec(Path jar, List<String> options, String afterOnHost, St
     }
 
     public InstallSpec thenOnHost(String shell, Path... readsFiles) {
-        List<Path> all = new java.util.ArrayList<>(inputs);
+        List<Path> all = new ArrayList<>(inputs);
         all.addAll(List.of(readsFiles));
         return new InstallSpec(jar, options, afterOnHost + shell + "\n", afterInChroot, kernelVersion, all);
     }

@@ -1,7 +1,12 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.render.RenderRequest;
+import io.overlayboot.render.RenderedFile;
+import io.overlayboot.render.Renderer;
+import io.overlayboot.render.TreeWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Lays files into a directory that stands for a target's {@code /} (for example the output of
@@ -15,8 +20,8 @@ public interface TargetLayout {
     void layInto(Path root) throws IOException;
 
     /** The files {@code overlayboot render} makes for {@code request}, as {@code render --out} writes them. */
-    static TargetLayout rendered(io.overlayboot.render.RenderRequest request) {
-        java.util.List<io.overlayboot.render.RenderedFile> files = new io.overlayboot.render.Renderer().render(request);
-        return root -> io.overlayboot.render.TreeWriter.write(root, files);
+    static TargetLayout rendered(RenderRequest request) {
+        List<RenderedFile> files = new Renderer().render(request);
+        return root -> TreeWriter.write(root, files);
     }
 }

@@ -1,13 +1,18 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
+import io.overlayboot.settings.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -79,7 +84,7 @@ public final class TryRun {
         progress.accept(purpose + " (" + String.join(" ", parameters) + ")");
         BootResult result = Qemu.boot(new VmSpec(files, parameters, disks, VmSpec.DEFAULT_MEMORY_MB, VmSpec.DEFAULT_LIMIT), console);
         if (result.timedOut() || result.marker("end").isEmpty()) {
-            throw new OverlaybootException(io.overlayboot.cli.ExitCode.EXTERNAL_FAILURE,
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE,
                     "the try VM did not finish " + purpose + (result.timedOut() ? " (time limit hit)" : "")
                             + "; its console ended with: " + String.join(" | ", tail(result.console(), 5)),
                     "run again with --console to see the whole boot");
@@ -88,17 +93,17 @@ public final class TryRun {
     }
 
     /** A blank disk the upper device spec names, for device mode: LABEL=x and UUID=x are made to match. */
-    private static java.util.Optional<Path> upperDisk(String parameter, Path dir) {
+    private static Optional<Path> upperDisk(String parameter, Path dir) {
         if (!parameter.startsWith("aufs=") || parameter.equals("aufs=tmpfs")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String dev = parameter.substring("aufs=".length());
         Path image = dir.resolve("upper.img");
         if (dev.startsWith("LABEL=")) {
-            return java.util.Optional.of(GuestDisk.blank(image, dev.substring("LABEL=".length()), 64));
+            return Optional.of(GuestDisk.blank(image, dev.substring("LABEL=".length()), 64));
         }
         if (dev.equals("/dev/vdb")) {
-            return java.util.Optional.of(GuestDisk.blank(image, "upper", 64));
+            return Optional.of(GuestDisk.blank(image, "upper", 64));
         }
         throw OverlaybootException.badInput("try cannot make a disk that matches --dev '" + dev + "'",
                 "use --dev LABEL=NAME (or /dev/vdb) for the try VM");
@@ -108,23 +113,23 @@ public final class TryRun {
     static List<String> installOptions(RenderRequest request) {
         List<String> options = new ArrayList<>();
         request.chosen().forEach((name, value) -> {
-            options.add(io.overlayboot.settings.Settings.byName(name).orElseThrow().cliFlag());
+            options.add(Settings.byName(name).orElseThrow().cliFlag());
             options.add(value);
         });
         request.sysctl().forEach(s -> options.add("--sysctl=" + s.key() + "=" + s.value()));
         return List.copyOf(options);
     }
 
-    private static java.util.Optional<Path> ownJar() {
-        java.security.CodeSource source = TryRun.class.getProtectionDomain().getCodeSource();
+    private static Optional<Path> ownJar() {
+        CodeSource source = TryRun.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             Path p = Path.of(source.getLocation().toURI());
-            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? java.util.Optional.of(p) : java.util.Optional.empty();
-        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-            return java.util.Optional.empty();
+            return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

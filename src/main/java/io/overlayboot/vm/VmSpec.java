@@ -3,6 +3,7 @@ package io.overlayboot.vm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One boot of a test guest: kernel, initrd, the kernel parameters beyond the fixed ones
@@ -27,8 +28,8 @@ public record VmSpec(InitrdCache.BootFiles boot, List<String> parameters, List<P
 
     /** The whole kernel command line. */
     public String commandLine() {
-        return String.join(" ", java.util.stream.Stream.concat(
-                java.util.stream.Stream.of("console=ttyS0", "panic=-1", "root=/dev/vda", "init=" + GuestDisk.TEST_INIT),
+        return String.join(" ", Stream.concat(
+                Stream.of("console=ttyS0", "panic=-1", "root=/dev/vda", "init=" + GuestDisk.TEST_INIT),
                 parameters.stream()).toList());
     }
 }

@@ -3,15 +3,12 @@ package io.overlayboot.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.vm.BootResult;
+import io.overlayboot.vm.GuestDisk;
 import io.overlayboot.vm.Qemu;
 import io.overlayboot.vm.VmSpec;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Assertions and small helpers shared by the boot tests. */
 final class Guests {
@@ -31,16 +28,7 @@ final class Guests {
         assertThat(boot.cleanPowerOff()).as("guest did not run its init to the end:\n%s", boot.transcript()).isTrue();
     }
 
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                sha.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    static String sha256(Path image) {
+        return GuestDisk.sha256(image);
     }
 }
