@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {
             "Write every file that makes a Debian-style machine boot protected under DIR, laid out as under the target's /.",
-            "With no options: the GRUB drop-in adds aufs=tmpfs (writes in RAM, capped at 50% of it); a boot without a parameter stays plain."
+            "With no options: the GRUB drop-in adds aufs=tmpfs (writes in RAM, capped at 50%% of it); a boot without a parameter stays plain."
         })
 final class RenderCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")

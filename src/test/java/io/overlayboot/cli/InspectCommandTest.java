@@ -46,9 +46,10 @@ class InspectCommandTest {
                 .filter(l -> !l.isBlank() && !l.startsWith("Early CPIO") && !l.startsWith("Main archive"))
                 .map(InspectCommandTest::fields).toList();
         assertThat(ours).isEqualTo(debian);
+        long mainEntries = PackCommandTest.sh(tmp, null, "lsinitramfs " + main).lines().count();
         assertThat(r.out()).contains("segment 0: offset 0, length 660, uncompressed, 4 entries")
                 .contains("segment 1: offset 660, length 364, zero padding")
-                .contains("segment 2: offset 1024, length 7114633, zstd, 426 entries");
+                .contains("segment 2: offset 1024, length " + Files.size(main) + ", zstd, " + mainEntries + " entries");
     }
 
     /** mode, nlink, size, name [-> target] of an ls -l style line (owner and time columns differ). */
@@ -62,8 +63,10 @@ class InspectCommandTest {
     void jsonAndDamagedInput() throws IOException {
         Path img = PackCommandTest.initrds().resolve("list-gzip.img");
         Cli.Run r = PackCommandTest.run("inspect", "--json", img.toString());
+        long entries = PackCommandTest.sh(tmp, null, "lsinitramfs " + img).lines().count();
         assertThat(r.out()).startsWith("{\"file\":").contains("\"name\":\"scripts/init-bottom/ORDER\"")
-                .contains("\"segments\":[{\"index\":0,\"offset\":0,\"length\":7639804,\"format\":\"gzip\",\"entries\":426");
+                .contains("\"segments\":[{\"index\":0,\"offset\":0,\"length\":" + Files.size(img)
+                        + ",\"format\":\"gzip\",\"entries\":" + entries);
 
         byte[] all = Files.readAllBytes(img);
         Path cut = Files.write(tmp.resolve("cut.img"), java.util.Arrays.copyOf(all, all.length / 2));

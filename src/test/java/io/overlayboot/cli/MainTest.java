@@ -32,6 +32,22 @@ class MainTest {
         }
     }
 
+    /** picocli formats help text: a lone % makes it warn on stderr and print the raw string. */
+    @Test
+    void helpOfEveryCommandFormatsWithoutWarnings() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+                run(command, "--help");
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
     @Test
     void noCommandIsAUsageError() {
         Cli.Run r = run();
