@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the initramfs benchmarks: the JVM flags, the jar and its AOT cache.
 # Java 25 AOT cache: a training run writes it (-XX:AOTCacheOutput), later runs map it (-XX:AOTCache).
 set -euo pipefail
@@ -14,6 +15,7 @@ aot() {
   local cache=$out/$1.aot; shift
   if [ ! -f "$cache" ] || [ "$cache" -ot "$jar" ]; then
     rm -f "$cache"
+    # shellcheck disable=SC2086 # java_flags is a list of flags
     java $java_flags -XX:AOTCacheOutput="$cache" -jar "$jar" "$@" >/dev/null 2>&1
   fi
   echo "$cache"

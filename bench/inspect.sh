@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# $ob and $java_flags are command lines, split on purpose.
+# shellcheck disable=SC2086
 # inspect benchmark: `overlayboot inspect --long` against `lsinitramfs -l` and the floor `zstd -dc`,
 # on a real Debian initrd (mkinitramfs, MODULES=most, zstd; built by e2e/build-initrds.sh), plus
 # peak memory on a 10 MB and a 1 GB archive.
 #   bench/inspect.sh [INITRD]      results in bench/out/inspect.md
+# shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
 cache=$(aot inspect inspect --long "$img")

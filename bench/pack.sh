@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
+# $ob and $java_flags are command lines, split on purpose.
+# shellcheck disable=SC2086
 # pack benchmark: `overlayboot pack --tree DIR --compress zstd --level 3` against
 # `find | sort | cpio -o -H newc | zstd -3`, on a kernel's whole /lib/modules/VERSION (from the
 # cached Debian chroot, e2e/build-chroot.sh), same level; output sizes and peak memory.
 #   bench/pack.sh [DIR]            results in bench/out/pack.md
+# shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 if [ $# -ge 1 ]; then tree=$1; else
   chroot=$("$root/e2e/build-chroot.sh")

@@ -42,6 +42,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/upper" "$work/work" "$work/merged" "$work/out"
 
 say "building initrds for $kver into $out"
+# shellcheck disable=SC2016 # the inner script expands its own arguments
 unshare -m -- sh -euc '
   chroot=$1 work=$2 kver=$3
   mount --make-rprivate /

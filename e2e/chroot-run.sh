@@ -22,6 +22,7 @@ mkdir -p "$dir/upper" "$dir/work" "$dir/merged"
 
 # unshare -m: the mounts below vanish with the namespace; -p -f: nothing in the chroot can
 # signal or reboot the host's processes.
+# shellcheck disable=SC2016 # the inner script expands its own arguments
 exec unshare -m -p -f --propagation private bash -euo pipefail -c '
   chroot=$1 dir=$2 host=$3; shift 3
   m=$dir/merged
