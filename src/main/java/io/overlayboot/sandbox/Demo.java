@@ -71,8 +71,15 @@ public final class Demo {
         r.probe().lines().forEach(l -> out.println("   " + l));
         try {
             boolean same = Sandbox.sha256(work.resolve("root.img")).equals(r.rootImageSha256());
-            out.println("4. The root image after the run is " + (same ? "byte-identical to before: nothing reached the disk."
-                    : "CHANGED: writes reached the disk (the root was not protected)."));
+            boolean union = r.mountAt("/root").map(m -> m.type().equals("overlay")).orElse(false);
+            if (!same) {
+                out.println("4. The root image CHANGED: writes reached the disk.");
+            } else if (union) {
+                out.println("4. The root image after the run is byte-identical to before: nothing reached the disk.");
+            } else {
+                out.println("4. The root was NOT protected: the write failed only because this sandbox mounts the image"
+                        + " read-only; on a real machine, whose root is remounted read-write, it would reach the disk.");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
