@@ -113,6 +113,9 @@ public final class Sandbox {
     /** One run of the script: its console output and exit code. */
     public record Boot(String output, int exitCode) {}
 
+    /** The UUID of the upper image (when {@code upperLabel} asks for one), for UUID= tests. */
+    public static final String UPPER_UUID = "7d6f3c2e-4b1a-4f0e-9c8d-2a1b0c9d8e7f";
+
     private Sandbox() {}
 
     /** A spec with the given script over a small Debian-like root, busybox, before udev, one run. */
@@ -168,7 +171,7 @@ public final class Sandbox {
             mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", "ROOTFS", "-d", tree.toString(),
                     work.resolve("root.img").toString(), "16M"));
             if (spec.upperLabel() != null) {
-                mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", spec.upperLabel(),
+                mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", spec.upperLabel(), "-U", UPPER_UUID,
                         work.resolve("upper.img").toString(), "16M"));
             }
             String before = sha256(work.resolve("root.img"));

@@ -186,6 +186,19 @@ class BootScriptSandboxTest {
         assertThat(upper).contains("written-after-boot");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"aufs=UUID=" + Sandbox.UPPER_UUID,
+        "overlayboot=device:dev=UUID=" + Sandbox.UPPER_UUID + ",timeout=3"})
+    void uuidDeviceHoldsTheWrites(String parameter) {
+        Result r = run(spec("ro " + parameter).withUpperLabel("BYUUID"));
+        assertProtected(r);
+        assertThat(r.state().get("upper")).startsWith("UUID=" + Sandbox.UPPER_UUID + " (/dev/loop").endsWith(", ext4)");
+        assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("ext4");
+        String upper = Exec.run(List.of("debugfs", "-R", "cat /upper/etc/newfile", r.work().resolve("upper.img").toString()),
+                Duration.ofSeconds(20)).stdout();
+        assertThat(upper).contains("written-after-boot");
+    }
+
     @Test
     void deviceModeWithDirKeepsLayersInThatDirectory() {
         Result r = run(spec("overlayboot=device:dev=LABEL=OBDATA,dir=layers/one,fstype=ext4").withUpperLabel("OBDATA"));
