@@ -1,10 +1,10 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.files.Trees;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.sandbox.Demo;
 import io.overlayboot.sandbox.Sandbox;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,18 +56,8 @@ final class DemoCommand implements Callable<Integer> {
             if (keep) {
                 spec.commandLine().getErr().println("overlayboot: kept " + work);
             } else {
-                deleteTree(work);
+                Trees.delete(work);
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.files.Trees;
 import io.overlayboot.initramfs.Appender;
 import io.overlayboot.initramfs.Compression;
 import io.overlayboot.initramfs.DirectoryTree;
@@ -220,8 +221,8 @@ final class PackCommand implements Callable<Integer> {
         if (dir == null) {
             return;
         }
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Trees.delete(dir);
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }

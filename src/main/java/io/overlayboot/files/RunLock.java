@@ -9,10 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -34,12 +31,7 @@ public final class RunLock implements AutoCloseable {
     /** The lock file for target root {@code root} in directory {@code lockDir}. */
     public static Path lockFileFor(Path lockDir, Path root) throws IOException {
         String real = root.toRealPath().toString();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(real.getBytes(StandardCharsets.UTF_8));
-            return lockDir.resolve(HexFormat.of().formatHex(digest, 0, 8) + ".lock");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return lockDir.resolve(Digests.sha256Hex(real.getBytes(StandardCharsets.UTF_8)).substring(0, 16) + ".lock");
     }
 
     /** The usual directory of lock files: {@code /run/lock/overlayboot}, else the temp directory. */

@@ -1,5 +1,6 @@
 package io.overlayboot.install;
 
+import io.overlayboot.files.Digests;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
@@ -103,7 +104,7 @@ public final class Installer {
             Change change = Change.write(target, path, d.content(), d.mode(), d.keepMode());
             Optional<Entry> previous = old.flatMap(m -> m.entry(path));
             Optional<Original> original = previous.isPresent() ? previous.get().original()
-                    : Optional.ofNullable(change.before()).map(b -> new Original(Manifest.sha256(b), change.beforeMeta(),
+                    : Optional.ofNullable(change.before()).map(b -> new Original(Digests.sha256Hex(b), change.beforeMeta(),
                             Manifest.BACKUP_DIR + "/" + path));
             if (previous.isEmpty() && change.before() != null) {
                 backups.add(path);
@@ -112,7 +113,7 @@ public final class Installer {
                 changes.add(change);
             }
             FileMeta meta = change.exact() != null ? change.exact() : new FileMeta(d.mode(), "?", "?");
-            entries.add(new Entry(path, Manifest.sha256(d.content()), meta, original));
+            entries.add(new Entry(path, Digests.sha256Hex(d.content()), meta, original));
         });
         List<String> dropped = new ArrayList<>();
         old.ifPresent(m -> m.files().stream().filter(e -> !desired.containsKey(e.path())).forEach(e -> {
@@ -207,7 +208,7 @@ public final class Installer {
 
     private byte[] readBackup(Original o) {
         byte[] bytes = Change.read(target.resolve(o.backup()));
-        if (bytes == null || !Manifest.sha256(bytes).equals(o.sha256())) {
+        if (bytes == null || !Digests.sha256Hex(bytes).equals(o.sha256())) {
             throw OverlaybootException.badInput("The backup " + target.show(o.backup()) + " is missing or damaged (hash differs)",
                     "restore it from a system backup before changing this install");
         }

@@ -11,10 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,14 +102,6 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
     /** Writes the manifest atomically under {@code root}. */
     public void store(Path root) throws IOException {
         AtomicFiles.write(root.resolve(PATH), toJson().getBytes(StandardCharsets.UTF_8), FileMeta.permissionsOf(0644));
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     String toJson() {

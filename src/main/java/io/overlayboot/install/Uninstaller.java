@@ -1,5 +1,6 @@
 package io.overlayboot.install;
 
+import io.overlayboot.files.Digests;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
@@ -49,7 +50,7 @@ public final class Uninstaller {
         List<String> conflicts = new ArrayList<>();
         for (Entry e : manifest.files().reversed()) {
             byte[] now = Change.read(target.resolve(e.path()));
-            String nowSha = now == null ? null : Manifest.sha256(now);
+            String nowSha = now == null ? null : Digests.sha256Hex(now);
             if (e.original().isEmpty()) {
                 if (now == null) {
                     continue;
@@ -121,7 +122,7 @@ public final class Uninstaller {
 
     private byte[] backup(Original o) {
         byte[] bytes = Change.read(target.resolve(o.backup()));
-        if (bytes == null || !Manifest.sha256(bytes).equals(o.sha256())) {
+        if (bytes == null || !Digests.sha256Hex(bytes).equals(o.sha256())) {
             throw OverlaybootException.badInput("The backup " + target.show(o.backup()) + " is missing or damaged (hash differs)",
                     "restore it from a system backup; uninstall needs it to put the original back");
         }

@@ -1,5 +1,6 @@
 package io.overlayboot.runtime;
 
+import io.overlayboot.files.Trees;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.sys.Exec;
@@ -61,7 +62,7 @@ public final class Commit {
                 if (!Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
                     return new Outcome(shown, "unchanged");
                 }
-                deleteTree(to);
+                Trees.delete(to);
                 return new Outcome(shown, "deleted");
             }
             Files.createDirectories(to.getParent());
@@ -91,7 +92,7 @@ public final class Commit {
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                 Path target = to.resolve(from.relativize(file).toString());
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteTree(target);
+                    Trees.delete(target);
                 }
                 Path tmp = target.resolveSibling("." + target.getFileName() + ".overlayboot-commit");
                 Files.copy(file, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING,
@@ -108,17 +109,6 @@ public final class Commit {
             Files.setAttribute(to, "unix:uid", Files.getAttribute(from, "unix:uid", LinkOption.NOFOLLOW_LINKS));
             Files.setAttribute(to, "unix:gid", Files.getAttribute(from, "unix:gid", LinkOption.NOFOLLOW_LINKS));
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            try (var children = Files.list(p)) {
-                for (Path c : children.toList()) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.delete(p);
     }
 
     private static void remount(Path lower, String mode) {

@@ -1,5 +1,6 @@
 package io.overlayboot.sandbox;
 
+import io.overlayboot.files.Digests;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
@@ -70,7 +71,7 @@ public final class Demo {
         r.mountAt("/root/rw").ifPresent(m -> out.println("   /rw  " + m.type() + " (where writes go)"));
         r.probe().lines().forEach(l -> out.println("   " + l));
         try {
-            boolean same = Sandbox.sha256(work.resolve("root.img")).equals(r.rootImageSha256());
+            boolean same = Digests.sha256Hex(work.resolve("root.img")).equals(r.rootImageSha256());
             boolean union = r.mountAt("/root").map(m -> m.type().equals("overlay")).orElse(false);
             if (!same) {
                 out.println("4. The root image CHANGED: writes reached the disk.");

@@ -1,5 +1,6 @@
 package io.overlayboot.sandbox;
 
+import io.overlayboot.files.Digests;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.sys.Exec;
@@ -174,7 +175,7 @@ public final class Sandbox {
                 mkfs(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", spec.upperLabel(), "-U", UPPER_UUID,
                         work.resolve("upper.img").toString(), "16M"));
             }
-            String before = sha256(work.resolve("root.img"));
+            String before = Digests.sha256Hex(work.resolve("root.img"));
             Path driver = work.resolve("sandbox.sh");
             try (InputStream in = Sandbox.class.getResourceAsStream("/initramfs/sandbox.sh")) {
                 Files.write(driver, in.readAllBytes());
@@ -189,20 +190,6 @@ public final class Sandbox {
             return parse(work, r.stdout(), before);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The SHA-256 of a file, in hex. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.files.Trees;
+import io.overlayboot.files.Digests;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import java.io.IOException;
@@ -28,7 +30,7 @@ final class E2eScripts {
     static Path extract(Path cache) {
         try {
             byte[][] contents = new byte[NAMES.size()][];
-            MessageDigest sha = Hashing.sha256();
+            MessageDigest sha = Digests.sha256();
             for (int i = 0; i < NAMES.size(); i++) {
                 contents[i] = read(NAMES.get(i));
                 sha.update(NAMES.get(i).getBytes(StandardCharsets.UTF_8));
@@ -48,7 +50,7 @@ final class E2eScripts {
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException raced) {
-                Hashing.deleteTree(tmp);
+                Trees.delete(tmp);
             }
             return dir;
         } catch (IOException e) {

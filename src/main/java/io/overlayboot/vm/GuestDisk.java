@@ -1,5 +1,7 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.files.Trees;
+import io.overlayboot.files.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ public final class GuestDisk {
                 Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));
                 mke2fs(image, ROOT_LABEL, 32, tree);
             } finally {
-                Hashing.deleteTree(tree);
+                Trees.delete(tree);
             }
             return image;
         } catch (IOException e) {
@@ -68,7 +70,7 @@ public final class GuestDisk {
     /** The SHA-256 of a disk image, to show that a boot left it byte for byte as it was. */
     public static String sha256(Path image) {
         try {
-            return Hashing.ofFile(image);
+            return Digests.sha256Hex(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

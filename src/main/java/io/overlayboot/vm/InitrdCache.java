@@ -1,5 +1,7 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.files.Trees;
+import io.overlayboot.files.Digests;
 import static io.overlayboot.render.ShellQuote.quote;
 
 import io.overlayboot.cli.ExitCode;
@@ -80,9 +82,9 @@ public final class InitrdCache {
         }
         try {
             // The bytes of the jar and of every file the steps read are part of the key.
-            StringBuilder key = new StringBuilder(Hashing.ofFile(spec.jar()));
+            StringBuilder key = new StringBuilder(Digests.sha256Hex(spec.jar()));
             for (Path input : spec.inputs()) {
-                key.append(' ').append(Hashing.ofFile(input));
+                key.append(' ').append(Digests.sha256Hex(input));
             }
             return build(TargetLayout.NONE, command.toString(), key.toString(), true, version, progress);
         } catch (IOException e) {
@@ -106,13 +108,13 @@ public final class InitrdCache {
             try {
                 Path upper = Files.createDirectories(work.resolve("upper"));
                 layout.layInto(upper);
-                MessageDigest sha = Hashing.sha256();
+                MessageDigest sha = Digests.sha256();
                 for (String part : new String[] {chroot.stamp(), chroot.scripts().getFileName().toString(), version, command, extraKey}) {
                     sha.update(part.getBytes(StandardCharsets.UTF_8));
                     sha.update((byte) 0);
                 }
                 Hashing.addTree(sha, upper);
-                String key = Hashing.hex(sha).substring(0, 20);
+                String key = Digests.hex(sha).substring(0, 20);
                 Path done = initrds.resolve(key);
                 if (!Files.exists(done.resolve("initrd.img"))) {
                     progress.accept("building the initrd for kernel " + version + " with Debian's update-initramfs");
@@ -141,7 +143,7 @@ public final class InitrdCache {
                 }
                 return new BootFiles(version, done.resolve("vmlinuz"), done.resolve("initrd.img"), key);
             } finally {
-                Hashing.deleteTree(work);
+                Trees.delete(work);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,5 +1,6 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.files.Trees;
 import io.overlayboot.cli.ExitCode;
 import io.overlayboot.cli.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
@@ -72,7 +73,7 @@ public final class TryRun {
                 boolean survived = boots.get(2).result().marker("check.exists").orElse("").equals("1");
                 return new Outcome(parameter, vanished, survived, List.copyOf(boots));
             } finally {
-                Hashing.deleteTree(dir);
+                Trees.delete(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,13 +1,12 @@
 package io.overlayboot.install;
 
+import io.overlayboot.files.Digests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -71,7 +70,7 @@ final class DebianTree {
                     Object gid = Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS);
                     String what = Files.isSymbolicLink(p) ? "-> " + Files.readSymbolicLink(p)
                             : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir"
-                            : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+                            : Digests.sha256Hex(Files.readAllBytes(p));
                     return rel + " " + Integer.toOctalString((Integer) mode) + " " + uid + ":" + gid + " " + what;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

@@ -82,6 +82,6 @@ class BootScriptPlanTest {
         Path propertyScript = BootScript.write(dir, BootScript.render(RenderRequest.defaults()));
         List<String> plan = BootScript.plan(propertyScript, shell, cmdline, null, dir);
         assertThat(resolutionPart(plan)).as(cmdline).isEqualTo(BootParameters.resolve(cmdline, "").planLines());
-        io.overlayboot.testing.Trees.deleteRecursively(dir);
+        io.overlayboot.files.Trees.delete(dir);
     }
 }

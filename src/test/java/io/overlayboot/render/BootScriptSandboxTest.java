@@ -1,5 +1,6 @@
 package io.overlayboot.render;
 
+import io.overlayboot.files.Digests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.sandbox.Sandbox;
@@ -89,7 +90,7 @@ class BootScriptSandboxTest {
         Path image = r.work().resolve("root.img");
         assertThat(Exec.run(List.of("debugfs", "-R", "ls /etc", image.toString()), Duration.ofSeconds(20)).stdout())
                 .contains("motd").doesNotContain("newfile");
-        assertThat(Sandbox.sha256(image)).isEqualTo(r.rootImageSha256());
+        assertThat(Digests.sha256Hex(image)).isEqualTo(r.rootImageSha256());
     }
 
     @Test
