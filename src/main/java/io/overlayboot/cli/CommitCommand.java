@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.runtime.Commit;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.files.Trees;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.sandbox.Demo;

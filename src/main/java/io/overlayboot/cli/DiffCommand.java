@@ -1,5 +1,8 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.runtime.UpperDiff;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.initramfs.Extractor;
 import io.overlayboot.initramfs.Segment;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.initramfs.ArchiveFormatException;
 import io.overlayboot.initramfs.Overlay;
 import java.io.IOException;

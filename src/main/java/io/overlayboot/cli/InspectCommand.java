@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.initramfs.Listing;
 import io.overlayboot.initramfs.Progress;
 import java.io.IOException;

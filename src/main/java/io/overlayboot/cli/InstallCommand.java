@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.install.Installer;
 import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;

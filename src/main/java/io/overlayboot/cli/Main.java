@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.core.ExitCode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;

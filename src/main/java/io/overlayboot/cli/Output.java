@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
 import java.io.PrintWriter;
 
 /** Where a command speaks: results on stdout, warnings on stderr, each prefixed consistently. */

@@ -1,5 +1,8 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.files.Trees;
 import io.overlayboot.initramfs.Appender;
 import io.overlayboot.initramfs.Compression;

@@ -1,5 +1,7 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.settings.Settings;
 import io.overlayboot.settings.SettingsTable;
 import java.util.concurrent.Callable;

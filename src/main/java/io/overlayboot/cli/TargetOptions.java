@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.install.Confirmation;
 import io.overlayboot.install.Reporter;

@@ -1,5 +1,8 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.Json;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.core.ExitCode;
 import io.overlayboot.vm.TryRun;
 import java.util.List;
 import java.util.concurrent.Callable;

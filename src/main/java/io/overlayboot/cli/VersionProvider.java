@@ -1,28 +1,12 @@
 package io.overlayboot.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
+import io.overlayboot.core.Version;
 import picocli.CommandLine;
 
-/** Reads the version Maven stamped into {@code version.properties}. */
+/** Gives picocli's {@code --version} the version Maven stamped into the jar. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
-    public static String version() {
-        try (InputStream in = VersionProvider.class.getResourceAsStream("/io/overlayboot/version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public String[] getVersion() {
-        return new String[] {"overlayboot " + version()};
+        return new String[] {"overlayboot " + Version.version()};
     }
 }

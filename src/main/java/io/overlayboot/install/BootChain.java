@@ -1,7 +1,7 @@
 package io.overlayboot.install;
 
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

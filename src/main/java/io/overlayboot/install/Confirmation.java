@@ -1,7 +1,7 @@
 package io.overlayboot.install;
 
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import java.io.Console;
 
 /** Asks the user before anything on the target changes; {@code --yes} answers for them. */

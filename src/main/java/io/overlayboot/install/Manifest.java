@@ -1,8 +1,8 @@
 package io.overlayboot.install;
 
-import io.overlayboot.cli.Json;
+import io.overlayboot.core.Json;
 
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
 import io.overlayboot.files.FileMeta;
 import io.overlayboot.render.RenderRequest;

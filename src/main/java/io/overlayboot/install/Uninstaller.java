@@ -1,8 +1,8 @@
 package io.overlayboot.install;
 
 import io.overlayboot.files.Digests;
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.install.Manifest.Entry;

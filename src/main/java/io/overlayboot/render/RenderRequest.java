@@ -1,6 +1,6 @@
 package io.overlayboot.render;
 
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import java.util.LinkedHashMap;

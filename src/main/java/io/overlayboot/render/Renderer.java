@@ -7,7 +7,7 @@ import freemarker.template.TemplateExceptionHandler;
 import freemarker.template.TemplateMethodModelEx;
 import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateScalarModel;
-import io.overlayboot.cli.VersionProvider;
+import io.overlayboot.core.Version;
 import io.overlayboot.settings.BootParameters;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
@@ -101,7 +101,7 @@ public final class Renderer {
             sysctls.add(Map.of("key", s.key(), "value", s.value(), "weakens", s.weakensSecurity()));
         }
         Map<String, Object> model = new LinkedHashMap<>();
-        model.put("version", VersionProvider.version());
+        model.put("version", Version.version());
         model.put("settings", settings);
         model.put("configPath", BootParameters.CONFIG_PATH);
         model.put("kernelParameter", request.kernelParameter());

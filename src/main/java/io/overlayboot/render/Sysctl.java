@@ -1,6 +1,6 @@
 package io.overlayboot.render;
 
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.OverlaybootException;
 import java.util.Set;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,8 @@
 package io.overlayboot.sandbox;
 
 import io.overlayboot.files.Digests;
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.RenderedFile;
 import io.overlayboot.render.Renderer;

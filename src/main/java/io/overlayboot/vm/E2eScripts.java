@@ -2,8 +2,8 @@ package io.overlayboot.vm;
 
 import io.overlayboot.files.Trees;
 import io.overlayboot.files.Digests;
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package io.overlayboot.vm;
 
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import io.overlayboot.files.Trees;
 import io.overlayboot.files.Digests;
 import static io.overlayboot.render.ShellQuote.quote;
 
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.overlayboot.vm;
 
 import io.overlayboot.files.Trees;
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;

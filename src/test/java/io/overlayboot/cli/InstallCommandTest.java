@@ -1,5 +1,6 @@
 package io.overlayboot.cli;
 
+import io.overlayboot.core.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.install.DebianTreeAccess;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.FileMeta;
 import io.overlayboot.install.Manifest.Entry;
 import io.overlayboot.install.Manifest.GrubMethod;

@@ -3,8 +3,8 @@ package io.overlayboot.install;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.overlayboot.cli.ExitCode;
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.install.Manifest.GrubMethod;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.overlayboot.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.overlayboot.cli.OverlaybootException;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import io.overlayboot.sys.Exec;

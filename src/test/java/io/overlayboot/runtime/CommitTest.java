@@ -52,12 +52,12 @@ class CommitTest {
 
     @Test
     void refusesRelativeAndParentPaths() {
-        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.cli.OverlaybootException.class,
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
                 () -> Commit.commit(work, work, List.of("etc/hostname")));
         assertThat(e.getMessage()).contains("Cannot commit 'etc/hostname'");
-        e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.cli.OverlaybootException.class,
+        e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
                 () -> Commit.commit(work, work, List.of("/etc/../../x")));
-        assertThat(e.exitCode()).isEqualTo(io.overlayboot.cli.ExitCode.BAD_INPUT);
+        assertThat(e.exitCode()).isEqualTo(io.overlayboot.core.ExitCode.BAD_INPUT);
     }
 
     private static String debugfs(String image, String request) {

@@ -1,4 +1,4 @@
-package io.overlayboot.cli;
+package io.overlayboot.core;
 
 /**
  * The one exception type that ends a command with a message for the user and a named exit code.

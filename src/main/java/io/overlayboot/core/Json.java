@@ -1,4 +1,4 @@
-package io.overlayboot.cli;
+package io.overlayboot.core;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.overlayboot.cli;
+package io.overlayboot.core;
 
 /**
  * The exit codes every overlayboot command uses. Scripts may rely on these numbers; they are
