@@ -149,9 +149,14 @@ else
 	path=/sbin:/bin
 fi
 
+# The environment initramfs-tools' init exports before it runs the init-bottom scripts (its
+# scripts/functions reads ${panic?} and ${break?}, which fail when unset).
+init_env=(PATH="$path" rootmnt=/root quiet=n readonly=y init=/sbin/init panic= break= debug= blacklist=
+	ROOT=/dev/vda ROOTDELAY= ROOTFLAGS= ROOTFSTYPE=ext4 IP= DEVICE= BOOT=local BOOTIF= UBIMTD= resume=
+	resume_offset= noresume= drop_caps= fastboot=n forcefsck=n fsckfix= DPKG_ARCH=amd64 MODPROBE_OPTIONS=-qb)
 for _ in $(seq "$RUNS"); do
 	set +e
-	env -i PATH="$path" rootmnt=/root quiet=n OVERLAYBOOT_KMSG=/run/kmsg \
+	env -i "${init_env[@]}" OVERLAYBOOT_KMSG=/run/kmsg \
 		chroot "$B" "${sh_cmd[@]}" /scripts/init-bottom/overlayboot </dev/null 2>&1
 	rc=$?
 	set -e
