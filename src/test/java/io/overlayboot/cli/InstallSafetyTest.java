@@ -6,6 +6,7 @@ import io.overlayboot.core.ExitCode;
 import io.overlayboot.install.DebianTreeAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -141,6 +142,47 @@ class InstallSafetyTest {
             assertThat(r.err()).contains(manifest.toRealPath().toString()).contains(key)
                     .doesNotContain("Exception").doesNotContain("java.").hasLineCount(1);
         }
+    }
+
+    /**
+     * On a real tmpfs of 1 MiB inside {@code unshare -m}, filled to leave 0 to 64 KiB: install either
+     * finishes or stops with exit 4, and after space is freed, uninstall gives back the tree hash.
+     */
+    @Test
+    void aFullDiskAtAnyPointLeavesATreeUninstallRestores() {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        String script = """
+                cd "$1"; java=$2; cp=$3
+                mkdir disk && mount -t tmpfs -o size=1m tmpfs disk || exit 99
+                ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@" --root disk/root --yes --lock-wait 5; }
+                hash() { (cd disk/root && find . -printf '%p %m %U:%G %y %l\n' | sort; find . -type f -exec sha256sum {} + | sort) | sha256sum; }
+                mkdir -p disk/root/etc/default disk/root/etc/initramfs-tools/hooks disk/root/usr/sbin \
+                    disk/root/lib/modules/6.1.0-test/kernel/fs/overlayfs
+                printf 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' > disk/root/etc/default/grub
+                printf 'size=10%%\n' > disk/root/etc/overlayboot.conf
+                : > disk/root/lib/modules/6.1.0-test/kernel/fs/overlayfs/overlay.ko
+                printf '#!/bin/sh\n' > disk/root/usr/sbin/update-initramfs
+                printf '#!/bin/sh\n. /etc/default/grub\n' > disk/root/usr/sbin/grub-mkconfig
+                chmod 755 disk/root/usr/sbin/*
+                before=$(hash)
+                for free in 0 4 8 16 24 48 64; do
+                    dd if=/dev/zero of=disk/fill bs=4k 2>/dev/null
+                    truncate -s -${free}K disk/fill
+                    ob install --sysctl vm.swappiness=10 >/dev/null 2>err; code=$?
+                    rm disk/fill
+                    [ "$code" = 0 ] || [ "$code" = 4 ] || { echo "free=$free install exit $code: $(cat err)"; continue; }
+                    ob uninstall >/dev/null 2>err || echo "free=$free uninstall exit $?: $(cat err)"
+                    [ "$(hash)" = "$before" ] || { echo "free=$free install exit $code: tree differs"; (cd disk/root && find . | sort); }
+                    echo "free=$free install=$code"
+                done
+                umount disk
+                """;
+        io.overlayboot.sys.Exec.Result r = io.overlayboot.sys.Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                script, "sh", tmp.toString(), java, cp), Duration.ofMinutes(5));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).doesNotContain("differs").doesNotContain("uninstall exit").doesNotContain(" exit 70")
+                .contains("free=0 install=4").contains("free=64 install=0");
     }
 
     @Test
