@@ -134,7 +134,7 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
     @SuppressWarnings("unchecked")
     static Manifest fromJson(String text) {
         Map<String, Object> top = (Map<String, Object>) Json.parse(text);
-        if (!Long.valueOf(FORMAT).equals(top.get("format"))) {
+        if (!(top.get("format") instanceof Number n) || n.longValue() != FORMAT || n instanceof Double) {
             throw new IllegalArgumentException("unknown format " + top.get("format"));
         }
         GrubMethod grub = GrubMethod.valueOf(str(top, "grub").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
