@@ -163,7 +163,7 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
             throw new Invalid("not JSON (" + e.getMessage() + ")");
         }
         Map<String, Object> top = object(parsed, "the top level");
-        if (!Long.valueOf(FORMAT).equals(top.get("format"))) {
+        if (!(top.get("format") instanceof Number n) || n instanceof Double || n.longValue() != FORMAT) {
             throw new Invalid("\"format\" is " + Json.write(top.get("format")) + ", this version reads format " + FORMAT);
         }
         String grubName = str(top, "grub", "");

@@ -66,4 +66,27 @@ class ManifestTest {
         assertThat(dropIn.request().kernelParameter()).isEqualTo("aufs=LABEL=up");
         assertThat(SAMPLE.request().grub()).isFalse();
     }
+
+    @Test
+    void aManifestWrittenByTheFirstReleaseReadsBackAndIsWrittenAgainByteForByte() throws Exception {
+        for (String name : List.of("manifest-format-1.json", "manifest-format-1-empty.json")) {
+            String old;
+            try (var in = ManifestTest.class.getResourceAsStream(name)) {
+                old = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            Manifest read = Manifest.fromJson(old);
+            assertThat(read.toJson()).as(name).isEqualTo(old);
+            if (name.equals("manifest-format-1.json")) {
+                assertThat(read).isEqualTo(SAMPLE);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownFormatIsRefused() {
+        assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 2")))
+                .hasMessageContaining("unknown format 2");
+        assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 1.5")))
+                .hasMessageContaining("unknown format 1.5");
+    }
 }
