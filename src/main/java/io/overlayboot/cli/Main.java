@@ -40,6 +40,8 @@ public final class Main implements Runnable {
             ConfigureCommand.class,
             TryCommand.class);
 
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +93,11 @@ public final class Main implements Runnable {
 
     /** The {@code overlayboot} command line with these subcommands (and their boot options). */
     static CommandLine commandLine(List<Class<?>> subcommands) {
+        // picocli looks up converters for java.sql and java.time types by reflection on every start
+        // (a hundred classes); no option here has such a type (MainTest checks).
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+        }
         CommandLine cmd = new CommandLine(new Main());
         subcommands.forEach(cmd::addSubcommand);
         BootOptionsMixin.register(cmd);

@@ -115,6 +115,19 @@ class MainTest {
         }
     }
 
+    /** Main tells picocli not to set up converters for java.sql and java.time: no option may need one. */
+    @Test
+    void noOptionHasAJavaSqlOrJavaTimeType() {
+        commands().forEach((name, command) -> {
+            for (var arg : command.getCommandSpec().args()) {
+                assertThat(arg.type().getName()).as(name + " " + arg.paramLabel()).doesNotStartWith("java.sql.").doesNotStartWith("java.time.");
+                for (Class<?> aux : arg.auxiliaryTypes()) {
+                    assertThat(aux.getName()).as(name + " " + arg.paramLabel()).doesNotStartWith("java.sql.").doesNotStartWith("java.time.");
+                }
+            }
+        });
+    }
+
     @Test
     void noCommandIsAUsageError() {
         Cli.Run r = run();
