@@ -19,8 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code overlayboot demo}: see the boot script protect a root, safely, on this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Render the boot script and run it for real in a sandbox (a private mount namespace, a chroot shaped like the",
-            "initramfs, a read-only ext4 root image), then show where a write went. Touches nothing outside a temp directory.",
+            "Run the boot script in a sandbox and show where a write went.",
+            "Renders the boot script and runs it in a sandbox (a private mount namespace, a chroot shaped like the"
+                    + " initramfs, a read-only ext4 root image), then shows where a write went. Touches nothing outside a temp directory.",
             "Needs root, busybox-static, initramfs-tools-core and e2fsprogs."
         })
 final class DemoCommand implements Callable<Integer> {

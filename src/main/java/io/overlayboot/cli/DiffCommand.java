@@ -17,7 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot diff}: what changed since boot, i.e. what a reboot will throw away. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = "List every file added (A), changed (M) or deleted (D) since boot: what a reboot will throw away.")
+        description = {
+            "List what changed since boot: what a reboot will throw away.",
+            "Every file added (A), changed (M) or deleted (D) in the upper layer."
+        })
 final class DiffCommand implements Callable<Integer> {
     @Option(names = "--upper", paramLabel = "DIR", defaultValue = "/rw/upper", description = "The upper layer (default: /rw/upper).")
     private Path upper;
