@@ -46,7 +46,7 @@ class ManifestTest {
             Files.createDirectories(root.resolve(Manifest.DIR));
             Files.writeString(root.resolve(Manifest.PATH), SAMPLE.toJson().substring(0, 200));
             assertThatThrownBy(() -> Manifest.load(root)).isInstanceOf(OverlaybootException.class)
-                    .hasMessageContaining("manifest /var/lib/overlayboot/manifest.json cannot be read");
+                    .hasMessageContaining("manifest /var/lib/overlayboot/manifest.json is damaged: not JSON");
         }
     }
 
