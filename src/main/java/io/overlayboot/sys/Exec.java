@@ -158,9 +158,11 @@ public final class Exec {
             }
         }
 
+        /** Kills the program first, so a shell cannot report its children's deaths, then what it started. */
         private static void killTree(Process p) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            List<ProcessHandle> started = p.descendants().toList();
             p.destroyForcibly();
+            started.forEach(ProcessHandle::destroyForcibly);
         }
 
         private static void feed(OutputStream in, byte[] bytes) {
