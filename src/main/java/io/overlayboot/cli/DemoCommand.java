@@ -26,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cmdline", paramLabel = "TEXT",
-            description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds.")
+            description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds"
+                    + " (none with --no-grub). The initramfs holds the rendered config file either way.")
     private String cmdline;
 
     @Option(names = "--keep", description = "Keep the work directory (the images) and print its path.")
@@ -44,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RenderRequest request = boot.request();
-        String line = cmdline != null ? cmdline : "root=/dev/vda ro " + request.kernelParameter();
+        String line = cmdline != null ? cmdline : Demo.defaultCmdline(request);
         Path work = Files.createTempDirectory("overlayboot-demo");
         var out = spec.commandLine().getOut();
         try {

@@ -1,7 +1,8 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.ExecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -84,6 +85,11 @@ public final class Main implements Runnable {
                 err.println("overlayboot: " + oe.userLine());
                 return oe.exitCode().code();
             }
+            if (ex instanceof ExecException ee) {
+                OverlaybootException oe = ofExec(ee);
+                err.println("overlayboot: " + oe.userLine());
+                return oe.exitCode().code();
+            }
             err.println("overlayboot: internal error: " + ex);
             ex.printStackTrace(err);
             return ExitCode.INTERNAL.code();
@@ -131,7 +137,20 @@ public final class Main implements Runnable {
         return command.getAnnotation(Command.class).name();
     }
 
+    /** A program that could not start or failed, where no caller said more: its exit code and hint. */
+    static OverlaybootException ofExec(ExecException e) {
+        return switch (e.reason()) {
+            case CANNOT_START -> new OverlaybootException(ExitCode.ENVIRONMENT, e.getMessage(),
+                    "install the program, or check that it is on the PATH", e);
+            case INTERRUPTED -> new OverlaybootException(ExitCode.ABORTED, e.getMessage(), null, e);
+            case TIMED_OUT, FAILED -> new OverlaybootException(ExitCode.EXTERNAL_FAILURE, e.getMessage(), null, e);
+        };
+    }
+
     private static int exitCodeOf(Throwable t) {
+        if (t instanceof ExecException e) {
+            return ofExec(e).exitCode().code();
+        }
         return t instanceof OverlaybootException oe ? oe.exitCode().code() : ExitCode.INTERNAL.code();
     }
 }

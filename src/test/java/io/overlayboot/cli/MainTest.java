@@ -165,7 +165,7 @@ class MainTest {
     void badValueIsOneLineNamingTheFlagWithItsOwnExitCode() {
         Cli.Run r = run("render", "--out", work.toString(), "--size", "lots");
         assertThat(r.code()).isEqualTo(ExitCode.BAD_INPUT.code());
-        assertThat(r.err()).isEqualTo("overlayboot: Bad value 'lots' for --size (hint: expected N% of RAM (1-100) or a size like 512M or 2G)\n");
+        assertThat(r.err()).isEqualTo("overlayboot: Bad value 'lots' for --size (hint: expected N% of RAM (1-100) or a size like 512M or 2G, below 8 EiB)\n");
         assertThat(work).isEmptyDirectory();
     }
 
