@@ -33,7 +33,7 @@ class JsonSchemaTest {
     @Test
     void everyCommandWithJsonHasADocumentedSchema() {
         Set<String> withJson = new TreeSet<>();
-        new CommandLine(new Main()).getSubcommands().forEach((name, sub) -> {
+        Main.commandLine(Main.COMMANDS).getSubcommands().forEach((name, sub) -> {
             for (Field f : sub.getCommandSpec().userObject().getClass().getDeclaredFields()) {
                 if (f.getType() == JsonOption.class) {
                     withJson.add(name);
