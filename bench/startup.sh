@@ -51,22 +51,23 @@ mounts=/proc/self/mounts
 hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json" --export-markdown "$out/startup-times.md" \
   -n "floor: hello world (AOT cache)" "$hello -XX:AOTCache=$hw/hello.aot" \
   -n "hello world (no cache)" "$hello" \
-  -n "--version (AOT cache)" "$ob --version" \
-  -n "--version (no cache)" "$ob_cold --version" \
+  -n "overlayboot --version (AOT cache)" "$ob --version" \
+  -n "overlayboot --version (no cache)" "$ob_cold --version" \
   -n "./overlayboot --version (the script)" "$root/overlayboot --version" \
-  -n "status (AOT cache)" "$ob status --mounts $mounts" \
-  -n "status (no cache)" "$ob_cold status --mounts $mounts" \
-  -n "settings (AOT cache)" "$ob settings" \
-  -n "settings (no cache)" "$ob_cold settings" \
-  -n "inspect small initrd (AOT cache)" "$ob inspect $small" \
-  -n "inspect small initrd (no cache)" "$ob_cold inspect $small" \
-  -n "inspect --long Debian initrd (AOT cache)" "$ob inspect --long $img" \
-  -n "inspect --long Debian initrd (no cache)" "$ob_cold inspect --long $img" \
+  -n "overlayboot status (AOT cache)" "$ob status --mounts $mounts" \
+  -n "overlayboot status (no cache)" "$ob_cold status --mounts $mounts" \
+  -n "overlayboot settings (AOT cache)" "$ob settings" \
+  -n "overlayboot settings (no cache)" "$ob_cold settings" \
+  -n "overlayboot inspect small initrd (AOT cache)" "$ob inspect $small" \
+  -n "overlayboot inspect small initrd (no cache)" "$ob_cold inspect $small" \
+  -n "overlayboot inspect --long Debian initrd (AOT cache)" "$ob inspect --long $img" \
+  -n "overlayboot inspect --long Debian initrd (no cache)" "$ob_cold inspect --long $img" \
   -n "lsinitramfs -l Debian initrd" "lsinitramfs -l $img" \
   -n "zstd -dc Debian initrd" "zstd -q -dc $img"
 cat "$out/startup-times.md" >>"$out/startup.md"
 
-# The goals, from the means (wall clock) and CPU time (user + system, steadier on a shared machine)
+# The goals, from the means (wall clock) and CPU time (user + system, steadier on a shared machine);
+# met only when both say so.
 python3 - "$out/startup.json" >>"$out/startup.md" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
@@ -74,11 +75,11 @@ wall = lambda n: r[n]["mean"] * 1000
 cpu = lambda n: (r[n]["user"] + r[n]["system"]) * 1000
 floor = "floor: hello world (AOT cache)"
 print("\n| goal | wall clock | CPU (user+sys) | met |\n|---|---|---|---|")
-for name in ("--version (AOT cache)", "status (AOT cache)"):
+for name in ("overlayboot --version (AOT cache)", "overlayboot status (AOT cache)"):
     w, c = wall(name) / wall(floor), cpu(name) / cpu(floor)
-    print(f"| {name.split(' ')[0]} within 1.5x of the floor | {wall(name):.0f} ms = {w:.2f}x | {cpu(name):.0f} ms = {c:.2f}x | {'met' if w <= 1.5 else 'missed'} |")
-ob, ls = "inspect --long Debian initrd (AOT cache)", "lsinitramfs -l Debian initrd"
+    print(f"| {name.split(' ')[1]} within 1.5x of the floor | {wall(name):.0f} ms = {w:.2f}x | {cpu(name):.0f} ms = {c:.2f}x | {'met' if w <= 1.5 and c <= 1.5 else 'missed'} |")
+ob, ls = "overlayboot inspect --long Debian initrd (AOT cache)", "lsinitramfs -l Debian initrd"
 w, c = wall(ls) / wall(ob), cpu(ls) / cpu(ob)
-print(f"| inspect --long 2x faster than lsinitramfs -l | {wall(ob):.0f} vs {wall(ls):.0f} ms = {w:.2f}x faster | {cpu(ob):.0f} vs {cpu(ls):.0f} ms = {c:.2f}x | {'met' if w >= 2 else 'missed'} |")
+print(f"| inspect --long 2x faster than lsinitramfs -l | {wall(ob):.0f} vs {wall(ls):.0f} ms = {w:.2f}x faster | {cpu(ob):.0f} vs {cpu(ls):.0f} ms = {c:.2f}x | {'met' if w >= 2 and c >= 2 else 'missed'} |")
 PY
 cat "$out/startup.md"

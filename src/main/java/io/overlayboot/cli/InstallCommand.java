@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Install overlayboot into a root and update its initramfs and GRUB.",
             "Installs into the target root (/ by default): the boot script, the initramfs hook, the config,"
-                    + " the GRUB kernel parameter; then run update-initramfs -u -k all and update-grub"
+                    + " the GRUB kernel parameter; then runs update-initramfs -u -k all and update-grub"
                     + " (via chroot for --root, or printed when the target cannot run them).",
             "Shows what it changes and asks first; --dry-run shows the full diff and changes nothing.",
             "Running it again with other options changes the install; with the same options it changes nothing."
