@@ -50,7 +50,7 @@ class ExtractCommandTest {
         Path img = tmp.resolve("t.img");
         assertThat(Cli.run("pack", "--tree", tree.toString(), "--out", img.toString(), "--compress", "gzip").code()).isZero();
         Path dir = Files.createDirectories(tmp.resolve("small"));
-        Cli.Run r = java(tmp, "unshare -m sh -c 'mount -t tmpfs -o size=256k none small && exec \"$0\" \"$@\"' sh",
+        Cli.Run r = java(tmp, "unshare -m sh -c 'mount -t tmpfs -o size=256k none small && exec \"$0\" \"$@\"'",
                 "extract", img.toString(), dir.resolve("x").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(4);
         assertThat(r.err()).contains("No space left on device").doesNotContain("corrupt").doesNotContain("update-initramfs")

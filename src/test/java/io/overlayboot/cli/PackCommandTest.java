@@ -240,6 +240,6 @@ class PackCommandTest {
         Path out = tmp.resolve("missing/x.img");
         Cli.Run r = run("pack", "--tree", tmp.toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(3);
-        assertThat(r.err()).contains("the directory '" + tmp.resolve("missing") + "' does not exist");
+        assertThat(r.err()).contains("the directory '" + tmp.resolve("missing") + "' of '" + out + "' does not exist");
     }
 }
