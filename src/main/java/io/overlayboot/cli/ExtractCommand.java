@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Unpack an initrd into a directory, safely.",
             "Unpacks every segment of an initrd into DIR, later entries replacing earlier ones as the kernel does.",
-            "Refuses absolute names, '..', links that leave the initramfs root and writing through links; skips device"
-                    + " nodes and fifos unless --devices. Keeps permission bits (not setuid/setgid/sticky) and mtimes, not owners."
+            "Refuses absolute names, '..', links that resolve outside DIR and writing through links; writes absolute link"
+                    + " targets relative to the link (they mean the same inside DIR); skips device nodes and fifos unless"
+                    + " --devices. Keeps permission bits (not setuid/setgid/sticky) and mtimes, not owners."
         })
 final class ExtractCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd to unpack.")

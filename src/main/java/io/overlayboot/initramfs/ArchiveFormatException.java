@@ -6,7 +6,7 @@ import java.io.IOException;
  * An initrd or cpio archive that is truncated, corrupt or hostile. The message names the offset
  * (and the segment) where the problem was found.
  */
-public final class ArchiveFormatException extends IOException {
+public class ArchiveFormatException extends IOException {
     public ArchiveFormatException(String message) {
         super(message);
     }

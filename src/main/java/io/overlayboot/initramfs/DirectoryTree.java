@@ -18,7 +18,19 @@ import java.util.List;
 public final class DirectoryTree {
     private DirectoryTree() {}
 
-    public static List<PackEntry> entries(Path root) throws IOException {
+    /**
+     * The entries under {@code dir}; a link to a directory is followed (the user named it).
+     *
+     * @throws java.nio.file.NotDirectoryException if {@code dir} is not a directory
+     */
+    public static List<PackEntry> entries(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString());
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NotDirectoryException(dir.toString());
+        }
+        Path root = dir.toRealPath();
         List<PackEntry> out = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -37,10 +38,63 @@ public final class InitrdReader {
 
     private InitrdReader() {}
 
-    /** Reads {@code file} to the end, calling {@code visitor}; returns every segment. */
+    /**
+     * Reads {@code file} to the end, calling {@code visitor}; returns every segment. An I/O error of
+     * the visitor (a full disk, say) comes out as it was thrown, not as damage of the archive.
+     */
     public static List<Segment> read(Path file, Visitor visitor) throws IOException {
+        requireFileOrBlockDevice(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return read(ch, visitor);
+        } catch (VisitorFailure v) {
+            throw v.getCause();
+        }
+    }
+
+    /**
+     * Refuses what is not a regular file or a block device (a fifo would block the open, a directory
+     * or socket cannot be an initrd); links are followed.
+     */
+    public static void requireFileOrBlockDevice(Path file) throws IOException {
+        int type = (Integer) Files.getAttribute(file, "unix:mode") & CpioEntry.S_IFMT;
+        String kind = switch (type) {
+            case CpioEntry.S_IFREG, CpioEntry.S_IFBLK -> null;
+            case CpioEntry.S_IFDIR -> "a directory";
+            case CpioEntry.S_IFIFO -> "a fifo";
+            case CpioEntry.S_IFSOCK -> "a socket";
+            case CpioEntry.S_IFCHR -> "a character device";
+            default -> "not a file";
+        };
+        if (kind != null) {
+            throw new NotAFileException(String.format("'%s' is %s, not a regular file or block device", file, kind));
+        }
+    }
+
+    /** A read error of the archive met while the visitor copied an entry's data. */
+    static final class ReadFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ReadFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    /** The visitor's own I/O error, carried past the decoders' error handling unchanged. */
+    private static final class VisitorFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        VisitorFailure(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 
@@ -97,9 +151,8 @@ public final class InitrdReader {
     private static long decoded(ChannelInput in, Compression c, long pos, Segment partial, Visitor visitor,
             Counter counter, byte[] scratch, long size) throws IOException {
         String where = c.label() + " data of the segment at offset " + pos;
-        try {
-            InputStream raw = c.decoder(in);
-            InputStream data = new BufferedInputStream(raw, 1 << 16);
+        // Closing the decoder frees its native context (zstd-jni) or inflater at once, not at some GC.
+        try (InputStream raw = c.decoder(in); InputStream data = new BufferedInputStream(raw, 1 << 16)) {
             NewcReader r = new NewcReader(data, 0, where, Long.MAX_VALUE, true, scratch);
             counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
             // The reader stopped at the end of the decoded data; make sure the decoder finished.
@@ -109,7 +162,7 @@ public final class InitrdReader {
             long end = in.position();
             in.clearLimit();
             return end;
-        } catch (ArchiveFormatException e) {
+        } catch (ArchiveFormatException | VisitorFailure e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ArchiveFormatException(String.format(
@@ -126,7 +179,23 @@ public final class InitrdReader {
         CpioEntry e;
         while ((e = r.next()) != null) {
             counter.entries++;
-            visitor.entry(partial, e, r::copyBody);
+            try {
+                visitor.entry(partial, e, out -> {
+                    try {
+                        return r.copyBody(new WriteSide(out));
+                    } catch (WriteSide.Failure w) {
+                        throw w.getCause();
+                    } catch (IOException read) {
+                        throw new ReadFailure(read);
+                    }
+                });
+            } catch (ReadFailure read) {
+                throw read.getCause();
+            } catch (ArchiveFormatException refused) {
+                throw refused;
+            } catch (IOException own) {
+                throw new VisitorFailure(own);
+            }
             if ((counter.entries & 63) == 0) {
                 visitor.progress(in.position(), size);
             }
@@ -157,5 +226,43 @@ public final class InitrdReader {
     private static final class Counter {
         long entries;
         long cpioBytes;
+    }
+
+    /** Marks the write errors of a body copy, which interleaves reading the archive with writing. */
+    private static final class WriteSide extends java.io.FilterOutputStream {
+        static final class Failure extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Failure(IOException cause) {
+                super(cause);
+            }
+
+            @Override
+            public synchronized IOException getCause() {
+                return (IOException) super.getCause();
+            }
+        }
+
+        WriteSide(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new Failure(e);
+            }
+        }
     }
 }

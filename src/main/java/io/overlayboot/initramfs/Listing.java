@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints what an initrd holds, as text (the segments, then one entry per line, names only or
- * {@code ls -l} style) or as one JSON object ({@code entries} streamed first, then
+ * Prints what an initrd holds, as text (one entry per line, names only or {@code ls -l} style,
+ * control characters and non-UTF-8 bytes escaped as by {@link SafeName#printable}, then the segments) or as one JSON object ({@code entries} streamed first, then
  * {@code segments}), without keeping the entries in memory.
  */
 public final class Listing implements InitrdReader.Visitor {
@@ -90,9 +90,9 @@ public final class Listing implements InitrdReader.Visitor {
             pad(line, e.isDevice() ? e.rdevMajor() + ", " + e.rdevMinor() : Long.toString(e.size()), 8, true).append(' ');
             line.append(TIME.format(Instant.ofEpochSecond(e.mtime()))).append(' ');
         }
-        line.append(e.name());
+        line.append(SafeName.printable(e.name()));
         if (longFormat && e.isSymlink()) {
-            line.append(" -> ").append(e.linkTarget());
+            line.append(" -> ").append(SafeName.printable(e.linkTarget()));
         }
         out.println(line);
     }

@@ -170,8 +170,9 @@ final class NewcReader {
                     "entry at %s offset %d declares %d data bytes, more than the %d left in the file",
                     where, at, size, Math.max(0, bound - offset)));
         }
-        String n = new String(name, 0, nameLen - 1, StandardCharsets.UTF_8);
+        String n = NameBytes.decode(name, 0, nameLen - 1);
         String link = null;
+        long linkSize = 0;
         if ((mode & CpioEntry.S_IFMT) == CpioEntry.S_IFLNK) {
             if (size > MAX_LINK) {
                 throw new ArchiveFormatException(String.format(
@@ -179,10 +180,11 @@ final class NewcReader {
             }
             byte[] t = new byte[(int) size + pad4(size)];
             readExactly(t, t.length, "the target of link '" + n + "' at " + where + " offset " + at);
-            link = new String(t, 0, (int) size, StandardCharsets.UTF_8);
+            link = NameBytes.decode(t, 0, (int) size);
+            linkSize = size;
             size = 0; // consumed
         }
-        current = new CpioEntry(n, mode, uid, gid, nlink, mtime, link == null ? size : link.length(), ino,
+        current = new CpioEntry(n, mode, uid, gid, nlink, mtime, link == null ? size : linkSize, ino,
                 devMajor, devMinor, rdevMajor, rdevMinor, link, at);
         bodyLeft = link == null ? size : 0;
         bodyPad = link == null ? pad4(size) : 0;

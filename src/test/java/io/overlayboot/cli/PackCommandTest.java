@@ -220,4 +220,26 @@ class PackCommandTest {
         assertThat(run("pack", "--out", "x", "--level", "42").err()).contains("--level 42 is out of range for zstd");
         assertThat(run("pack", "--out", "x", "--backup").err()).contains("--backup only goes with --append-to");
     }
+
+    @Test
+    void treeMustBeADirectoryAndALinkToOneIsFollowed() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Cli.Run r = run("pack", "--tree", file.toString(), "--out", tmp.resolve("o.img").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("'" + file + "' is not a directory").hasLineCount(1);
+        Path dir = Files.createDirectories(tmp.resolve("d/sub"));
+        Files.writeString(dir.resolve("f"), "data");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("d"));
+        r = run("pack", "--tree", link.toString(), "--out", tmp.resolve("l.img").toString(), "--compress", "none");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(sh(tmp, null, "cpio -t --quiet < l.img")).isEqualTo("sub\nsub/f\n");
+    }
+
+    @Test
+    void aMissingOutputDirectoryIsNamed() {
+        Path out = tmp.resolve("missing/x.img");
+        Cli.Run r = run("pack", "--tree", tmp.toString(), "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("the directory '" + tmp.resolve("missing") + "' of '" + out + "' does not exist");
+    }
 }

@@ -50,7 +50,7 @@ class ExtractorTest {
         assertThatThrownBy(() -> extract(new RawCpio().add("/etc/passwd", FILE, "x").finish(), out))
                 .hasMessage("refusing absolute name '/etc/passwd' (entry at file offset 0)");
         assertThatThrownBy(() -> extract(new RawCpio().add("d", DIR, "").add("d/up", LINK, "../..").finish(), out))
-                .hasMessage("refusing link 'd/up' -> '../..': it points outside the directory (entry at file offset 112)");
+                .hasMessage("refusing link 'd/up' -> '../..': it leads outside the directory (entry at file offset 112)");
         assertThat(tmp.resolve("evil")).doesNotExist();
     }
 
@@ -65,15 +65,160 @@ class ExtractorTest {
     }
 
     @Test
-    void skipsDeviceNodesUnlessAskedAndKeepsAbsoluteLinksThatStayInside() throws IOException {
+    void skipsDeviceNodesUnlessAskedAndMakesAbsoluteLinksRelativeToTheDirectory() throws IOException {
         Path out = tmp.resolve("out");
         byte[] a = new RawCpio().add("dev", DIR, "")
                 .add("dev/console", 020600, new byte[0], 1, 5, 1, 9)
-                .add("etc", DIR, "").add("etc/mtab", LINK, "/proc/mounts").finish();
+                .add("etc", DIR, "").add("etc/mtab", LINK, "/proc/mounts")
+                .add("bin", LINK, "/usr/bin").add("top", LINK, "/").finish();
         extract(a, out);
         assertThat(out.resolve("dev/console")).doesNotExist();
         assertThat(warnings.toString()).contains("skipped device node 'dev/console' (entry at file offset 116)");
-        assertThat(Files.readSymbolicLink(out.resolve("etc/mtab"))).hasToString("/proc/mounts");
+        // Inside the initramfs they mean the same; here they cannot reach the host's /proc, /usr or /.
+        assertThat(Files.readSymbolicLink(out.resolve("etc/mtab"))).hasToString("../proc/mounts");
+        assertThat(Files.readSymbolicLink(out.resolve("bin"))).hasToString("usr/bin");
+        assertThat(Files.readSymbolicLink(out.resolve("top"))).hasToString(".");
+    }
+
+    /*
+     * x/up1 -> ..          (x/up1 is the root)
+     * x/up2 -> up1/..      (lexically x, really the root's parent)
+     * ...
+     * x/esc -> up6/etc/shadow
+     */
+    @Test
+    void refusesAChainOfLinksThatLeavesTheDirectoryThroughLinkedComponents() throws IOException {
+        Path out = tmp.resolve("out");
+        RawCpio a = new RawCpio().add("x", DIR, "").add("x/up1", LINK, "..");
+        for (int k = 2; k <= 6; k++) {
+            a.add("x/up" + k, LINK, "up" + (k - 1) + "/..");
+        }
+        a.add("x/esc", LINK, "up6/etc/shadow");
+        assertThatThrownBy(() -> extract(a.finish(), out))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageStartingWith("refusing link 'x/up2' -> 'up1/..': it leads outside the directory");
+        assertThat(out.resolve("x/up2")).doesNotExist();
+        assertNothingLeadsOutside(out);
+    }
+
+    @Test
+    void refusesALinkThatMakesAnEarlierLinkLeaveTheDirectory() throws IOException {
+        Path out = tmp.resolve("out");
+        // x/a -> m/.. is x while m is missing; x/m -> .. would make it the root's parent.
+        byte[] a = new RawCpio().add("x", DIR, "").add("x/a", LINK, "m/..").add("x/m", LINK, "..").finish();
+        assertThatThrownBy(() -> extract(a, out))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageStartingWith("refusing 'x/m' -> '..': the earlier link 'x/a' -> 'm/..' would then lead outside the directory");
+        assertThat(out.resolve("x/m")).doesNotExist();
+        // Replacing a link by a directory changes what '..' after it means, too.
+        Path out2 = tmp.resolve("out2");
+        byte[] b = new RawCpio().add("x", DIR, "").add("x/d", DIR, "").add("x/d/e", DIR, "").add("x/m", LINK, "d/e")
+                .add("x/a", LINK, "m/../../..").add("x/m", DIR, "").finish();
+        assertThatThrownBy(() -> extract(b, out2)).hasMessageContaining("the earlier link 'x/a' -> 'm/../../..'");
+        assertNothingLeadsOutside(out2);
+    }
+
+    @Test
+    void acceptsLinksThatStayInsideThroughOtherLinks() throws IOException {
+        Path out = tmp.resolve("out");
+        byte[] a = new RawCpio().add("usr", DIR, "").add("usr/lib", DIR, "").add("lib", LINK, "usr/lib")
+                .add("usr/lib/x", FILE, "x").add("y", LINK, "lib/../lib/x").add("loop", LINK, "loop/a")
+                .add("dangling", LINK, "no/such/../file").finish();
+        extract(a, out);
+        assertThat(out.resolve("y")).hasContent("x");
+        assertNothingLeadsOutside(out);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void unpacksTwoThousandNestedDirectories() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("o"));
+        RawCpio a = new RawCpio();
+        StringBuilder name = new StringBuilder("d");
+        for (int i = 0; i < 2000; i++) {
+            a.add(name.toString(), DIR, "");
+            name.append("/d");
+        }
+        a.add(name + "f", FILE, "deep");
+        try {
+            extract(a.finish(), out);
+            assertThat(Files.readString(out.resolve(name + "f"))).isEqualTo("deep");
+        } finally {
+            Fixtures.run(null, null, "rm", "-rf", out.toString()); // JUnit's own removal is quadratic in the depth
+        }
+    }
+
+    @Test
+    void refusesNamesThisSystemCannotWriteByteForByte() throws IOException {
+        Path out = tmp.resolve("out");
+        byte[] a = TestArchives.rawNames("a\u00ff\u00fe", "a\u00fe\u00ff");
+        assertThatThrownBy(() -> extract(a, out))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageStartingWith("refusing name 'a\\xff\\xfe': it is not valid UTF-8");
+        try (Stream<Path> s = Files.list(out)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesToReadAFifo() throws IOException {
+        Path fifo = tmp.resolve("fifo");
+        Fixtures.run(tmp, null, "mkfifo", fifo.toString());
+        Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
+                () -> InitrdReader.read(fifo, (s, e, b) -> {}))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessage("'" + fifo + "' is a fifo, not a regular file or block device"));
+    }
+
+    @Test
+    void aFailingWriteIsNotReportedAsACorruptSegment() throws IOException {
+        byte[] cpio = new RawCpio().add("f", FILE, "x".repeat(10_000)).finish();
+        Path img = Files.write(tmp.resolve("g.img"), Fixtures.run(tmp, cpio, "gzip"));
+        IOException full = new IOException("No space left on device");
+        assertThatThrownBy(() -> InitrdReader.read(img, (s, e, b) -> b.copyTo(new java.io.OutputStream() {
+            @Override
+            public void write(int c) throws IOException {
+                throw full;
+            }
+        }))).isSameAs(full);
+        IOException mkdir = new java.nio.file.FileSystemException("out/f", null, "No space left on device");
+        assertThatThrownBy(() -> InitrdReader.read(img, (s, e, b) -> {
+            throw mkdir;
+        })).isSameAs(mkdir);
+    }
+
+    /** Every path under {@code out} resolves, with existing links followed and missing parts taken as written, inside it. */
+    static void assertNothingLeadsOutside(Path out) throws IOException {
+        Path real = out.toRealPath();
+        List<String> paths;
+        try (Stream<Path> s = Files.walk(real)) {
+            paths = s.map(Path::toString).toList();
+        }
+        for (String p : paths) {
+            try {
+                Path r = Path.of(p).toRealPath();
+                assertThat(r.startsWith(real)).as("%s resolves to %s", p, r).isTrue();
+            } catch (java.nio.file.FileSystemException unresolvable) {
+                // dangling or a loop: checked by Python's os.path.realpath below
+            }
+        }
+        // An independent resolver that takes missing parts as written and stops at loops
+        // (coreutils' realpath -m does not return on a link like loop -> loop/a).
+        List<String> cmd = new java.util.ArrayList<>(List.of("timeout", "60", "python3", "-c",
+                "import os, sys\nfor p in sys.argv[1:]: sys.stdout.write(os.path.realpath(p) + '\\0')"));
+        cmd.addAll(paths);
+        try {
+            Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String resolved = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            pr.waitFor();
+            for (String r : resolved.split("\0")) {
+                if (!r.isEmpty()) {
+                    assertThat(Path.of(r).startsWith(real)).as("os.path.realpath gives %s", r).isTrue();
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     @Test
@@ -163,6 +308,60 @@ class ExtractorTest {
             }, () -> "no result within 10 s for " + archive.length + " bytes");
             try (Stream<Path> s = Files.list(base)) {
                 assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).isSubsetOf("in.img", "out");
+            }
+        } finally {
+            Fixtures.run(null, null, "rm", "-rf", base.toString());
+        }
+    }
+
+    // --- generated archives with links: nothing of the result leads outside, nothing outside is written ---
+
+    record Op(int kind, String name, String target) {}
+
+    @Provide
+    Arbitrary<List<Op>> linkyArchives() {
+        Arbitrary<String> component = Arbitraries.of("a", "b", "c");
+        Arbitrary<String> name = component.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join("/", l));
+        Arbitrary<String> target = Combinators.combine(Arbitraries.of("", "/"),
+                Arbitraries.of("..", "..", ".", "a", "b", "c", "outside", "").list().ofMinSize(1).ofMaxSize(5))
+                .as((lead, l) -> lead + String.join("/", l))
+                .filter(t -> !t.isEmpty());
+        Arbitrary<Op> op = Combinators.combine(Arbitraries.integers().between(0, 3), name, target).as(Op::new);
+        return op.list().ofMinSize(1).ofMaxSize(14);
+    }
+
+    @Property(tries = 200)
+    @Tag("property")
+    void noPathOfTheResultLeadsOutsideAndNothingOutsideIsWritten(@ForAll("linkyArchives") List<Op> ops) throws IOException {
+        RawCpio a = new RawCpio();
+        for (Op o : ops) {
+            switch (o.kind()) {
+                case 0 -> a.add(o.name(), DIR, "");
+                case 1 -> a.add(o.name(), FILE, "data");
+                default -> a.add(o.name(), LINK, o.target()); // links twice as often
+            }
+        }
+        Path base = Files.createTempDirectory("overlayboot-links");
+        try {
+            Path outside = Files.createDirectories(base.resolve("outside"));
+            Files.writeString(outside.resolve("a"), "secret");
+            Files.createDirectories(outside.resolve("b/c"));
+            String before = Fixtures.runText(base, null, "sh", "-c", "find outside -printf '%p %y %s %T@\\n' | LC_ALL=C sort");
+            Path img = Files.write(base.resolve("in.img"), a.finish());
+            Path out = base.resolve("out");
+            try {
+                Extractor x = new Extractor(out, false, new PrintWriter(new StringWriter()));
+                InitrdReader.read(img, x);
+                x.finish();
+            } catch (ArchiveFormatException refused) {
+                assertThat(refused.getMessage()).contains("offset");
+            }
+            assertNothingLeadsOutside(out);
+            assertThat(Fixtures.runText(base, null, "sh", "-c", "find outside -printf '%p %y %s %T@\\n' | LC_ALL=C sort"))
+                    .isEqualTo(before);
+            assertThat(outside.resolve("a")).hasContent("secret");
+            try (Stream<Path> s = Files.list(base)) {
+                assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).isSubsetOf("in.img", "out", "outside");
             }
         } finally {
             Fixtures.run(null, null, "rm", "-rf", base.toString());
