@@ -15,8 +15,10 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Carries out the {@link Plan} of {@code install}, {@code configure} or {@code uninstall}: the one
@@ -102,9 +104,13 @@ public final class Apply {
             delete(path);
             removeTemporaryFiles(path);
         }
-        Optional<Manifest> record = records.record().map(this::asWritten);
-        record.ifPresent(this::store);
         records.removeIfEmpty().forEach(this::removeIfEmpty);
+        Optional<Manifest> record = records.record().map(this::asWritten);
+        if (record.isPresent()) {
+            store(record.get());
+        } else {
+            removeManifest(records.withManifest());
+        }
         plan.changes().forEach(c -> reporter.line(c.verb() + " " + target.show(c.path())));
         plan.closing().notes().forEach(reporter::note);
 
@@ -178,6 +184,45 @@ public final class Apply {
         } catch (IOException e) {
             throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot write " + target.show(Manifest.PATH) + ": " + e.getMessage(),
                     "check that the target is writable and has free space; nothing was changed", e);
+        }
+    }
+
+    /**
+     * Removes the manifest last. When the directories install made for it ({@code dirs}, parents
+     * first) hold nothing else, they go whole: renamed to the temporary name {@link #removeLeftovers}
+     * looks for, then deleted, so a run stopped in between leaves nothing the next run does not clean.
+     * Otherwise the manifest goes alone and each directory only when empty.
+     */
+    private void removeManifest(List<String> dirs) {
+        removeTemporaryFiles(Manifest.PATH);
+        if (dirs.isEmpty() || !holdsOnly(dirs.getFirst(), dirs)) {
+            delete(Manifest.PATH);
+            dirs.reversed().forEach(this::removeIfEmpty);
+            return;
+        }
+        Path top = target.resolve(dirs.getFirst());
+        Path stage = AtomicFiles.stagingName(top);
+        checkpoint.reached("remove " + dirs.getFirst() + "/ with " + Manifest.PATH);
+        try {
+            Trees.delete(stage);
+            Files.move(top, stage, StandardCopyOption.ATOMIC_MOVE);
+            checkpoint.reached("remove " + target.root().relativize(stage) + "/");
+            Trees.delete(stage);
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot remove " + target.show(dirs.getFirst()) + ": "
+                    + e.getMessage(), "remove it by hand; overlayboot is uninstalled", e);
+        }
+    }
+
+    /** True when the tree at {@code top} is exactly the directories {@code dirs} and the manifest. */
+    private boolean holdsOnly(String top, List<String> dirs) {
+        Path root = target.resolve(top);
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.map(p -> top + (p.equals(root) ? "" : "/" + root.relativize(p)))
+                    .allMatch(p -> p.equals(Manifest.PATH) ? Files.isRegularFile(target.resolve(p), LinkOption.NOFOLLOW_LINKS)
+                            : dirs.contains(p) && Files.isDirectory(target.resolve(p), LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            return false;
         }
     }
 

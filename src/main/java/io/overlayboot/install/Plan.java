@@ -49,10 +49,11 @@ public record Plan(Target target, String question, Optional<String> unchanged, L
      * What makes the run undoable, in the order {@link Apply} does it: the {@code intent} manifest
      * first (naming everything about to be written; the missing directories {@code withManifest}
      * appear whole together with it), the other {@code directories}, the {@code backups}, then the
-     * changes, then {@code discard} (files taken out afterwards: old backups, for uninstall the
-     * manifest last), {@code sweep} (files whose interrupted-write leftovers go), the
-     * {@code removeIfEmpty} directories, and the {@code record} manifest of what is now on disk,
-     * marked done once the boot chain ran.
+     * changes, then {@code sweep} (files whose interrupted-write leftovers go), {@code discard}
+     * (files taken out afterwards: old backups), the {@code removeIfEmpty} directories, and last
+     * the {@code record} manifest of what is now on disk, marked done once the boot chain ran. With
+     * no {@code record} (uninstall) the manifest goes last instead, together with the directories
+     * {@code withManifest} install made for it: they disappear whole when they hold nothing else.
      */
     record Records(Optional<Manifest> intent, List<String> withManifest, List<String> directories, List<Backup> backups,
             List<String> discard, List<String> sweep, List<String> removeIfEmpty, Optional<Manifest> record) {

@@ -77,12 +77,14 @@ final class UninstallPlanner implements Planner {
                     "undo those changes, or pass --force to put the originals back anyway (the changes are lost)");
         }
         List<List<String>> commands = BootChain.Tools.of(target).commands(true, manifest.grub() != GrubMethod.NONE);
-        // The backups, then the manifest last: a run stopped before it still finds what is left to undo.
+        // The backups and the other directories first, the manifest last (with the directories install
+        // made for it): a run stopped before it still finds what is left to undo.
         List<String> discard = new ArrayList<>();
         manifest.files().forEach(e -> e.original().ifPresent(o -> discard.add(o.backup())));
-        discard.add(Manifest.PATH);
-        Records records = new Records(Optional.empty(), List.of(), List.of(), List.of(), discard,
-                manifest.files().stream().map(Entry::path).toList(), manifest.directories().reversed(), Optional.empty());
+        List<String> manifestDirs = manifest.directories().stream().filter(d -> (Manifest.DIR + "/").startsWith(d + "/")).toList();
+        List<String> otherDirs = manifest.directories().reversed().stream().filter(d -> !manifestDirs.contains(d)).toList();
+        Records records = new Records(Optional.empty(), manifestDirs, List.of(), List.of(), discard,
+                manifest.files().stream().map(Entry::path).toList(), otherDirs, Optional.empty());
         Closing closing = new Closing(List.of(), "overlayboot is uninstalled from " + target.show("")
                 + "; the next boot is a plain one.", lost);
         return new Plan(target, "Uninstall overlayboot", Optional.empty(), notices, changes, commands, records, closing);

@@ -120,4 +120,31 @@ class InstallerCrashTest {
             assertThat(describe(root)).isEqualTo(before);
         }
     }
+
+    @Test
+    void uninstallStoppedAtAnyStepThenRunAgainGivesBackTheTree() throws Exception {
+        List<String> steps = new ArrayList<>();
+        try (FileSystem fs = InstallerProperties.fs()) {
+            Path root = tree(fs);
+            new Apply(context(root)).run(Planner.install(REQUEST));
+            new Apply(context(root), steps::add).run(Planner.uninstall());
+        }
+        assertThat(steps).hasSizeGreaterThan(8);
+        for (int k = 0; k < steps.size(); k++) {
+            try (FileSystem fs = InstallerProperties.fs()) {
+                Path root = tree(fs);
+                List<String> before = describe(root);
+                new Apply(context(root)).run(Planner.install(REQUEST));
+                int[] seen = {0};
+                int step = k;
+                assertThatThrownBy(() -> new Apply(context(root), s -> {
+                    if (seen[0]++ == step) {
+                        throw new Crash();
+                    }
+                }).run(Planner.uninstall())).isInstanceOf(Crash.class);
+                new Apply(context(root)).run(Planner.uninstall());
+                assertThat(describe(root)).as("stopped before step %d: %s", k, steps.get(k)).isEqualTo(before);
+            }
+        }
+    }
 }
