@@ -2,9 +2,12 @@ package io.overlayboot.cli;
 
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
-import io.overlayboot.install.Installer;
+import io.overlayboot.install.Apply;
+import io.overlayboot.install.Planner;
 import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
+import io.overlayboot.install.SettingsChange;
+import io.overlayboot.render.Sysctl;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import java.util.LinkedHashMap;
@@ -41,7 +44,7 @@ final class ConfigureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, String> changes = new LinkedHashMap<>();
+        Map<Setting, String> settings = new LinkedHashMap<>();
         Map<String, String> sysctl = new LinkedHashMap<>();
         for (String a : assignments) {
             int eq = a.indexOf('=');
@@ -65,10 +68,14 @@ final class ConfigureCommand implements Callable<Integer> {
             if (!value.isEmpty() && !setting.kind().accepts(value)) {
                 throw OverlaybootException.badInput("Bad value '" + value + "' for " + key, "expected " + setting.kind().expected());
             }
-            changes.put(key, value);
+            settings.put(setting, value);
         }
+        // The last assignment of a key wins; an empty value drops the sysctl.
+        List<Sysctl> set = sysctl.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                .map(e -> new Sysctl(e.getKey().strip(), e.getValue().strip())).toList();
+        List<String> dropped = sysctl.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
         RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Installer(ctx).configure(changes, sysctl);
+        Result result = new Apply(ctx).run(Planner.configure(new SettingsChange(settings, set, dropped)));
         if (json.enabled()) {
             TargetOptions.printJson(spec, ctx.target().root(), result);
         }

@@ -1,7 +1,8 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.core.ExitCode;
-import io.overlayboot.install.Installer;
+import io.overlayboot.install.Apply;
+import io.overlayboot.install.Planner;
 import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
 import java.util.concurrent.Callable;
@@ -36,7 +37,7 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Installer(ctx).install(boot.request());
+        Result result = new Apply(ctx).run(Planner.install(boot.request()));
         if (json.enabled()) {
             TargetOptions.printJson(spec, ctx.target().root(), result);
         }

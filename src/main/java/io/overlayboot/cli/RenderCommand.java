@@ -39,8 +39,7 @@ final class RenderCommand implements Callable<Integer> {
         List<RenderedFile> files = new Renderer().render(request);
         TreeWriter.write(out, files);
         Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
-        request.sysctl().stream().filter(s -> s.weakensSecurity()).forEach(s ->
-                output.warn("sysctl " + s.key() + "=" + s.value() + " weakens a kernel protection; keep it only if you need it"));
+        request.sysctl().stream().flatMap(s -> s.warning().stream()).forEach(output::warn);
         if (json.enabled()) {
             output.json(Json.object("out", out.toString(), "kernelParameter", request.kernelParameter(),
                     "files", files.stream().map(f -> Json.object("path", f.path(), "mode", String.format("%04o", f.mode()),

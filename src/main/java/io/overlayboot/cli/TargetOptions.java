@@ -42,6 +42,6 @@ public final class TargetOptions {
     static void printJson(CommandSpec spec, Path root, Result result) {
         Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
         out.json(Json.object("root", root.toString(), "dryRun", result.dryRun(), "changes", result.changes(),
-                "commands", result.commands(), "bootChain", result.bootChain()));
+                "commands", result.commands(), "bootChain", result.bootChain().jsonName()));
     }
 }

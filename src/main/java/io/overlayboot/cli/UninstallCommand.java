@@ -1,9 +1,10 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.install.Apply;
+import io.overlayboot.install.Planner;
 import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
-import io.overlayboot.install.Uninstaller;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ final class UninstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Uninstaller(ctx).uninstall();
+        Result result = new Apply(ctx).run(Planner.uninstall());
         if (json.enabled()) {
             TargetOptions.printJson(spec, ctx.target().root(), result);
         }

@@ -30,16 +30,35 @@ final class BootChain {
         this.reporter = reporter;
     }
 
-    /** The commands to run, as the user would type them (inside the target). */
-    static List<List<String>> commands(Target target, boolean initramfs, boolean grub) {
-        List<List<String>> commands = new ArrayList<>();
-        if (initramfs) {
-            commands.add(List.of("update-initramfs", "-u", "-k", "all"));
+    /**
+     * The target's commands that rebuild its boot files, as the user would type them inside it: the
+     * initrd generator's (one input of every plan) and the GRUB one.
+     *
+     * @param initrd the commands that rebuild every kernel's initrd
+     * @param grub the command that regenerates grub.cfg
+     */
+    record Tools(List<List<String>> initrd, List<String> grub) {
+        Tools {
+            initrd = initrd.stream().map(List::copyOf).toList();
+            grub = List.copyOf(grub);
         }
-        if (grub) {
-            commands.add(target.grubCommand());
+
+        /** The tools of {@code target}: {@code update-initramfs -u -k all}, and {@link Target#grubCommand()}. */
+        static Tools of(Target target) {
+            return new Tools(List.of(List.of("update-initramfs", "-u", "-k", "all")), target.grubCommand());
         }
-        return commands;
+
+        /** The commands to run: the initrd ones when {@code initramfs}, then the GRUB one when {@code grub}. */
+        List<List<String>> commands(boolean initramfs, boolean grub) {
+            List<List<String>> commands = new ArrayList<>();
+            if (initramfs) {
+                commands.addAll(initrd);
+            }
+            if (grub) {
+                commands.add(this.grub);
+            }
+            return commands;
+        }
     }
 
     /** A command line as shown to the user: with {@code chroot ROOT} in front for a non-live target. */

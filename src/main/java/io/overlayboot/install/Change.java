@@ -3,15 +3,18 @@ package io.overlayboot.install;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
+import io.overlayboot.files.Digests;
 import io.overlayboot.files.FileMeta;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * One file a command will write or remove.
+ * One file a command will write, replace, restore or remove: what it holds now (its bytes and their
+ * hash are what {@link #apply} expects to find) and what it will hold.
  *
  * @param path relative to the target root
  * @param before its bytes now, or null when absent
@@ -52,8 +55,23 @@ record Change(String path, byte[] before, FileMeta beforeMeta, byte[] after, int
         return after == null ? "remove" : before == null ? "create" : "change";
     }
 
+    /** The SHA-256 of the bytes this change expects to find, or empty when it expects no file. */
+    Optional<String> expectedSha256() {
+        return Optional.ofNullable(before).map(Digests::sha256Hex);
+    }
+
+    /**
+     * Makes the change, after checking the file still holds what the plan saw (someone may have
+     * changed it while the question was asked); a file that moved on is refused, not overwritten.
+     */
     void apply(Target target) {
         Path p = target.resolve(path);
+        Optional<String> found = Optional.ofNullable(read(p)).map(Digests::sha256Hex);
+        if (!found.equals(expectedSha256())) {
+            throw OverlaybootException.environment("Cannot " + verb() + " " + target.show(path)
+                    + ": it changed after this run read it (" + found.map(h -> "now sha256 " + h).orElse("now absent") + ")",
+                    "run the command again to see what it would do now; 'overlayboot uninstall' still works");
+        }
         try {
             if (after == null) {
                 AtomicFiles.delete(p);

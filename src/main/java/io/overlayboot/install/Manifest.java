@@ -28,14 +28,14 @@ import java.util.Optional;
  * up), the directories it created, the options it was given and how GRUB was told.
  *
  * @param grub how the kernel parameter reaches GRUB
- * @param chosen the boot options chosen explicitly (setting name to value)
- * @param sysctl the {@code --sysctl} settings, as {@code KEY=VALUE}
+ * @param chosen the boot options chosen explicitly, by setting (stored under the setting's name)
+ * @param sysctl the {@code --sysctl} settings (stored as {@code KEY=VALUE} text)
  * @param bootChainPending true while update-initramfs/update-grub have not yet succeeded for the
  *     files on disk
  * @param directories directories install created, parents first
  * @param files every file install wrote, in the order written
  */
-public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String> sysctl, boolean bootChainPending,
+public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl> sysctl, boolean bootChainPending,
         List<String> directories, List<Entry> files) {
     public static final String DIR = "var/lib/overlayboot";
     public static final String PATH = DIR + "/manifest.json";
@@ -78,7 +78,21 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
 
     /** The render request this manifest's options describe. */
     public RenderRequest request() {
-        return new RenderRequest(chosen, sysctl.stream().map(Sysctl::parse).toList(), grub == GrubMethod.DROP_IN);
+        return new RenderRequest(byName(chosen), sysctl, grub == GrubMethod.DROP_IN);
+    }
+
+    /** {@code chosen} keyed by setting name, as {@link RenderRequest} and the manifest file keep it. */
+    static Map<String, String> byName(Map<Setting, String> chosen) {
+        Map<String, String> names = new LinkedHashMap<>();
+        chosen.forEach((setting, value) -> names.put(setting.name(), value));
+        return names;
+    }
+
+    /** The settings of {@code names} (a {@link RenderRequest}'s {@code chosen}, already checked), in the same order. */
+    static Map<Setting, String> bySetting(Map<String, String> names) {
+        Map<Setting, String> chosen = new LinkedHashMap<>();
+        names.forEach((name, value) -> chosen.put(Settings.byName(name).orElseThrow(), value));
+        return chosen;
     }
 
     public Optional<Entry> entry(String path) {
@@ -122,8 +136,8 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("format", FORMAT);
         top.put("grub", grub.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        top.put("chosen", new LinkedHashMap<>(chosen));
-        top.put("sysctl", sysctl);
+        top.put("chosen", byName(chosen));
+        top.put("sysctl", sysctl.stream().map(Sysctl::assignment).toList());
         top.put("bootChainPending", bootChainPending);
         top.put("directories", directories);
         List<Object> list = new ArrayList<>();
@@ -170,21 +184,22 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
         GrubMethod grub = java.util.Arrays.stream(GrubMethod.values())
                 .filter(g -> g.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(grubName)).findFirst()
                 .orElseThrow(() -> new Invalid("\"grub\" is '" + grubName + "', expected drop-in, edit or none"));
-        Map<String, String> chosen = new LinkedHashMap<>();
+        Map<Setting, String> chosen = new LinkedHashMap<>();
         object(top.get("chosen"), "\"chosen\"").forEach((k, v) -> {
             String where = "\"chosen\" \"" + k + "\"";
             Setting setting = Settings.byName(k).orElseThrow(() -> new Invalid(where + " is not a setting overlayboot knows"));
             if (!(v instanceof String value) || !setting.kind().accepts(value)) {
                 throw new Invalid(where + " is " + Json.write(v) + ", expected " + setting.kind().expected());
             }
-            chosen.put(k, value);
+            chosen.put(setting, value);
         });
-        List<String> sysctl = strings(top, "sysctl", "");
-        for (int i = 0; i < sysctl.size(); i++) {
+        List<String> assignments = strings(top, "sysctl", "");
+        List<Sysctl> sysctl = new ArrayList<>();
+        for (int i = 0; i < assignments.size(); i++) {
             try {
-                Sysctl.parse(sysctl.get(i));
+                sysctl.add(Sysctl.parse(assignments.get(i)));
             } catch (OverlaybootException e) {
-                throw new Invalid("\"sysctl\"[" + i + "] is '" + sysctl.get(i) + "', expected KEY=VALUE like vm.swappiness=10");
+                throw new Invalid("\"sysctl\"[" + i + "] is '" + assignments.get(i) + "', expected KEY=VALUE like vm.swappiness=10");
             }
         }
         if (!(top.get("bootChainPending") instanceof Boolean pending)) {

@@ -7,9 +7,9 @@ import java.util.List;
  *
  * @param changes each file touched, as {@code create|change|remove PATH}
  * @param commands the boot-chain commands, as shown to the user
- * @param bootChain {@code ran}, {@code printed} (to run by hand), {@code would-run} or {@code none}
+ * @param bootChain what became of those commands
  */
-public record Result(boolean dryRun, List<String> changes, List<String> commands, String bootChain) {
+public record Result(boolean dryRun, List<String> changes, List<String> commands, BootChainOutcome bootChain) {
     public Result {
         changes = List.copyOf(changes);
         commands = List.copyOf(commands);

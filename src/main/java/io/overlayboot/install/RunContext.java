@@ -6,7 +6,6 @@ import io.overlayboot.files.RunLock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What install, uninstall and configure share: the target, where to report, how to confirm, the
@@ -32,24 +31,5 @@ public record RunContext(Target target, Reporter reporter, Confirmation confirma
             throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot take the lock in " + lockDir + ": " + e.getMessage(),
                     null, e);
         }
-    }
-
-    /** Shows the plan (a diff on dry runs, a summary otherwise) and asks; false when nothing is to be done. */
-    boolean showAndConfirm(String what, List<Change> changes, List<String> commands) {
-        if (dryRun) {
-            changes.forEach(c -> reporter.line(c.diff()));
-            commands.forEach(c -> reporter.line("overlayboot would run: " + c));
-            reporter.line("Dry run: " + changes.size() + " file(s) would change; nothing was changed.");
-            return false;
-        }
-        if (confirmation == Confirmation.YES) {
-            return true;
-        }
-        changes.forEach(c -> reporter.note(c.verb() + " " + target.show(c.path())));
-        commands.forEach(c -> reporter.note("then run: " + c));
-        if (!confirmation.confirm(what + " (" + changes.size() + " file(s) in " + target.show("") + ")?")) {
-            throw new OverlaybootException(ExitCode.ABORTED, "Nothing changed: not confirmed", "pass --yes to skip the question");
-        }
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.overlayboot.render;
 
 import io.overlayboot.core.OverlaybootException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,5 +45,17 @@ public record Sysctl(String key, String value) {
     /** Whether this turns off one of the kernel's protections (e.g. link protection set to 0). */
     public boolean weakensSecurity() {
         return WEAKENING.contains(key.replace('/', '.')) && value.equals("0");
+    }
+
+    /** The warning {@code render}, {@code install} and {@code configure} give for a setting that {@link #weakensSecurity}. */
+    public Optional<String> warning() {
+        return weakensSecurity()
+                ? Optional.of("sysctl " + assignment() + " weakens a kernel protection; keep it only if you need it")
+                : Optional.empty();
+    }
+
+    /** {@code KEY=VALUE}, as {@link #parse} reads it and the install manifest stores it. */
+    public String assignment() {
+        return key + "=" + value;
     }
 }

@@ -45,18 +45,18 @@ class InstallerCrashTest {
     private static List<String> steps() throws Exception {
         try (FileSystem fs = InstallerProperties.fs()) {
             List<String> steps = new ArrayList<>();
-            new Installer(context(tree(fs)), steps::add).install(REQUEST);
+            new Apply(context(tree(fs)), steps::add).run(Planner.install(REQUEST));
             return steps;
         }
     }
 
     private static void crashAt(Path root, int step) {
         int[] seen = {0};
-        assertThatThrownBy(() -> new Installer(context(root), s -> {
+        assertThatThrownBy(() -> new Apply(context(root), s -> {
             if (seen[0]++ == step) {
                 throw new Crash();
             }
-        }).install(REQUEST)).isInstanceOf(Crash.class);
+        }).run(Planner.install(REQUEST))).isInstanceOf(Crash.class);
     }
 
     @Test
@@ -68,7 +68,7 @@ class InstallerCrashTest {
                 Path root = tree(fs);
                 List<String> before = describe(root);
                 crashAt(root, k);
-                new Uninstaller(context(root)).uninstall();
+                new Apply(context(root)).run(Planner.uninstall());
                 assertThat(describe(root)).as("stopped before step %d: %s", k, steps.get(k)).isEqualTo(before);
             }
         }
@@ -82,9 +82,9 @@ class InstallerCrashTest {
                 Path root = tree(fs);
                 List<String> before = describe(root);
                 crashAt(root, k);
-                new Installer(context(root)).install(REQUEST);
+                new Apply(context(root)).run(Planner.install(REQUEST));
                 assertThat(Files.readString(root.resolve("etc/overlayboot.conf"))).contains("size=25%");
-                new Uninstaller(context(root)).uninstall();
+                new Apply(context(root)).run(Planner.uninstall());
                 assertThat(describe(root)).as("stopped before step %d: %s", k, steps.get(k)).isEqualTo(before);
             }
         }
@@ -97,13 +97,13 @@ class InstallerCrashTest {
             List<String> before = describe(root);
             // The manifest's directory was being built under its temporary name when the run stopped.
             InstallerProperties.write(root, ".var.overlayboot-tmp/lib/overlayboot/manifest.json", "{", 0644);
-            new Uninstaller(context(root)).uninstall();
+            new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
 
             InstallerProperties.write(root, ".var.overlayboot-tmp/lib/.overlayboot.overlayboot-tmp/x", "", 0644);
-            new Installer(context(root)).install(REQUEST);
+            new Apply(context(root)).run(Planner.install(REQUEST));
             assertThat(root.resolve(".var.overlayboot-tmp")).doesNotExist();
-            new Uninstaller(context(root)).uninstall();
+            new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
         }
     }
@@ -113,11 +113,38 @@ class InstallerCrashTest {
         try (FileSystem fs = InstallerProperties.fs()) {
             Path root = tree(fs);
             List<String> before = describe(root);
-            new Installer(context(root)).install(REQUEST);
+            new Apply(context(root)).run(Planner.install(REQUEST));
             InstallerProperties.write(root, "etc/.overlayboot.conf.12345.overlayboot-tmp", "half", 0600);
             InstallerProperties.write(root, "var/lib/overlayboot/.manifest.json.6789.overlayboot-tmp", "{", 0644);
-            new Uninstaller(context(root)).uninstall();
+            new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void uninstallStoppedAtAnyStepThenRunAgainGivesBackTheTree() throws Exception {
+        List<String> steps = new ArrayList<>();
+        try (FileSystem fs = InstallerProperties.fs()) {
+            Path root = tree(fs);
+            new Apply(context(root)).run(Planner.install(REQUEST));
+            new Apply(context(root), steps::add).run(Planner.uninstall());
+        }
+        assertThat(steps).hasSizeGreaterThan(8);
+        for (int k = 0; k < steps.size(); k++) {
+            try (FileSystem fs = InstallerProperties.fs()) {
+                Path root = tree(fs);
+                List<String> before = describe(root);
+                new Apply(context(root)).run(Planner.install(REQUEST));
+                int[] seen = {0};
+                int step = k;
+                assertThatThrownBy(() -> new Apply(context(root), s -> {
+                    if (seen[0]++ == step) {
+                        throw new Crash();
+                    }
+                }).run(Planner.uninstall())).isInstanceOf(Crash.class);
+                new Apply(context(root)).run(Planner.uninstall());
+                assertThat(describe(root)).as("stopped before step %d: %s", k, steps.get(k)).isEqualTo(before);
+            }
         }
     }
 }

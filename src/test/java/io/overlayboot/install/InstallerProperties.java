@@ -35,14 +35,14 @@ class InstallerProperties {
         try (FileSystem fs = fs()) {
             Path root = tree(fs, grub);
             List<String> before = describe(root);
-            Installer installer = new Installer(context(root));
-            installer.install(new RenderRequest(Map.of(), List.of(), true));
+            Apply installer = new Apply(context(root));
+            installer.run(Planner.install(new RenderRequest(Map.of(), List.of(), true)));
             String edited = Files.readString(root.resolve("etc/default/grub"));
             assertThat(GrubScanner.scan(edited).getLast().tokens()).containsOnlyOnce("aufs=tmpfs");
             List<String> once = describe(root);
-            installer.install(new RenderRequest(Map.of(), List.of(), true));
+            installer.run(Planner.install(new RenderRequest(Map.of(), List.of(), true)));
             assertThat(describe(root)).isEqualTo(once);
-            new Uninstaller(context(root)).uninstall();
+            new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
         }
     }
@@ -81,7 +81,7 @@ class InstallerProperties {
             RenderRequest request = new RenderRequest(Map.of(), List.of(io.overlayboot.render.Sysctl.parse("vm.swappiness=10")), true);
             boolean installed;
             try {
-                new Installer(context(root)).install(request);
+                new Apply(context(root)).run(Planner.install(request));
                 installed = true;
             } catch (io.overlayboot.core.OverlaybootException e) {
                 assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT);
@@ -94,7 +94,7 @@ class InstallerProperties {
                 assertThat(links).anyMatch(l -> l.kind() == LinkKind.OUTSIDE_ABSOLUTE || l.kind() == LinkKind.OUTSIDE_DOTDOT);
                 return;
             }
-            new Uninstaller(context(root)).uninstall();
+            new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
             assertThat(describe(fs.getPath("/outside"))).isEqualTo(outside);
         }

@@ -10,6 +10,8 @@ import io.overlayboot.files.FileMeta;
 import io.overlayboot.install.Manifest.Entry;
 import io.overlayboot.install.Manifest.GrubMethod;
 import io.overlayboot.install.Manifest.Original;
+import io.overlayboot.render.Sysctl;
+import io.overlayboot.settings.Settings;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +21,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ManifestTest {
-    private static final Manifest SAMPLE = new Manifest(GrubMethod.EDIT, Map.of("size", "25%", "dev", "LABEL=a"),
-            List.of("kernel.core_pattern=|/bin/x \"%e\""), true, List.of("var/lib/overlayboot", "var/lib/overlayboot/backup"),
+    private static final Manifest SAMPLE = new Manifest(GrubMethod.EDIT, Map.of(Settings.SIZE, "25%", Settings.DEV, "LABEL=a"),
+            List.of(Sysctl.parse("kernel.core_pattern=|/bin/x \"%e\"")), true, List.of("var/lib/overlayboot", "var/lib/overlayboot/backup"),
             List.of(new Entry("etc/overlayboot.conf", "aa", new FileMeta(0644, "0", "0"), Optional.empty()),
                     new Entry("etc/default/grub", "bb", new FileMeta(0600, "root", "adm"),
                             Optional.of(new Original("cc", new FileMeta(0600, "root", "adm"),
@@ -60,7 +62,7 @@ class ManifestTest {
 
     @Test
     void theRenderRequestComesBackFromTheOptions() {
-        Manifest dropIn = new Manifest(GrubMethod.DROP_IN, Map.of("mode", "device", "dev", "LABEL=up"), List.of(), false,
+        Manifest dropIn = new Manifest(GrubMethod.DROP_IN, Map.of(Settings.MODE, "device", Settings.DEV, "LABEL=up"), List.of(), false,
                 List.of(), List.of());
         assertThat(dropIn.request().grub()).isTrue();
         assertThat(dropIn.request().kernelParameter()).isEqualTo("aufs=LABEL=up");

@@ -30,4 +30,19 @@ class SysctlTest {
         assertThat(Sysctl.parse("fs.protected_symlinks=1").weakensSecurity()).isFalse();
         assertThat(Sysctl.parse("vm.swappiness=0").weakensSecurity()).isFalse();
     }
+
+    @Test
+    void theWarningNamesTheSettingAndOnlyWeakeningOnesHaveOne() {
+        assertThat(Sysctl.parse("kernel.yama.ptrace_scope=0").warning())
+                .contains("sysctl kernel.yama.ptrace_scope=0 weakens a kernel protection; keep it only if you need it");
+        assertThat(Sysctl.parse("kernel.yama.ptrace_scope=1").warning()).isEmpty();
+    }
+
+    @Test
+    void theAssignmentParsesBackToTheSameValue() {
+        for (String text : java.util.List.of("vm.swappiness=10", "kernel.core_pattern=|/bin/x \"%e\"", "a.b=x=y")) {
+            assertThat(Sysctl.parse(text).assignment()).isEqualTo(text);
+            assertThat(Sysctl.parse(Sysctl.parse(text).assignment())).isEqualTo(Sysctl.parse(text));
+        }
+    }
 }
