@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             DiffCommand.class,
             CommitCommand.class,
+            CheckCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,
