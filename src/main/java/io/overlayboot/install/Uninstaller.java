@@ -1,5 +1,6 @@
 package io.overlayboot.install;
 
+import io.overlayboot.guard.Mark;
 import io.overlayboot.files.Digests;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
@@ -94,6 +95,7 @@ public final class Uninstaller {
             e.original().ifPresent(o -> delete(o.backup()));
         }
         delete(Manifest.PATH);
+        delete(Mark.PATH); // the guard's note about an initrd; moot once overlayboot is gone
         for (String dir : manifest.directories().reversed()) {
             removeIfEmpty(dir);
         }

@@ -195,7 +195,7 @@ class CheckOnRealInitrdsTest {
     @Test
     void theJsonObjectCarriesTheVerdictTheEntryAndEachReason() throws IOException {
         target("nooverlay.img");
-        kernel("6.1.0-7-amd64", "protected.img");
+        kernel("6.1.0-7-amd64", "noscript.img");
         Cli.Run r = check("--json");
         assertThat(r.code()).isEqualTo(ExitCode.NOT_PROTECTED.code());
         @SuppressWarnings("unchecked")
@@ -209,7 +209,7 @@ class CheckOnRealInitrdsTest {
         assertThat(map(json.get("kernel"))).containsEntry("version", version).containsEntry("generator", "initramfs-tools")
                 .containsEntry("verdict", "unprotected");
         assertThat((List<?>) json.get("otherKernels")).singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
-                .containsEntry("version", "6.1.0-7-amd64").containsEntry("verdict", "protected");
+                .containsEntry("version", "6.1.0-7-amd64").containsEntry("verdict", "unprotected");
     }
 
     @SuppressWarnings("unchecked")
