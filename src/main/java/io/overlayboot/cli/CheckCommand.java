@@ -6,6 +6,7 @@ import io.overlayboot.guard.CheckReport;
 import io.overlayboot.guard.KernelReport;
 import io.overlayboot.guard.NextBoot;
 import io.overlayboot.guard.NextBootCheck;
+import io.overlayboot.guard.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,8 @@ final class CheckCommand implements Callable<Integer> {
     private String initrd;
 
     @Option(names = "--guard", description = {"With --kernel: run as the kernel/initramfs hook does: silent when protected;",
-            "otherwise 'E:' lines on stderr. Either way the kernel's lines in " + "/var/lib/overlayboot/next-boot-unprotected"
-                    + " are brought up to date."})
+            "otherwise 'E:' lines on stderr. Either way the kernel's lines in /var/lib/overlayboot/next-boot-unprotected",
+            "are brought up to date."})
     private boolean guard;
 
     @Mixin
@@ -89,7 +90,7 @@ final class CheckCommand implements Callable<Integer> {
         return exitCode(report.outcome()).code();
     }
 
-    private static ExitCode exitCode(io.overlayboot.guard.Outcome outcome) {
+    private static ExitCode exitCode(Outcome outcome) {
         return switch (outcome) {
             case PROTECTED -> ExitCode.OK;
             case UNPROTECTED -> ExitCode.NOT_PROTECTED;

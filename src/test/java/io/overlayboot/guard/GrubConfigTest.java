@@ -146,4 +146,20 @@ class GrubConfigTest {
         String block = "# GRUB Environment Block\nsaved_entry=a\\\\b>c\nnext_entry=\n" + "#".repeat(900);
         assertThat(GrubEnv.parse(block)).containsEntry("saved_entry", "a\\b>c").containsEntry("next_entry", "");
     }
+
+    @Test
+    void realGrubMkconfigOutputIsRead() throws java.io.IOException {
+        // grub-mkconfig of the cached bookworm chroot, GRUB_DEFAULT=saved, after 'overlayboot install'
+        String text = new String(GrubConfigTest.class.getResourceAsStream("grub-mkconfig-bookworm-saved.cfg").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        GrubConfig cfg = GrubConfig.parse(text);
+        assertThat(cfg.defaults()).containsExactly("${next_entry}", "${saved_entry}");
+        assertThat(cfg.allEntries()).extracting(GrubConfig.MenuEntry::arguments).containsExactly(
+                "root=/dev/obroot ro quiet aufs=tmpfs", "root=/dev/obroot ro quiet aufs=tmpfs", "root=/dev/obroot ro single");
+        String recovery = "gnulinux-advanced-e1c51638-5234-47d7-bd2e-dc6eb11b25f2>"
+                + "gnulinux-6.1.0-50-amd64-recovery-e1c51638-5234-47d7-bd2e-dc6eb11b25f2";
+        assertThat(cfg.choose(Map.of("saved_entry", recovery)).entry().title())
+                .isEqualTo("Debian GNU/Linux, with Linux 6.1.0-50-amd64 (recovery mode)");
+        assertThat(cfg.choose(Map.of("saved_entry", recovery, "next_entry", "0")).entry().title()).isEqualTo("Debian GNU/Linux");
+    }
 }

@@ -34,7 +34,9 @@ final class GuardChroot {
         s.append("mount --bind ").append(quote(home)).append(" \"$T\"").append(quote(home)).append('\n');
         s.append("mount -o remount,bind,ro \"$T\"").append(quote(home)).append('\n');
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            s.append("cp -a --parents ").append(quote(Path.of(entry).toAbsolutePath().toString())).append(" \"$T\"\n");
+            Path p = Path.of(entry).toAbsolutePath();
+            s.append("mkdir -p \"$T\"").append(quote(p.getParent().toString())).append('\n');
+            s.append("cp -a ").append(quote(p.toString())).append(" \"$T\"").append(quote(p.toString())).append('\n');
         }
         String wrapper = "#!/bin/sh\nexec " + quote(java()) + " --enable-native-access=ALL-UNNAMED -cp "
                 + quote(System.getProperty("java.class.path")) + " io.overlayboot.cli.Main \"$@\"\n";
