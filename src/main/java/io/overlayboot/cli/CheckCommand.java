@@ -83,7 +83,7 @@ final class CheckCommand implements Callable<Integer> {
             CheckReport.guardLines(report).forEach(out.err()::println);
             out.err().flush();
         } else if (json.enabled()) {
-            out.json(CheckReport.json(report));
+            out.json(CheckReport.json(report, check.marks()));
         } else {
             CheckReport.lines(report).forEach(out::line);
         }

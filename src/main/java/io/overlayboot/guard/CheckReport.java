@@ -1,5 +1,6 @@
 package io.overlayboot.guard;
 
+import io.overlayboot.settings.OutsideText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,16 +8,21 @@ import java.util.Map;
 
 /**
  * Turns a {@link NextBoot} or a {@link KernelReport} into the text {@code check} prints, the
- * {@code E:}/{@code W:} lines of the guard, or the JSON object described in {@code docs/json.md}.
+ * {@code E:}/{@code W:} lines of the guard, or the JSON object whose schema is in {@code docs/json.md}.
  */
 public final class CheckReport {
-    /** The {@code schema} value of the JSON object; the number changes when a field changes meaning. */
-    public static final String SCHEMA = "overlayboot-check/1";
-
     private CheckReport() {}
 
-    /** The text of {@code check}: the verdict first, one line per reason. */
+    /**
+     * The text of {@code check}: the verdict first, one line per reason. Titles, paths and file
+     * contents come from the target, so every line is {@link OutsideText#escape escaped}: nothing
+     * read from a grub.cfg or an initrd can forge a line or reach the terminal as a control code.
+     */
     public static List<String> lines(NextBoot n) {
+        return escaped(plainLines(n));
+    }
+
+    private static List<String> plainLines(NextBoot n) {
         List<String> lines = new ArrayList<>();
         if (n.reasons().isEmpty()) {
             lines.add("next boot: protected");
@@ -36,7 +42,7 @@ public final class CheckReport {
         }
         n.warnings().forEach(w -> lines.add("warning: " + w));
         for (KernelReport k : n.others()) {
-            lines.addAll(lines(k));
+            lines.addAll(plainLines(k));
         }
         for (Mark.Line m : n.marks()) {
             lines.add("mark: " + (m.kernel().isEmpty() ? "" : "kernel " + m.kernel() + ": ") + m.reason()
@@ -45,8 +51,12 @@ public final class CheckReport {
         return lines;
     }
 
-    /** The text of {@code check --kernel}: the kernel's verdict, one line per reason, then warnings. */
+    /** The text of {@code check --kernel}: the kernel's verdict, one line per reason, then warnings; escaped. */
     public static List<String> lines(KernelReport k) {
+        return escaped(plainLines(k));
+    }
+
+    private static List<String> plainLines(KernelReport k) {
         List<String> lines = new ArrayList<>();
         String head = "kernel " + k.version() + ": ";
         if (k.reasons().isEmpty()) {
@@ -59,8 +69,12 @@ public final class CheckReport {
         return lines;
     }
 
-    /** The guard's lines for stderr: none when the kernel protects and nothing is worth a warning. */
+    /** The guard's lines for stderr, escaped: none when the kernel protects and nothing is worth a warning. */
     public static List<String> guardLines(KernelReport k) {
+        return escaped(plainGuardLines(k));
+    }
+
+    private static List<String> plainGuardLines(KernelReport k) {
         List<String> lines = new ArrayList<>();
         String head = "overlayboot: kernel " + k.version() + ": ";
         for (Reason r : k.reasons()) {
@@ -75,10 +89,13 @@ public final class CheckReport {
         return lines;
     }
 
+    private static List<String> escaped(List<String> lines) {
+        return lines.stream().map(OutsideText::escape).toList();
+    }
+
     /** The JSON object of {@code check}. */
     public static Map<String, Object> json(NextBoot n) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
         m.put("verdict", n.outcome().label());
         m.put("reasons", reasons(n.reasons()));
         m.put("warnings", n.warnings());
@@ -96,21 +113,32 @@ public final class CheckReport {
         }
         m.put("kernel", n.kernel() == null ? null : kernel(n.kernel()));
         m.put("otherKernels", n.others().stream().map(CheckReport::kernel).toList());
-        m.put("marks", n.marks().stream().map(l -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kernel", l.kernel());
-            x.put("reason", l.reason());
-            return x;
-        }).toList());
+        m.put("marks", marks(n.marks()));
         return m;
     }
 
-    /** The JSON object of {@code check --kernel}. */
-    public static Map<String, Object> json(KernelReport k) {
+    /** The JSON object of {@code check --kernel}: the same shape, for that kernel alone. */
+    public static Map<String, Object> json(KernelReport k, List<Mark.Line> marks) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", SCHEMA);
-        m.putAll(kernel(k));
+        m.put("verdict", k.outcome().label());
+        m.put("reasons", reasons(k.reasons()));
+        m.put("warnings", k.warnings());
+        m.put("entry", null);
+        m.put("kernel", kernel(k));
+        m.put("otherKernels", List.of());
+        m.put("marks", marks(marks));
         return m;
+    }
+
+    private static List<Object> marks(List<Mark.Line> marks) {
+        List<Object> list = new ArrayList<>();
+        for (Mark.Line l : marks) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kernel", l.kernel());
+            x.put("reason", l.reason());
+            list.add(x);
+        }
+        return list;
     }
 
     private static Map<String, Object> kernel(KernelReport k) {

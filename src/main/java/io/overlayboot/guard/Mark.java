@@ -1,6 +1,7 @@
 package io.overlayboot.guard;
 
 import io.overlayboot.files.AtomicFiles;
+import io.overlayboot.settings.OutsideText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,8 @@ import java.util.function.Predicate;
 
 /**
  * The mark the kernel and initramfs guard leave when an initrd just built would boot unprotected:
- * {@value #PATH} under the target's root, one line per reason, {@code KERNEL<TAB>reason}. A guard
+ * {@value #PATH} under the target's root, one line per reason, {@code KERNEL<TAB>reason}, both
+ * {@link OutsideText#escape escaped} to printable ASCII. A guard
  * run for a kernel replaces that kernel's lines (and drops those of kernels no longer installed);
  * the file is removed when no line is left. {@code check} and the login message show it.
  */
@@ -54,14 +56,15 @@ public final class Mark {
      * {@code installed} is false. Writes atomically; removes the file when it would be empty.
      */
     static void update(InRoot root, KernelReport report, Predicate<String> installed) throws IOException {
+        String kernel = OutsideText.escape(report.version());
         List<String> kept = new ArrayList<>();
         for (Line l : read(root)) {
-            if (!l.kernel().equals(report.version()) && installed.test(l.kernel())) {
+            if (!l.kernel().equals(kernel) && installed.test(l.kernel())) {
                 kept.add(l.kernel() + "\t" + l.reason());
             }
         }
         for (Reason r : report.reasons()) {
-            kept.add(report.version() + "\t" + (r.unknown() ? "cannot tell: " : "") + r.line().replace('\n', ' '));
+            kept.add(kernel + "\t" + OutsideText.escape((r.unknown() ? "cannot tell: " : "") + r.line()));
         }
         Path file = root.resolve(PATH);
         if (kept.isEmpty()) {

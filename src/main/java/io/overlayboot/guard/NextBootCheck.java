@@ -102,6 +102,11 @@ public final class NextBootCheck {
         Mark.update(root, report, v -> v.equals(report.version()) || installed.contains(v));
     }
 
+    /** The lines of the mark file ({@link Mark}); none when there is none. */
+    public List<Mark.Line> marks() {
+        return Mark.read(root);
+    }
+
     /** The mark file, as the target sees it. */
     public static String markPath() {
         return "/" + Mark.PATH;

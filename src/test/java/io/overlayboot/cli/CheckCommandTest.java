@@ -20,6 +20,10 @@ class CheckCommandTest {
         assertThat(r.code()).isEqualTo(ExitCode.CANNOT_TELL.code());
         assertThat(r.out()).startsWith("next boot: cannot tell: no /boot/grub/grub.cfg");
         assertThat(r.err()).isEmpty();
+        Cli.Run json = Cli.run("check", "--root", root.toString(), "--json");
+        assertThat(json.code()).isEqualTo(ExitCode.CANNOT_TELL.code());
+        JsonSchemas.assertMatches("check", json.out());
+        assertThat(json.out()).startsWith("{\"verdict\":\"unknown\",\"reasons\":[{\"kind\":\"unknown\",");
     }
 
     @Test
@@ -61,6 +65,15 @@ class CheckCommandTest {
         assertThat(unknown.err()).contains("W: overlayboot: kernel 6.1.0-9-amd64: cannot tell whether this initrd protects");
         assertThat(mark).as("a removed kernel's lines go").content().startsWith("6.1.0-9-amd64\tcannot tell: cannot read initrd")
                 .doesNotContain("6.1.0-1-gone");
+    }
+
+    @Test
+    void whatComesFromTheTargetCannotForgeLinesOrReachTheTerminalAsControlCodes() {
+        String odd = "6.1\u001b[2J\nE: forged\tx";
+        Cli.Run r = Cli.run("check", "--root", root.toString(), "--kernel", odd, "--guard");
+        assertThat(r.err()).doesNotContain("\u001b").doesNotContain("\nE: forged").contains("6.1\\x1b[2J\\x0aE: forged\\x09x");
+        assertThat(root.resolve("var/lib/overlayboot/next-boot-unprotected")).content()
+                .startsWith("6.1\\x1b[2J\\x0aE: forged\\x09x\t").hasLineCount(2);
     }
 
     @Test

@@ -190,6 +190,9 @@ class CheckOnRealInitrdsTest {
         assertThat(check("--kernel", "6.1.0-7-amd64").code()).isEqualTo(ExitCode.NOT_PROTECTED.code());
         assertThat(check("--kernel", version).out()).isEqualTo("kernel " + version + ": protected (/boot/initrd.img-"
                 + version + ")\n");
+        Cli.Run json = check("--kernel", "6.1.0-7-amd64", "--json");
+        io.overlayboot.cli.JsonSchemas.assertMatches("check", json.out());
+        assertThat(json.out()).startsWith("{\"verdict\":\"unprotected\",");
     }
 
     @Test
@@ -200,7 +203,8 @@ class CheckOnRealInitrdsTest {
         assertThat(r.code()).isEqualTo(ExitCode.NOT_PROTECTED.code());
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) Json.parse(r.out());
-        assertThat(json).containsEntry("schema", "overlayboot-check/1").containsEntry("verdict", "unprotected")
+        io.overlayboot.cli.JsonSchemas.assertMatches("check", r.out());
+        assertThat(json).containsEntry("verdict", "unprotected")
                 .containsKeys("reasons", "warnings", "entry", "kernel", "otherKernels", "marks");
         assertThat((List<?>) json.get("reasons")).singleElement().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("kind", "unprotected").containsKey("hint");
