@@ -20,8 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot check}: will the next boot protect the root, and if not, why. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Say whether the next boot will protect / : GRUB's default entry (grubenv's saved_entry and",
-            "next_entry included) passes aufs=/overlayboot= or the config's mode= protects every boot, its kernel has",
+        description = {"Say whether the next boot will protect the root, and each reason when it will not.",
+            "Checks that GRUB's default entry (grubenv's saved_entry and next_entry included) passes",
+            "aufs=/overlayboot= or the config's mode= protects every boot, its kernel has",
             "overlay, its initrd holds the boot script, the config, overlay.ko and (for a device upper) blkid; then",
             "every other installed kernel. Exit 0 when the next boot protects, 1 when it will not, 7 when it cannot tell.",
             "With --kernel, check that kernel's initrd only; --guard is how the kernel and initramfs hooks run it."})
