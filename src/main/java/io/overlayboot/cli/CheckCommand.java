@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot check}: will the next boot protect the root, and if not, why. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Say whether the next boot will protect the root, and each reason when it will not.",
+        description = {"Say whether the next boot protects the root, and why not.",
             "Checks that GRUB's default entry (grubenv's saved_entry and next_entry included) passes",
             "aufs=/overlayboot= or the config's mode= protects every boot, its kernel has",
             "overlay, its initrd holds the boot script, the config, overlay.ko and (for a device upper) blkid; then",
