@@ -85,8 +85,8 @@ class ManifestTest {
     @Test
     void anUnknownFormatIsRefused() {
         assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 2")))
-                .hasMessageContaining("unknown format 2");
+                .hasMessageContaining("\"format\" is 2, this version reads format 1");
         assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 1.5")))
-                .hasMessageContaining("unknown format 1.5");
+                .hasMessageContaining("\"format\" is 1.5, this version reads format 1");
     }
 }
