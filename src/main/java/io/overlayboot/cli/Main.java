@@ -36,6 +36,7 @@ public final class Main implements Runnable {
             StatusCommand.class,
             DiffCommand.class,
             CommitCommand.class,
+            CheckCommand.class,
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,

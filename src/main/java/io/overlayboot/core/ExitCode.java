@@ -7,7 +7,7 @@ package io.overlayboot.core;
 public enum ExitCode {
     /** The command did what was asked. */
     OK(0),
-    /** {@code status} only: the root is not protected right now. */
+    /** {@code status}: the root is not protected right now; {@code check}: the next boot will not protect it. */
     NOT_PROTECTED(1),
     /** The command line itself is wrong: unknown option, missing argument. */
     USAGE(2),
@@ -19,6 +19,11 @@ public enum ExitCode {
     EXTERNAL_FAILURE(5),
     /** The user declined a confirmation, or a concurrent run holds the lock. */
     ABORTED(6),
+    /**
+     * {@code check} only: cannot tell whether the next boot protects (no boot loader menu and no
+     * {@code mode=}, an initrd that cannot be read or was built by an unknown generator).
+     */
+    CANNOT_TELL(7),
     /** A bug in overlayboot. */
     INTERNAL(70);
 

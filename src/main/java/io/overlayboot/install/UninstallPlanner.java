@@ -1,5 +1,7 @@
 package io.overlayboot.install;
 
+import io.overlayboot.guard.Mark;
+
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.Digests;
 import io.overlayboot.install.Manifest.Entry;
@@ -81,6 +83,7 @@ final class UninstallPlanner implements Planner {
         // made for it): a run stopped before it still finds what is left to undo.
         List<String> discard = new ArrayList<>();
         manifest.files().forEach(e -> e.original().ifPresent(o -> discard.add(o.backup())));
+        discard.add(Mark.PATH); // the guard's note about an initrd: moot once overlayboot is gone
         List<String> manifestDirs = manifest.directories().stream().filter(d -> (Manifest.DIR + "/").startsWith(d + "/")).toList();
         List<String> otherDirs = manifest.directories().reversed().stream().filter(d -> !manifestDirs.contains(d)).toList();
         Records records = new Records(Optional.empty(), manifestDirs, List.of(), List.of(), discard,

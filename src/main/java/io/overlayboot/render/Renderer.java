@@ -38,7 +38,10 @@ public final class Renderer {
             new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true),
             new Output("etc/overlayboot.conf", 0644, r -> true),
             new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub),
-            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty()));
+            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty()),
+            new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true),
+            new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true),
+            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true));
 
     private final Configuration freemarker;
 

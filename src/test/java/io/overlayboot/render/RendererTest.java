@@ -28,10 +28,15 @@ class RendererTest {
     }
 
     @Test
-    void defaultsGiveTheFourFilesWithTheirModes() {
+    void defaultsGiveTheSevenFilesWithTheirModes() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
         assertThat(files).containsOnlyKeys("etc/initramfs-tools/scripts/init-bottom/overlayboot",
-                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
+                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
+                "etc/profile.d/overlayboot.sh");
+        assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get("etc/initramfs/post-update.d/zz-overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
         assertThat(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/overlayboot.conf").mode()).isEqualTo(0644);

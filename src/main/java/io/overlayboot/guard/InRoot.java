@@ -1,0 +1,95 @@
+package io.overlayboot.guard;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * Paths inside a target root, resolved the way {@code chroot ROOT} would see them: a symbolic link
+ * is followed with an absolute target taken from the root and {@code ..} stopping at the root, so
+ * no path leaves the root however its links point ({@code /lib -> usr/lib}, {@code /vmlinuz ->
+ * boot/vmlinuz-6.1.0-50-amd64} work; {@code /boot -> /../../host} stays inside).
+ */
+final class InRoot {
+    private static final int MAX_LINKS = 40;
+
+    private final Path root;
+
+    InRoot(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** The host path of {@code path} (relative or absolute inside the root), if it exists. */
+    Optional<Path> find(String path) {
+        try {
+            Path p = resolve(path);
+            return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The host path of {@code path} with every symbolic link along it (the last one too) followed
+     * inside the root. A missing last component is fine; a link loop is an {@link IOException}.
+     */
+    Path resolve(String path) throws IOException {
+        Deque<String> todo = new ArrayDeque<>();
+        push(todo, path);
+        Deque<String> done = new ArrayDeque<>();
+        int links = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.pop();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                done.pollLast();
+                continue;
+            }
+            Path here = host(done).resolve(part);
+            if (Files.isSymbolicLink(here)) {
+                if (++links > MAX_LINKS) {
+                    throw new IOException("too many symbolic links resolving '" + path + "' inside " + root);
+                }
+                String target = Files.readSymbolicLink(here).toString();
+                if (target.startsWith("/")) {
+                    done.clear();
+                }
+                push(todo, target);
+            } else {
+                done.addLast(part);
+            }
+        }
+        return host(done);
+    }
+
+    /** The path as the target sees it: {@code /boot/x}. */
+    String show(Path hostPath) {
+        Path rel = root.relativize(hostPath);
+        return "/" + rel.toString();
+    }
+
+    private Path host(Deque<String> parts) {
+        Path p = root;
+        for (String s : parts) {
+            p = p.resolve(s);
+        }
+        return p;
+    }
+
+    private static void push(Deque<String> todo, String path) {
+        String[] parts = path.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+            todo.push(parts[i]);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.overlayboot.guard;
+
+import io.overlayboot.settings.BootParameters;
+import io.overlayboot.settings.Resolution;
+import io.overlayboot.settings.Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checks one kernel and its initrd: the kernel has the union filesystem (a module in
+ * {@code /lib/modules/VERSION} or built in), and the initrd holds what its generator needs for
+ * overlayboot (the boot script, its place in the order, the config), the union module unless it is
+ * built in, and {@code blkid} when the upper layer is a device.
+ */
+final class KernelCheck {
+    private static final List<String> BLKID = List.of("sbin/blkid", "usr/sbin/blkid", "bin/blkid", "usr/bin/blkid");
+
+    private final InRoot root;
+
+    KernelCheck(InRoot root) {
+        this.root = root;
+    }
+
+    /**
+     * Checks kernel {@code version} booted with {@code initrds} (paths inside the root, in load order).
+     *
+     * @param cmdline the kernel command line of the boot entry; empty when not known, and then the
+     *     settings come from the initrd's config file alone
+     */
+    KernelReport check(String version, List<String> initrds, String cmdline) {
+        List<Reason> reasons = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        String rebuild = "update-initramfs -u -k " + version;
+        String etcConfig = read("etc/overlayboot.conf").orElse("");
+
+        Optional<InitrdContents> contents = contents(version, initrds, reasons);
+        Optional<Generator> generator = contents.flatMap(Generator::of);
+        String shown = String.join(" ", initrds);
+        if (contents.isPresent() && generator.isEmpty()) {
+            reasons.add(Reason.cannotTell("initrd " + shown + " was not built by "
+                    + String.join(" or ", Generator.ALL.stream().map(g -> g.name() + " (no " + g.marker() + ")").toList())
+                    + ": overlayboot cannot verify it", "rebuild it with " + rebuild));
+        }
+        String config = contents.isPresent() ? contents.get().text("etc/overlayboot.conf").orElse("") : etcConfig;
+        Resolution settings = BootParameters.resolve(cmdline, config);
+        warnings.addAll(settings.warnings());
+
+        List<String> unions = unions(settings.get(Settings.DRIVER));
+        boolean builtIn = unions.stream().anyMatch(u -> builtIn(version, u));
+        boolean module = unions.stream().anyMatch(u -> hasModule(version, u));
+        String unionNames = String.join(" or ", unions);
+        if (root.find("lib/modules/" + version).isEmpty()) {
+            reasons.add(Reason.cannotTell("/lib/modules/" + version + " does not exist: cannot tell whether kernel "
+                    + version + " has " + unionNames, "reinstall the kernel package (linux-image-" + version + ")"));
+        } else if (!builtIn && !module) {
+            reasons.add(Reason.unprotected("kernel " + version + " has no " + unionNames + " filesystem: no "
+                    + String.join(" or ", unions.stream().map(u -> u + ".ko").toList()) + " in /lib/modules/" + version
+                    + " and none built in", "install a kernel built with CONFIG_OVERLAY_FS (Debian's linux-image-* has it)"));
+        }
+
+        if (generator.isPresent()) {
+            InitrdContents initrd = contents.get();
+            Generator g = generator.get();
+            boolean bootCode = initrd.has(g.requirements().getFirst().path());
+            for (Generator.Requirement r : g.requirements()) {
+                String hint = r.hint().formatted(version);
+                if (!initrd.has(r.path())) {
+                    if (r.mustContain().isEmpty() || bootCode) {
+                        reasons.add(Reason.unprotected("initrd " + shown + " has no " + r.path() + " (" + r.what() + ")", hint));
+                    }
+                } else if (!r.mustContain().isEmpty() && bootCode
+                        && !initrd.text(r.path()).orElse("").contains(r.mustContain())) {
+                    reasons.add(Reason.unprotected("initrd " + shown + ": " + r.path() + " does not run " + r.mustContain()
+                            + " (" + r.what() + ")", hint));
+                }
+            }
+            if (module && !builtIn && unions.stream().noneMatch(u -> initrdHasModule(initrd, version, u))) {
+                reasons.add(Reason.unprotected("initrd " + shown + " has no " + unionNames + " module (" + String.join(" or ",
+                        unions.stream().map(u -> u + ".ko").toList()) + ") for kernel " + version,
+                        "check that /etc/initramfs-tools/hooks/overlayboot exists (it adds the module), then run " + rebuild));
+            }
+            if (bootCode && settings.get(Settings.MODE).equals("device") && BLKID.stream().noneMatch(initrd::has)) {
+                String text = "initrd " + shown + " has no blkid, so the upper device " + settings.get(Settings.DEV)
+                        + " cannot be found at boot";
+                String hint = "install util-linux's blkid in the target, then run " + rebuild;
+                if (settings.get(Settings.FALLBACK).equals("none")) {
+                    reasons.add(Reason.unprotected(text + " and fallback=none", hint));
+                } else {
+                    warnings.add(text + "; writes go to a tmpfs instead (fallback=tmpfs) (hint: " + hint + ")");
+                }
+            }
+            Optional<String> inside = initrd.text("etc/overlayboot.conf");
+            if (inside.isPresent() && !inside.get().equals(etcConfig)) {
+                warnings.add("the initrd's etc/overlayboot.conf differs from /etc/overlayboot.conf; the boot reads the"
+                        + " initrd's (hint: run " + rebuild + ")");
+            }
+        }
+        return new KernelReport(version, initrds, generator.map(Generator::name).orElse(""), settings, reasons, warnings);
+    }
+
+    /** Reads the initrds; an unreadable or missing one is a reason, and then there are no contents. */
+    private Optional<InitrdContents> contents(String version, List<String> initrds, List<Reason> reasons) {
+        String create = "update-initramfs -c -k " + version;
+        if (initrds.isEmpty()) {
+            reasons.add(Reason.unprotected("kernel " + version + " boots without an initrd, so the boot script never runs",
+                    "run " + create + " and update-grub"));
+            return Optional.empty();
+        }
+        List<Path> files = new ArrayList<>();
+        for (String initrd : initrds) {
+            Optional<Path> file = root.find(initrd).filter(Files::isRegularFile);
+            if (file.isEmpty()) {
+                reasons.add(Reason.unprotected("initrd " + initrd + " does not exist", "run " + create));
+                return Optional.empty();
+            }
+            files.add(file.get());
+        }
+        try {
+            return Optional.of(InitrdContents.read(files, Generator::wantsText));
+        } catch (IOException e) {
+            reasons.add(Reason.cannotTell("cannot read initrd " + String.join(" ", initrds) + ": " + e.getMessage(),
+                    "check it with 'overlayboot inspect', and rebuild it with update-initramfs -u -k " + version));
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> unions(String driver) {
+        return switch (driver) {
+            case "overlay" -> List.of("overlay");
+            case "aufs" -> List.of("aufs");
+            default -> List.of("overlay", "aufs");
+        };
+    }
+
+    private boolean builtIn(String version, String union) {
+        return read("lib/modules/" + version + "/modules.builtin")
+                .map(t -> t.lines().anyMatch(l -> l.endsWith("/" + union + ".ko")))
+                .orElse(false);
+    }
+
+    /** The module as {@code modules.dep} lists it, or the file where Debian's kernel has it. */
+    private boolean hasModule(String version, String union) {
+        Pattern name = modulePattern(union);
+        Optional<String> dep = read("lib/modules/" + version + "/modules.dep");
+        if (dep.isPresent() && dep.get().lines().map(l -> l.split(":", 2)[0]).anyMatch(p -> name.matcher(p).matches())) {
+            return true;
+        }
+        String dir = union.equals("overlay") ? "overlayfs" : union;
+        Optional<Path> fs = root.find("lib/modules/" + version + "/kernel/fs/" + dir);
+        if (fs.isEmpty() || !Files.isDirectory(fs.get())) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(fs.get())) {
+            return s.anyMatch(p -> name.matcher(p.getFileName().toString()).matches());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean initrdHasModule(InitrdContents initrd, String version, String union) {
+        Pattern p = Pattern.compile("(?:usr/)?lib/modules/" + Pattern.quote(version) + "/" + modulePattern(union).pattern());
+        return initrd.paths().stream().anyMatch(s -> p.matcher(s).matches());
+    }
+
+    private static Pattern modulePattern(String union) {
+        return Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
+    }
+
+    private Optional<String> read(String path) {
+        Optional<Path> file = root.find(path).filter(Files::isRegularFile);
+        try {
+            return file.isEmpty() ? Optional.empty() : Optional.of(new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

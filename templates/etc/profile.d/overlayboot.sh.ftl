@@ -1,0 +1,16 @@
+# overlayboot [=version]: at an interactive login, says so when the kernel or initramfs guard found
+# an initrd that boots UNPROTECTED (/var/lib/overlayboot/next-boot-unprotected). Sourced by
+# /etc/profile. Rendered by 'overlayboot render'.
+# shellcheck shell=sh
+case $- in
+*i*)
+	if [ -s /var/lib/overlayboot/next-boot-unprotected ]; then
+		printf '%s\n' "overlayboot: WARNING: an initrd will boot UNPROTECTED:" >&2
+		while IFS='	' read -r ob_kernel ob_reason; do
+			printf '  kernel %s: %s\n' "$ob_kernel" "$ob_reason" >&2
+		done </var/lib/overlayboot/next-boot-unprotected
+		printf '%s\n' "  ('overlayboot check' says more; rebuilding the initrd clears this)" >&2
+		unset ob_kernel ob_reason
+	fi
+	;;
+esac
