@@ -31,14 +31,27 @@ import java.util.function.Predicate;
  * every user value reaches shell through the {@code q} method ({@link ShellQuote}).
  */
 public final class Renderer {
-    private record Output(String path, int mode, Predicate<RenderRequest> wanted) {}
+    /** One rendered file: where it lands, its template, its mode, when it is wanted, and for which generator (null: all). */
+    private record Output(String path, String template, int mode, Predicate<RenderRequest> wanted, Generator generator) {
+        Output(String path, int mode, Predicate<RenderRequest> wanted, Generator generator) {
+            this(path, path + ".ftl", mode, wanted, generator);
+        }
+    }
+
+    static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
+    static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
 
     private static final List<Output> OUTPUTS = List.of(
-            new Output("etc/initramfs-tools/scripts/init-bottom/overlayboot", 0755, r -> true),
-            new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true),
-            new Output("etc/overlayboot.conf", 0644, r -> true),
-            new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub),
-            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty()));
+            new Output(INIT_BOTTOM, 0755, r -> true, Generator.INITRAMFS_TOOLS),
+            new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
+            new Output(DRACUT_MODULE + "module-setup.sh", 0755, r -> true, Generator.DRACUT),
+            new Output(DRACUT_MODULE + "overlayboot-pre-pivot.sh", 0755, r -> true, Generator.DRACUT),
+            // The boot core: the very script initramfs-tools runs at init-bottom, run by the dracut hook.
+            new Output(DRACUT_MODULE + "overlayboot-boot.sh", INIT_BOTTOM + ".ftl", 0755, r -> true, Generator.DRACUT),
+            new Output("etc/dracut.conf.d/overlayboot.conf", 0644, r -> true, Generator.DRACUT),
+            new Output("etc/overlayboot.conf", 0644, r -> true, null),
+            new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub, null),
+            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty(), null));
 
     private final Configuration freemarker;
 
@@ -56,13 +69,19 @@ public final class Renderer {
         freemarker.setWhitespaceStripping(true);
     }
 
-    /** Renders every file the request asks for, in a stable order. */
+    /** Renders every file the request asks for, for every generator, in a stable order. */
     public List<RenderedFile> render(RenderRequest request) {
+        return render(request, null);
+    }
+
+    /** Renders the files the request asks for that {@code generator} uses (and the shared ones). */
+    public List<RenderedFile> render(RenderRequest request, Generator generator) {
         Map<String, Object> model = model(request);
         List<RenderedFile> files = new ArrayList<>();
         for (Output output : OUTPUTS) {
-            if (output.wanted().test(request)) {
-                files.add(new RenderedFile(output.path(), apply(output.path() + ".ftl", model), output.mode()));
+            boolean forThis = generator == null || output.generator() == null || output.generator() == generator;
+            if (forThis && output.wanted().test(request)) {
+                files.add(new RenderedFile(output.path(), apply(output.template(), model), output.mode()));
             }
         }
         return List.copyOf(files);

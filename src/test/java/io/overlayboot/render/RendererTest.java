@@ -27,14 +27,39 @@ class RendererTest {
                 .collect(java.util.stream.Collectors.toMap(RenderedFile::path, f -> f));
     }
 
+    static final String DRACUT = "usr/lib/dracut/modules.d/90overlayboot/";
+
     @Test
-    void defaultsGiveTheFourFilesWithTheirModes() {
+    void defaultsGiveBothFrontEndsAndTheSharedFilesWithTheirModes() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
         assertThat(files).containsOnlyKeys("etc/initramfs-tools/scripts/init-bottom/overlayboot",
-                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
+                "etc/initramfs-tools/hooks/overlayboot", DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
+                DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
+                "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
         assertThat(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get(DRACUT + "module-setup.sh").mode()).isEqualTo(0755);
         assertThat(files.get("etc/overlayboot.conf").mode()).isEqualTo(0644);
+        assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").mode()).isEqualTo(0644);
+    }
+
+    @Test
+    void eachGeneratorGetsItsOwnFrontEndAndTheSharedFiles() {
+        var initramfsTools = new Renderer().render(RenderRequest.defaults(), Generator.INITRAMFS_TOOLS).stream().map(RenderedFile::path);
+        assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
+                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
+        var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
+        assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
+                DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
+                "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg");
+    }
+
+    @Test
+    void theDracutModuleRunsTheSameBootCoreAsInitramfsTools() {
+        Map<String, RenderedFile> files = render(RenderRequest.defaults());
+        assertThat(files.get(DRACUT + "overlayboot-boot.sh").text())
+                .isEqualTo(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text());
+        assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").text()).contains("add_dracutmodules+=\" overlayboot \"");
     }
 
     @Test
