@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Brings the boot chain up to date after files changed: {@code update-initramfs -u -k all} and the
+ * Brings the boot chain up to date after files changed: {@code update-initramfs -u -k all} (or dracut
+ * per kernel, see {@link InitrdGenerator}) and the
  * GRUB config. On the live system the commands run directly; under {@code --root} they run through
  * {@code chroot ROOT} when the target has them and its {@code /proc} and {@code /dev} are mounted;
  * otherwise they are only printed, for the admin to run.
@@ -28,7 +29,7 @@ final class BootChain {
     static List<List<String>> commands(Target target, boolean initramfs, boolean grub) {
         List<List<String>> commands = new ArrayList<>();
         if (initramfs) {
-            commands.add(List.of("update-initramfs", "-u", "-k", "all"));
+            commands.addAll(InitrdGenerator.rebuild(target, InitrdGenerator.detect(target)));
         }
         if (grub) {
             commands.add(target.grubCommand());

@@ -129,7 +129,7 @@ public final class Installer {
         boolean pending = old.map(Manifest::bootChainPending).orElse(false);
         boolean firstInstall = old.isEmpty();
         boolean initramfs = firstInstall || pending
-                || changes.stream().anyMatch(c -> c.path().startsWith("etc/initramfs-tools/") || c.path().equals("etc/overlayboot.conf"));
+                || changes.stream().anyMatch(c -> InitrdGenerator.affectsInitrd(c.path()));
         boolean grub = (method != GrubMethod.NONE || old.map(m -> m.grub() != GrubMethod.NONE).orElse(false))
                 && (firstInstall || pending || changes.stream().anyMatch(c -> c.path().startsWith("etc/default/grub")));
         List<List<String>> commands = BootChain.commands(target, initramfs, grub);
@@ -186,7 +186,7 @@ public final class Installer {
 
     private Map<String, Desired> desired(RenderRequest request, GrubMethod method, boolean grubInManifest) {
         Map<String, Desired> desired = new LinkedHashMap<>();
-        for (RenderedFile f : new Renderer().render(request)) {
+        for (RenderedFile f : new Renderer().render(request, InitrdGenerator.detect(target))) {
             desired.put(f.path(), new Desired(f.content(), f.mode(), false));
         }
         if (method == GrubMethod.EDIT) {
