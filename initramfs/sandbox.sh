@@ -117,7 +117,7 @@ case "$SHELL_KIND" in
 busybox) sh_cmd=(/bin/sh) ;;
 dash) sh_cmd=(/bin/dash) ;;
 klibc) sh_cmd=(/usr/lib/klibc/bin/sh) ;;
-*) echo "sandbox: unknown SHELL=$SHELL_KIND" >&2; exit 2 ;;
+*) printf 'sandbox: unknown SHELL=%s\n' "$SHELL_KIND" >&2; exit 2 ;;
 esac
 if [ "$SHELL_KIND" = klibc ]; then
 	path=/usr/lib/klibc/bin:/sbin:/bin

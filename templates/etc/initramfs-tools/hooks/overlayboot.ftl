@@ -5,7 +5,7 @@
 
 PREREQ=""
 prereqs() {
-	echo "$PREREQ"
+	printf '%s\n' "$PREREQ"
 }
 case "${1:-}" in
 prereqs)
@@ -41,7 +41,7 @@ for ob_mod in $ob_modules; do
 	fi
 done
 if [ "$ob_union_ok" != 1 ]; then
-	printf '%s\n' "W: overlayboot: no union filesystem (overlay or aufs) for kernel ${ob_kernel}: this initrd boots UNPROTECTED" >&2
+	printf 'W: overlayboot: no union filesystem (overlay or aufs) for kernel %s: this initrd boots UNPROTECTED\n' "${ob_kernel}" >&2
 fi
 
 # blkid finds LABEL=, UUID=, PARTUUID= and PARTLABEL= upper devices.

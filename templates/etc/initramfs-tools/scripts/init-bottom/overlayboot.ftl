@@ -11,7 +11,7 @@
 
 PREREQ=""
 prereqs() {
-	echo "$PREREQ"
+	printf '%s\n' "$PREREQ"
 }
 case "${1:-}" in
 prereqs)
@@ -38,7 +38,31 @@ fi
 # --- output -------------------------------------------------------------------------------
 
 # Every console line starts with "overlayboot: "; warnings are also kept for the state record.
+# Nothing here uses echo: under dash and klibc's sh it turns a parameter's "\n" into a line break.
 OB_WARNINGS=""
+
+# ob_escape TEXT: print TEXT with every byte outside printable ASCII as \xHH (as
+# io.overlayboot.settings.OutsideText), so an outside value forges no line and no control sequence.
+ob_escape() {
+	case "$1" in
+	*[!\ -~]*) ;;
+	*)
+		printf '%s' "$1"
+		return 0
+		;;
+	esac
+	ob_e_in=$1
+	while [ -n "$ob_e_in" ]; do
+		ob_e_rest=${ob_e_in#?}
+		ob_e_ch=${ob_e_in%"$ob_e_rest"}
+		case "$ob_e_ch" in
+		[!\ -~]) printf '\\x%02x' "'$ob_e_ch" ;;
+		*) printf '%s' "$ob_e_ch" ;;
+		esac
+		ob_e_in=$ob_e_rest
+	done
+}
+
 # ob_log LEVEL MESSAGE: the console, and the kernel log at that syslog level (3 error, 4 warning,
 # 5 notice) so the outcome is in dmesg and the journal after boot.
 ob_log() {
@@ -47,26 +71,27 @@ ob_log() {
 	fi
 	ob_level=$1
 	shift
-	echo "overlayboot: $*"
+	printf 'overlayboot: %s\n' "$*"
 	if [ -w "$OB_KMSG" ]; then
-		echo "<$ob_level>overlayboot: $*" >>"$OB_KMSG" 2>/dev/null || true
+		printf '<%s>overlayboot: %s\n' "$ob_level" "$*" >>"$OB_KMSG" 2>/dev/null || true
 	fi
 }
 ob_say() {
 	ob_log 5 "$@"
 }
 ob_warn() {
-	OB_WARNINGS="${OB_WARNINGS}overlayboot: $*
+	ob_w_text=$(ob_escape "$*")
+	OB_WARNINGS="${OB_WARNINGS}overlayboot: $ob_w_text
 "
 	if [ -n "$OB_PLAN" ]; then
-		echo "warning: overlayboot: $*"
+		printf 'warning: overlayboot: %s\n' "$ob_w_text"
 	else
-		ob_log 4 "$*"
+		ob_log 4 "$ob_w_text"
 	fi
 }
 ob_debug() {
 	if [ "${OB_DEBUG:-0}" = 1 ] && [ -z "$OB_PLAN" ]; then
-		echo "overlayboot: debug: $*"
+		printf 'overlayboot: debug: %s\n' "$*"
 	fi
 }
 
@@ -156,7 +181,7 @@ ob_defaults() {
 ob_get() {
 	case "$1" in
 <#list settings as s>
-	[=s.name]) echo "$[=s.var]" ;;
+	[=s.name]) printf '%s\n' "$[=s.var]" ;;
 </#list>
 	esac
 }
@@ -208,7 +233,7 @@ ob_reset() {
 
 ob_print_settings() {
 <#list settings as s>
-	echo "[=s.name]=$[=s.var]"
+	printf '[=s.name]=%s\n' "$[=s.var]"
 </#list>
 }
 
@@ -341,23 +366,23 @@ ob_resolve() {
 }
 
 ob_print_plan() {
-	echo "active=$OB_ACTIVE"
+	printf 'active=%s\n' "$OB_ACTIVE"
 	ob_print_settings
 	if [ "$OB_ACTIVE" != 1 ]; then
 		return 0
 	fi
 	if [ "$OB_MODE" = device ]; then
-		echo "step: upper device $OB_DEV fstype=$OB_FSTYPE timeout=$OB_TIMEOUT fallback=$OB_FALLBACK"
+		printf 'step: upper device %s fstype=%s timeout=%s fallback=%s\n' "$OB_DEV" "$OB_FSTYPE" "$OB_TIMEOUT" "$OB_FALLBACK"
 	else
-		echo "step: upper tmpfs size=$OB_SIZE"
+		printf 'step: upper tmpfs size=%s\n' "$OB_SIZE"
 	fi
-	echo "step: mkdir $OB_UPPER $OB_WORK"
-	echo "step: move $OB_ROOT /ro"
-	echo "step: union $OB_DRIVER lower=/ro upper=$OB_UPPER work=$OB_WORK at $OB_STAGE"
-	echo "step: move /ro $OB_STAGE/ro"
-	echo "step: move /rw $OB_STAGE/rw"
-	echo "step: fstab swap=$OB_SWAP recurse=$OB_RECURSE"
-	echo "step: move $OB_STAGE $OB_ROOT"
+	printf 'step: mkdir %s %s\n' "$OB_UPPER" "$OB_WORK"
+	printf 'step: move %s /ro\n' "$OB_ROOT"
+	printf 'step: union %s lower=/ro upper=%s work=%s at %s\n' "$OB_DRIVER" "$OB_UPPER" "$OB_WORK" "$OB_STAGE"
+	printf 'step: move /ro %s/ro\n' "$OB_STAGE"
+	printf 'step: move /rw %s/rw\n' "$OB_STAGE"
+	printf 'step: fstab swap=%s recurse=%s\n' "$OB_SWAP" "$OB_RECURSE"
+	printf 'step: move %s %s\n' "$OB_STAGE" "$OB_ROOT"
 }
 
 # --- mounts ----------------------------------------------------------------------------------
@@ -370,7 +395,7 @@ ob_fstype_at() {
 			ob_found=$ob_fs
 		fi
 	done <"$OB_MOUNTS"
-	[ -n "$ob_found" ] && echo "$ob_found"
+	[ -n "$ob_found" ] && printf '%s\n' "$ob_found"
 }
 
 ob_has_fs() {
@@ -406,7 +431,7 @@ ob_pick_driver() {
 
 ob_resolve_device() {
 	case "$1" in
-	/dev/*) echo "$1" ;;
+	/dev/*) printf '%s\n' "$1" ;;
 	*) blkid -l -t "$1" -o device 2>/dev/null ;;
 	esac
 }
@@ -480,7 +505,7 @@ ob_write_fstab() {
 	fi
 	ob_tmp=$ob_out.overlayboot-new
 	{
-		echo "# overlayboot: the root (and swap) lines of /ro/etc/fstab are left out while the root is protected."
+		printf '%s\n' "# overlayboot: the root (and swap) lines of /ro/etc/fstab are left out while the root is protected."
 		while IFS= read -r ob_line || [ -n "$ob_line" ]; do
 			set -f
 			# shellcheck disable=SC2086
@@ -629,18 +654,19 @@ ob_protect() {
 	return 0
 }
 
-# ob_record STATUS MESSAGE: what happened, for 'overlayboot status' and the admin.
+# ob_record STATUS MESSAGE: what happened, for 'overlayboot status' and the admin. One key=value
+# line each: the settings passed their grammar, the rest is escaped (warnings already are).
 ob_record() {
 	mkdir -p "$OB_RUNDIR" 2>/dev/null || return 0
 	{
-		echo "status=$1"
-		echo "message=$2"
-		echo "active=$OB_ACTIVE"
+		printf 'status=%s\n' "$1"
+		printf 'message=%s\n' "$(ob_escape "$2")"
+		printf 'active=%s\n' "$OB_ACTIVE"
 		ob_print_settings
-		echo "upper=${OB_UPPER_DESC:-}"
-		echo "union=${OB_FS:-}"
+		printf 'upper=%s\n' "$(ob_escape "${OB_UPPER_DESC:-}")"
+		printf 'union=%s\n' "${OB_FS:-}"
 		printf '%s' "$OB_WARNINGS" | while IFS= read -r ob_w; do
-			echo "warning=$ob_w"
+			printf 'warning=%s\n' "$ob_w"
 		done
 	} >"$OB_RUNDIR/state.new" 2>/dev/null && mv "$OB_RUNDIR/state.new" "$OB_RUNDIR/state"
 }

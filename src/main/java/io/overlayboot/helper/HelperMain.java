@@ -115,7 +115,8 @@ public final class HelperMain {
 
     private static String read(String file) throws IOException {
         try {
-            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            // leniently: a byte that is not UTF-8 on the command line is a bad value to warn about, not a crash
+            return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return "";
         }

@@ -1,5 +1,6 @@
 package io.overlayboot.helper;
 
+import io.overlayboot.settings.OutsideText;
 import io.overlayboot.settings.Resolution;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.List;
  * tools, with the same lines as the boot script's {@code ob_record}: {@code status=}
  * (protected, unprotected or failed), {@code message=}, {@code active=}, every resolved setting
  * as {@code name=value}, {@code upper=}, {@code union=}, then one {@code warning=} per warning.
+ * Every value is written through {@link OutsideText#escape}: one line each, printable ASCII only.
  */
 final class StateRecord {
     private StateRecord() {}
@@ -20,14 +22,19 @@ final class StateRecord {
     static String text(String status, String message, Resolution resolution, String upper, String union,
             List<String> warnings) {
         StringBuilder text = new StringBuilder();
-        text.append("status=").append(status).append('\n');
-        text.append("message=").append(message).append('\n');
-        text.append("active=").append(resolution.active() ? 1 : 0).append('\n');
-        resolution.values().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        text.append("upper=").append(upper).append('\n');
-        text.append("union=").append(union).append('\n');
-        warnings.forEach(w -> text.append("warning=").append(w).append('\n'));
+        line(text, "status", status);
+        line(text, "message", message);
+        line(text, "active", resolution.active() ? "1" : "0");
+        resolution.values().forEach((k, v) -> line(text, k, v));
+        line(text, "upper", upper);
+        line(text, "union", union);
+        warnings.forEach(w -> line(text, "warning", w));
         return text.toString();
+    }
+
+    /** One {@code key=value} line; the value escaped, so no value can forge a line (as {@code ob_record}). */
+    private static void line(StringBuilder text, String key, String value) {
+        text.append(key).append('=').append(OutsideText.escape(value)).append('\n');
     }
 
     /** Writes {@code text} to {@code file} through a temporary file, as the script does. */

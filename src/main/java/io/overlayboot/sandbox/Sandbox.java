@@ -7,6 +7,7 @@ import io.overlayboot.sys.Exec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ public final class Sandbox {
      * One sandbox run.
      *
      * @param script the boot script's text
-     * @param cmdline the kernel command line
+     * @param cmdline the kernel command line, one byte per char (U+0000 to U+00FF)
      * @param config the text of /etc/overlayboot.conf in the initramfs, or null for none
      * @param rootTree files of the root image, path (relative) to content; directories end in '/'
      * @param upperLabel when not null, a second ext4 image with this label is attached as a loop
@@ -146,7 +147,8 @@ public final class Sandbox {
         try {
             Files.createDirectories(work);
             Files.writeString(work.resolve("script"), spec.script());
-            Files.writeString(work.resolve("cmdline"), spec.cmdline() + "\n");
+            // The kernel command line is bytes: each char of the spec's (U+0000 to U+00FF) is one byte.
+            Files.writeString(work.resolve("cmdline"), spec.cmdline() + "\n", StandardCharsets.ISO_8859_1);
             if (spec.config() != null) {
                 Files.writeString(work.resolve("conf"), spec.config());
             }

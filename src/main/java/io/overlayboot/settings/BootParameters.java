@@ -147,7 +147,8 @@ public final class BootParameters {
                 + setting.kind().expected() + "), " + (current.isEmpty() ? "leaving it unset" : "using " + current));
     }
 
+    /** Every warning quotes outside text, so it is escaped here, once, as the script's ob_warn does. */
     private void warn(String message) {
-        warnings.add(PREFIX + message);
+        warnings.add(PREFIX + OutsideText.escape(message));
     }
 }

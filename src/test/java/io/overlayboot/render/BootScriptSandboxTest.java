@@ -268,6 +268,35 @@ class BootScriptSandboxTest {
         assertThat(r.state()).containsEntry("status", "failed");
     }
 
+    /**
+     * Under dash and klibc's sh, {@code echo} turns {@code \\n} into a newline and stops at
+     * {@code \\c}: a parameter must not forge lines of the state record or of the console.
+     */
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void backslashesInAParameterForgeNoStateLineAndNoConsoleLine(Shell shell) {
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs,sise=x\\nstatus=protected\\nmessage=forged\\c aufs=tmpf")
+                .withShell(shell));
+        assertPlainRootAsFound(r);
+        assertThat(r.state()).containsEntry("status", "failed");
+        assertThat(r.state().get("message")).doesNotContain("forged");
+        assertThat(r.state().get("warning").lines()).hasSize(2)
+                .anyMatch(w -> w.contains("sise=x\\nstatus=protected\\nmessage=forged\\c"));
+        assertThat(r.boot().output().lines()).anyMatch(l -> l.startsWith("overlayboot: unknown option 'sise'")
+                && l.endsWith("ignoring it")).anyMatch(l -> l.startsWith("overlayboot: bad value 'tmpf'"));
+    }
+
+    /** Bytes that are not printable ASCII (here not even UTF-8) reach neither the console nor the state raw. */
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void bytesOutsidePrintableAsciiAreEscaped(Shell shell) {
+        Result r = run(spec("overlayboot=tmpfs:size=\u00ff\u0001").withShell(shell));
+        assertProtected(r);
+        assertThat(r.state()).containsEntry("size", "50%");
+        assertThat(r.state().get("warning")).contains("bad value '\\xff\\x01' for size=");
+        assertThat(r.boot().output()).contains("bad value '\\xff\\x01' for size=").doesNotContain("\ufffd", "\u0001");
+    }
+
     @Test
     void neverActsTwice() {
         Result r = run(spec("aufs=tmpfs").withRuns(2));
