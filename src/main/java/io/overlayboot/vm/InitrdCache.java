@@ -64,14 +64,19 @@ public final class InitrdCache {
      */
     public BootFiles standard(TargetLayout layout, Consumer<String> progress) {
         String version = chroot.kernelVersion();
-        return build(layout, firstInitrd("", version), version, progress);
+        return build(layout, firstInitrd("", version, false), version, progress);
     }
 
-    /** Shell lines that prepare a copy of the chroot and build its first initrd, as its generator does. */
-    private String firstInitrd(String before, String version) {
+    /**
+     * Shell lines that prepare a copy of the chroot and build its first initrd, as its generator
+     * does. With dracut, {@code forInstall} skips that build: install runs dracut for every kernel
+     * anyway (a dracut run takes minutes under TCG-loaded CI, an update-initramfs -u needs the file).
+     */
+    private String firstInitrd(String before, String version, boolean forInstall) {
         return switch (chroot.distro().generator()) {
             case INITRAMFS_TOOLS -> PREPARE + before + "update-initramfs -c -k " + version + "\n";
-            case DRACUT -> DRACUT_PREPARE + before + "dracut --force /boot/initrd.img-" + version + " " + version + "\n";
+            case DRACUT -> DRACUT_PREPARE + before
+                    + (forInstall ? "" : "dracut --force /boot/initrd.img-" + version + " " + version + "\n");
         };
     }
 
@@ -92,7 +97,7 @@ public final class InitrdCache {
         String version = spec.kernelVersion().isEmpty() ? first : spec.kernelVersion();
         String java = ProcessHandle.current().info().command().orElse("java");
         StringBuilder command = new StringBuilder("chroot \"$OVERLAYBOOT_TARGET\" sh -ec "
-                + quote(firstInitrd(spec.beforeInChroot(), first)) + "\n");
+                + quote(firstInitrd(spec.beforeInChroot(), first, true)) + "\n");
         command.append(quote(java)).append(" -jar ").append(quote(spec.jar().toAbsolutePath().toString()))
                 .append(" install --root \"$OVERLAYBOOT_TARGET\" --yes --no-grub");
         spec.options().forEach(o -> command.append(' ').append(quote(o)));

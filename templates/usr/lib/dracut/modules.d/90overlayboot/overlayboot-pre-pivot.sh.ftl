@@ -36,8 +36,8 @@ ob_panic() {
 	warn "$1"
 	printf '<2>%s\n' "$1" >/dev/kmsg 2>/dev/null
 	if [ -w /proc/sysrq-trigger ]; then
-		echo 1 >/proc/sys/kernel/sysrq 2>/dev/null
-		echo c >/proc/sysrq-trigger
+		printf 1 >/proc/sys/kernel/sysrq 2>/dev/null
+		printf c >/proc/sysrq-trigger
 	fi
 	die "$1"
 }
