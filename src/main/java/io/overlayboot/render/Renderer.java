@@ -24,7 +24,9 @@ import java.util.function.Predicate;
 
 /**
  * Renders the files that make a Debian-style machine boot protected, from the FreeMarker templates
- * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands.
+ * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands;
+ * {@code templates/lib/} holds the fragments included into several outputs (the boot core that
+ * initramfs-tools' init-bottom script and dracut's module both run).
  *
  * <p>FreeMarker runs strict: an undefined variable is an error, nothing is auto-escaped (the output
  * is shell, not HTML), interpolation is {@code [=expr]} so shell's {@code ${var}} stays literal, and
@@ -46,8 +48,7 @@ public final class Renderer {
             new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
             new Output(DRACUT_MODULE + "module-setup.sh", 0755, r -> true, Generator.DRACUT),
             new Output(DRACUT_MODULE + "overlayboot-pre-pivot.sh", 0755, r -> true, Generator.DRACUT),
-            // The boot core: the very script initramfs-tools runs at init-bottom, run by the dracut hook.
-            new Output(DRACUT_MODULE + "overlayboot-boot.sh", INIT_BOTTOM + ".ftl", 0755, r -> true, Generator.DRACUT),
+            new Output(DRACUT_MODULE + "overlayboot-boot.sh", 0755, r -> true, Generator.DRACUT),
             new Output("etc/dracut.conf.d/overlayboot.conf", 0644, r -> true, Generator.DRACUT),
             new Output("etc/overlayboot.conf", 0644, r -> true, null),
             new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub, null),

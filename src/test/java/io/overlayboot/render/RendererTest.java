@@ -57,8 +57,11 @@ class RendererTest {
     @Test
     void theDracutModuleRunsTheSameBootCoreAsInitramfsTools() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
-        assertThat(files.get(DRACUT + "overlayboot-boot.sh").text())
-                .isEqualTo(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text());
+        String initBottom = files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text();
+        String dracut = files.get(DRACUT + "overlayboot-boot.sh").text();
+        String core = initBottom.substring(initBottom.indexOf("# Test and plan hooks"), initBottom.indexOf("# --- initramfs-tools adapter"));
+        assertThat(core).contains("ob_steps()", "ob_read_cmdline()", "ob_record()");
+        assertThat(dracut).contains(core).contains("# --- dracut adapter").doesNotContain("/scripts/functions");
         assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").text()).contains("add_dracutmodules+=\" overlayboot \"");
     }
 
