@@ -42,7 +42,7 @@ class GeneratorMatrixIT {
     static final String WRITTEN = "/written-by-guest";
     static final Path JAR = Path.of("target", "overlayboot.jar");
     /** TCG boots of a dracut initrd take longer than the default limit on a loaded 2-core machine. */
-    static final Duration LIMIT = Duration.ofSeconds(300);
+    static final Duration LIMIT = Duration.ofSeconds(480);
 
     @TempDir
     static Path dir;
