@@ -93,16 +93,40 @@ if [ -r "$W/filesystems" ]; then mount --bind "$W/filesystems" "$B/proc/filesyst
 mount -t sysfs sysfs "$B/sys" 2>/dev/null || true
 mount -t tmpfs run "$B/run"
 : >"$B/run/kmsg"
-mount --rbind /dev "$B/dev"
-mount --make-rprivate "$B/dev"
+
+# A /dev of its own, never the host's: the character devices a boot uses, stand-ins for the
+# console and the kernel log, and (add_loop) only the loop devices attached here. No host disk
+# has a node in it, so no parameter (dev=/dev/vda, LABEL=... of a host filesystem) reaches one,
+# and blkid, which scans /proc/partitions, finds only these.
+mount -t tmpfs -o mode=0755,nosuid sandbox-dev "$B/dev"
+mknod -m 0666 "$B/dev/null" c 1 3
+mknod -m 0666 "$B/dev/zero" c 1 5
+mknod -m 0666 "$B/dev/full" c 1 7
+mknod -m 0666 "$B/dev/random" c 1 8
+mknod -m 0666 "$B/dev/urandom" c 1 9
+mknod -m 0666 "$B/dev/tty" c 5 0
+: >"$B/dev/console"
+ln -s /run/kmsg "$B/dev/kmsg"
+mkdir "$B/dev/shm"
+
+# add_loop NODE: the node of a loop device attached by this sandbox, with the host's numbers.
+add_loop() {
+	local majmin
+	majmin=$(stat -L -c '%t %T' "$1")
+	# shellcheck disable=SC2086
+	set -- "$1" $majmin
+	mknod -m 0660 "$B$1" b "$((16#$2))" "$((16#$3))"
+}
 
 if [ -r "$W/upper.img" ]; then
 	loop=$(losetup -f --show "$W/upper.img")
 	LOOPS+=("$loop")
 	blockdev --rereadpt "$loop" 2>/dev/null || true
+	add_loop "$loop"
 fi
 root_loop=$(losetup -f --show -r "$W/root.img")
 LOOPS+=("$root_loop")
+add_loop "$root_loop"
 mount -t ext4 -o ro "$root_loop" "$B/root"
 
 if [ "$ORDER" = after-udev ]; then
@@ -125,9 +149,14 @@ else
 	path=/sbin:/bin
 fi
 
+# The environment initramfs-tools' init exports before it runs the init-bottom scripts (its
+# scripts/functions reads ${panic?} and ${break?}, which fail when unset).
+init_env=(PATH="$path" rootmnt=/root quiet=n readonly=y init=/sbin/init panic= break= debug= blacklist=
+	ROOT=/dev/vda ROOTDELAY= ROOTFLAGS= ROOTFSTYPE=ext4 IP= DEVICE= BOOT=local BOOTIF= UBIMTD= resume=
+	resume_offset= noresume= drop_caps= fastboot=n forcefsck=n fsckfix= DPKG_ARCH=amd64 MODPROBE_OPTIONS=-qb)
 for _ in $(seq "$RUNS"); do
 	set +e
-	env -i PATH="$path" rootmnt=/root quiet=n OVERLAYBOOT_KMSG=/run/kmsg \
+	env -i "${init_env[@]}" OVERLAYBOOT_KMSG=/run/kmsg \
 		chroot "$B" "${sh_cmd[@]}" /scripts/init-bottom/overlayboot </dev/null 2>&1
 	rc=$?
 	set -e

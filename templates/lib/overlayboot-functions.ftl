@@ -90,15 +90,21 @@ ob_is_choice() {
 	done
 	return 1
 }
+# ob_is_size MAX MAX_K MAX_M MAX_G VALUE: N% (1-100), or a count no larger than the largest for
+# its unit (the limits come from io.overlayboot.settings.Kind.Size: below 2^63 bytes).
 ob_is_size() {
-	case "$1" in
+	case "$5" in
 	[1-9]% | [1-9][0-9]% | 100%) return 0 ;;
+	*[kK]) ob_max=$2 ;;
+	*[mM]) ob_max=$3 ;;
+	*[gG]) ob_max=$4 ;;
+	*) ob_max=$1 ;;
 	esac
-	ob_v=${1%[kKmMgG]}
+	ob_v=${5%[kKmMgG]}
 	case "$ob_v" in
 	"" | 0* | *[!0-9]*) return 1 ;;
 	esac
-	[ "${#ob_v}" -le 15 ]
+	[ "${#ob_v}" -le 15 ] && [ "$ob_v" -le "$ob_max" ]
 }
 ob_is_seconds() {
 	case "$1" in
@@ -107,31 +113,35 @@ ob_is_seconds() {
 	esac
 	[ "${#1}" -le 4 ] && [ "$1" -le 3600 ]
 }
+# ob_is_device MAX_NAME MAX_UUID VALUE (the limits from io.overlayboot.settings.Kind.Device).
 ob_is_device() {
-	case "$1" in
+	case "$3" in
 	LABEL=?* | PARTLABEL=?*)
-		ob_v=${1#*=}
+		ob_v=${3#*=}
 		case "$ob_v" in
 		*[!A-Za-z0-9._+@-]*) return 1 ;;
 		esac
-		return 0
+		[ "${#ob_v}" -le "$1" ]
 		;;
 	UUID=?* | PARTUUID=?*)
-		ob_v=${1#*=}
+		ob_v=${3#*=}
 		case "$ob_v" in
-		*[!0-9A-Fa-f-]*) return 1 ;;
+		-* | *- | *--* | *[!0-9A-Fa-f-]*) return 1 ;;
 		esac
-		return 0
+		[ "${#ob_v}" -le "$2" ]
 		;;
 	/dev/?*)
-		ob_v=${1#/dev/}
+		ob_v=${3#/dev/}
 		case "$ob_v" in
 		/* | */ | *//* | *[!A-Za-z0-9._+@/-]*) return 1 ;;
 		esac
-		return 0
+		case "/$ob_v/" in
+		*/./* | */../*) return 1 ;;
+		esac
+		[ "${#3}" -le "$1" ]
 		;;
+	*) return 1 ;;
 	esac
-	return 1
 }
 ob_is_fstype() {
 	case "$1" in
@@ -249,7 +259,7 @@ ob_read_config() {
 ob_read_aufs() {
 	if [ "$2" = tmpfs ]; then
 		OB_CMD_MODE=tmpfs
-	elif ob_is_device "$2"; then
+	elif [=settings?filter(s -> s.name == "dev")?first.check] "$2"; then
 		OB_CMD_MODE=device
 		OB_DEV=$2
 	else

@@ -15,8 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot commit PATH...}: keep chosen changes across reboots, without rebooting unprotected. */
 @Command(name = "commit", mixinStandardHelpOptions = true,
-        description = {"Make changes permanent: copy each PATH as the running system sees it into the lower layer",
-            "(or delete it there), remounting /ro read-write only for that moment. 'overlayboot diff' shows candidates."})
+        description = {"Copy changed files to the lower layer so they survive a reboot.",
+            "Copies each PATH as the running system sees it into the lower layer (or deletes it there), remounting /ro"
+                    + " read-write only for that moment. 'overlayboot diff' shows candidates."})
 final class CommitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Absolute paths, e.g. /etc/hostname /etc/ssh.")
     private List<String> paths;

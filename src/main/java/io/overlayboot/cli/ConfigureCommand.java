@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
 /** {@code overlayboot configure KEY=VALUE...}: change the settings of an installed target. */
 @Command(name = "configure", mixinStandardHelpOptions = true,
         description = {
-            "Change settings of an installed overlayboot (e.g. size=25%% swap=1 mode=device dev=LABEL=data),"
-                    + " rewrite the config and GRUB parameter, and re-run update-initramfs / update-grub as needed.",
+            "Change the settings of an installed overlayboot.",
+            "For example size=25%% swap=1 mode=device dev=LABEL=data: rewrites the config and GRUB parameter, and"
+                    + " re-runs update-initramfs / update-grub as needed.",
             "KEY is a boot option name (as in /etc/overlayboot.conf); an empty VALUE goes back to the default.",
             "sysctl=NAME=VALUE sets a sysctl setting, sysctl=NAME= drops it."
         })

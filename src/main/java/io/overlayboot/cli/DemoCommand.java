@@ -19,13 +19,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code overlayboot demo}: see the boot script protect a root, safely, on this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Render the boot script and run it for real in a sandbox (a private mount namespace, a chroot shaped like the",
-            "initramfs, a read-only ext4 root image), then show where a write went. Touches nothing outside a temp directory.",
+            "Run the boot script in a sandbox and show where a write went.",
+            "Renders the boot script and runs it in a sandbox (a private mount namespace, a chroot shaped like the"
+                    + " initramfs, a read-only ext4 root image), then shows where a write went. Touches nothing outside a temp directory.",
             "Needs root, busybox-static, initramfs-tools-core and e2fsprogs."
         })
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cmdline", paramLabel = "TEXT",
-            description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds.")
+            description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds"
+                    + " (none with --no-grub). The initramfs holds the rendered config file either way.")
     private String cmdline;
 
     @Option(names = "--keep", description = "Keep the work directory (the images) and print its path.")
@@ -43,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         RenderRequest request = boot.request();
-        String line = cmdline != null ? cmdline : "root=/dev/vda ro " + request.kernelParameter();
+        String line = cmdline != null ? cmdline : Demo.defaultCmdline(request);
         Path work = Files.createTempDirectory("overlayboot-demo");
         var out = spec.commandLine().getOut();
         try {

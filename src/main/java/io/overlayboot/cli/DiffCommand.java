@@ -17,7 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot diff}: what changed since boot, i.e. what a reboot will throw away. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = "List every file added (A), changed (M) or deleted (D) since boot: what a reboot will throw away.")
+        description = {
+            "List what changed since boot: what a reboot will throw away.",
+            "Every file added (A), changed (M) or deleted (D) in the upper layer."
+        })
 final class DiffCommand implements Callable<Integer> {
     @Option(names = "--upper", paramLabel = "DIR", defaultValue = "/rw/upper", description = "The upper layer (default: /rw/upper).")
     private Path upper;
@@ -37,8 +40,12 @@ final class DiffCommand implements Callable<Integer> {
             throw OverlaybootException.environment("No upper layer at " + upper + ": the root is not protected by overlayboot",
                     "check with 'overlayboot status', or name it with --upper");
         }
-        List<UpperDiff.Change> changes = UpperDiff.between(upper, lower);
+        UpperDiff.Diff diff = UpperDiff.between(upper, lower);
+        List<UpperDiff.Change> changes = diff.changes();
         var out = spec.commandLine().getOut();
+        Output output = new Output(out, spec.commandLine().getErr());
+        diff.unreadable().forEach(dir -> output.warn("cannot read " + dir + ": the changes under it are not listed"
+                + " (hint: run as root)"));
         if (json.enabled()) {
             out.println(Json.write(changes.stream()
                     .map(c -> Json.object("change", c.kind().name().toLowerCase(java.util.Locale.ROOT), "path", c.path()))

@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code overlayboot extract}: unpack an initrd into a directory, safely. */
 @Command(name = "extract", mixinStandardHelpOptions = true,
         description = {
-            "Unpack every segment of an initrd into DIR, later entries replacing earlier ones as the kernel does.",
-            "Refuses absolute names, '..', links that leave the initramfs root and writing through links; skips device",
-            "nodes and fifos unless --devices. Keeps permission bits (not setuid/setgid/sticky) and mtimes, not owners."
+            "Unpack an initrd into a directory, safely.",
+            "Unpacks every segment of an initrd into DIR, later entries replacing earlier ones as the kernel does.",
+            "Refuses absolute names, '..', links that leave the initramfs root and writing through links; skips device"
+                    + " nodes and fifos unless --devices. Keeps permission bits (not setuid/setgid/sticky) and mtimes, not owners."
         })
 final class ExtractCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd to unpack.")

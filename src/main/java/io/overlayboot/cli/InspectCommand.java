@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code overlayboot inspect}: list the segments and entries of any initrd. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {
-            "List every entry of an initrd (like lsinitramfs), then every segment: offset, length, compression, entries.",
-            "Reads what the kernel reads: uncompressed (early microcode) cpio, gzip, zstd, xz, lzma, lz4 (legacy), bzip2,",
-            "concatenated, with zero padding between. A damaged initrd gives an error with the offset."
+            "List the entries and segments of any initrd, like lsinitramfs.",
+            "Lists every entry of an initrd, then every segment: offset, length, compression, entries.",
+            "Reads what the kernel reads: uncompressed (early microcode) cpio, gzip, zstd, xz, lzma, lz4 (legacy), bzip2,"
+                    + " concatenated, with zero padding between. A damaged initrd gives an error with the offset."
         })
 final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd (initramfs image) to read.")

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code overlayboot install}: lay the rendered files into a target root and update its initramfs and GRUB. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Install overlayboot into the target root (/ by default): the boot script, the initramfs hook, the config,"
+            "Install overlayboot into a root and update its initramfs and GRUB.",
+            "Installs into the target root (/ by default): the boot script, the initramfs hook, the config,"
                     + " the GRUB kernel parameter; then run update-initramfs -u -k all and update-grub"
                     + " (via chroot for --root, or printed when the target cannot run them).",
             "Shows what it changes and asks first; --dry-run shows the full diff and changes nothing.",

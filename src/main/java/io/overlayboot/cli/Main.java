@@ -1,22 +1,31 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.ExecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code overlayboot} command. {@link #main} only calls {@link #run} and exits, so tests call
  * {@code run} directly with their own writers.
+ *
+ * <p>Start-up is most of a command's time, and picocli builds a command's model by reflection over
+ * all its options. So the subcommands are not listed in {@code @Command}: {@link #commandLine} adds
+ * only the one a command line names ({@link #needed}); help, {@code help COMMAND} and anything it
+ * does not recognise get all of them, so the command list and picocli's suggestions stay complete.
  */
 @Command(
         name = "overlayboot",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Boot Linux with a read-only root and every write in RAM (or on another device).",
-        subcommands = {
+        description = "Boot Linux with a read-only root and every write in RAM (or on another device).")
+public final class Main implements Runnable {
+    /** Every subcommand, in the order {@code --help} lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
             CommandLine.HelpCommand.class,
             RenderCommand.class,
             SettingsCommand.class,
@@ -30,9 +39,10 @@ import picocli.CommandLine.Command;
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,
-            TryCommand.class,
-        })
-public final class Main implements Runnable {
+            TryCommand.class);
+
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,8 +62,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line; returns the exit code. Never calls {@code System.exit}. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cmd = new CommandLine(new Main());
-        BootOptionsMixin.register(cmd);
+        CommandLine cmd = commandLine(needed(args));
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExitCodeExceptionMapper(Main::exitCodeOf);
@@ -63,8 +72,21 @@ public final class Main implements Runnable {
             err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.USAGE.code();
         });
+        cmd.setExecutionStrategy(parseResult -> {
+            // picocli skips its checks when help is asked for, so 'overlayboot maintenance --help'
+            // would print the top-level help; a word where a command belongs is wrong either way.
+            if (!parseResult.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(cmd, parseResult.unmatched());
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof OverlaybootException oe) {
+                err.println("overlayboot: " + oe.userLine());
+                return oe.exitCode().code();
+            }
+            if (ex instanceof ExecException ee) {
+                OverlaybootException oe = ofExec(ee);
                 err.println("overlayboot: " + oe.userLine());
                 return oe.exitCode().code();
             }
@@ -75,7 +97,60 @@ public final class Main implements Runnable {
         return cmd.execute(args);
     }
 
+    /** A program that could not start or failed, where no caller said more: its exit code and hint. */
+    static OverlaybootException ofExec(ExecException e) {
+        return switch (e.reason()) {
+            case CANNOT_START -> new OverlaybootException(ExitCode.ENVIRONMENT, e.getMessage(),
+                    "install the program, or check that it is on the PATH", e);
+            case INTERRUPTED -> new OverlaybootException(ExitCode.ABORTED, e.getMessage(), null, e);
+            case TIMED_OUT, FAILED -> new OverlaybootException(ExitCode.EXTERNAL_FAILURE, e.getMessage(), null, e);
+        };
+    }
+
+    /** The {@code overlayboot} command line with these subcommands (and their boot options). */
+    static CommandLine commandLine(List<Class<?>> subcommands) {
+        // picocli looks up converters for java.sql and java.time types by reflection on every start
+        // (a hundred classes); no option here has such a type (MainTest checks).
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+        }
+        CommandLine cmd = new CommandLine(new Main());
+        subcommands.forEach(cmd::addSubcommand);
+        BootOptionsMixin.register(cmd);
+        return cmd;
+    }
+
+    /**
+     * The subcommands {@code args} need: none for {@code --version} or an empty command line, the
+     * named one for a known command, every one for help or anything else. Main has no option that
+     * takes a value, so the first argument not starting with '-' is where the command name is.
+     */
+    static List<Class<?>> needed(String... args) {
+        for (String arg : args) {
+            if (arg.equals("-V") || arg.equals("--version")) {
+                continue;
+            }
+            if (arg.startsWith("-")) {
+                return COMMANDS;
+            }
+            return COMMANDS.stream()
+                    .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(arg))
+                    .findFirst()
+                    .<List<Class<?>>>map(List::of)
+                    .orElse(COMMANDS);
+        }
+        return List.of();
+    }
+
+    /** A subcommand's name, read from its {@code @Command} without building its model. */
+    static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
+    }
+
     private static int exitCodeOf(Throwable t) {
+        if (t instanceof ExecException e) {
+            return ofExec(e).exitCode().code();
+        }
         return t instanceof OverlaybootException oe ? oe.exitCode().code() : ExitCode.INTERNAL.code();
     }
 }

@@ -30,11 +30,12 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code overlayboot pack}: write the initramfs overlay, or append it to an existing initrd. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {
-            "Write an initramfs overlay (newc cpio) holding the boot script, the config and the helper, laid out for",
-            "initramfs-tools, so an existing initrd boots with overlayboot without running mkinitramfs. With --initrd or",
-            "--append-to it also writes a merged scripts/init-bottom/ORDER that runs overlayboot last and adds the overlay",
-            "module (with fresh module indexes) when the initrd lacks it. Output is reproducible: sorted entries, uid/gid 0,",
-            "mtime SOURCE_DATE_EPOCH or 0. With --tree it packs a directory tree instead."
+            "Write the initramfs overlay, or append it to an existing initrd.",
+            "The overlay (newc cpio) holds the boot script, the config and the helper, laid out for initramfs-tools, so an"
+                    + " existing initrd boots with overlayboot without running mkinitramfs. With --initrd or --append-to it"
+                    + " also writes a merged scripts/init-bottom/ORDER that runs overlayboot last and adds the overlay module"
+                    + " (with fresh module indexes) when the initrd lacks it. Output is reproducible: sorted entries,"
+                    + " uid/gid 0, mtime SOURCE_DATE_EPOCH or 0. With --tree it packs a directory tree instead."
         })
 final class PackCommand implements Callable<Integer> {
     static final class Target {

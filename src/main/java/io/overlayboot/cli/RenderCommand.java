@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /** {@code overlayboot render}: write the boot script, hook, config and GRUB drop-in under a directory. */
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {
-            "Write every file that makes a Debian-style machine boot protected under DIR, laid out as under the target's /.",
+            "Write the files that protect a Debian-style machine under DIR.",
+            "Writes every file that makes a Debian-style machine boot protected under DIR, laid out as under the target's /.",
             "With no options: the GRUB drop-in adds aufs=tmpfs (writes in RAM, capped at 50%% of it); a boot without a parameter stays plain."
         })
 final class RenderCommand implements Callable<Integer> {

@@ -13,7 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot settings}: every boot option with its kernel name, config key, flag and default. */
 @Command(name = "settings", mixinStandardHelpOptions = true,
-        description = "List every boot option: its kernel command-line name, config key, CLI flag, default and meaning.")
+        description = {
+            "List every boot option with its names, default and meaning.",
+            "Each boot option: its kernel command-line name, config key, CLI flag, default and meaning."
+        })
 final class SettingsCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print the table in Markdown (as in the README).")
     private boolean markdown;

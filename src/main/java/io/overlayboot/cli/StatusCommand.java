@@ -14,8 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot status}: is this machine protected right now, and how full is the upper layer. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Say whether / is protected right now (from /proc/mounts, not from what was installed),",
-            "what the boot script did and warned about, and how full the upper layer is.",
+        description = {"Say whether / is protected now and how full the upper layer is.",
+            "Reads /proc/mounts, not what was installed; also shows what the boot script did and warned about.",
             "Exit 0 when protected, 1 when not."})
 final class StatusCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "The system's / (default: /).")

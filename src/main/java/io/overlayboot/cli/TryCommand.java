@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code overlayboot try}: see the chosen options protect a throwaway Debian VM before touching a real machine. */
 @Command(name = "try", mixinStandardHelpOptions = true,
         description = {
-            "Boot a throwaway Debian VM (QEMU, Debian's own kernel and update-initramfs) with these boot options and show"
+            "Try these boot options on a throwaway Debian VM first.",
+            "Boots a throwaway Debian VM (QEMU, Debian's own kernel and update-initramfs) with these boot options and shows"
                     + " that a write vanishes at reboot, and survives with overlayboot=disabled.",
             "Needs root and: qemu-system-x86 mmdebstrap e2fsprogs busybox-static. The first run builds a Debian chroot in"
                     + " /var/cache/overlayboot (1-3 minutes, cached); each run then takes about a minute."

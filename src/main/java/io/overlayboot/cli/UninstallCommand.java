@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 /** {@code overlayboot uninstall}: put every file back as it was before install. */
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
         description = {
-            "Put the target root back as it was before install, byte for byte (content, mode, owner), from the manifest"
+            "Put back every file install changed, byte for byte.",
+            "Puts the target root back as it was before install, byte for byte (content, mode, owner), from the manifest"
                     + " in var/lib/overlayboot/; then refresh the initramfs and GRUB the same way install does.",
             "Refuses to overwrite a file changed since install unless --force."
         })

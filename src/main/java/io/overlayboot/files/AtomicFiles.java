@@ -22,6 +22,8 @@ import java.util.Set;
  * may point at the host.
  */
 public final class AtomicFiles {
+    private static final String TEMP_SUFFIX = ".overlayboot-tmp";
+
     private AtomicFiles() {}
 
     /**
@@ -41,6 +43,55 @@ public final class AtomicFiles {
         writeWith(target, content, meta, meta.permissions());
     }
 
+    /**
+     * Creates the missing directory {@code dir} (its parent exists) holding the file {@code file}
+     * (relative to {@code dir}, in subdirectories that are created too) all at once: the tree is built
+     * under {@link #stagingName} beside {@code dir} and renamed into place, so a crash leaves either
+     * nothing, or the whole tree, or a temporary directory that {@link #stagingName} finds.
+     */
+    public static void createDirectoryWith(Path dir, String file, byte[] content, Set<PosixFilePermission> dirMode,
+            Set<PosixFilePermission> fileMode) throws IOException {
+        Path stage = stagingName(dir);
+        Trees.delete(stage);
+        try {
+            Files.createDirectory(stage);
+            Files.setPosixFilePermissions(stage, dirMode);
+            Path inner = stage;
+            String[] names = file.split("/");
+            for (int i = 0; i < names.length - 1; i++) {
+                inner = Files.createDirectory(inner.resolve(names[i]));
+                Files.setPosixFilePermissions(inner, dirMode);
+            }
+            write(inner.resolve(names[names.length - 1]), content, fileMode);
+            Files.move(stage, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Trees.delete(stage);
+            throw e;
+        }
+        syncDirectory(dir.toAbsolutePath().getParent());
+    }
+
+    /** The temporary name {@link #createDirectoryWith} builds {@code dir} under. */
+    public static Path stagingName(Path dir) {
+        return dir.resolveSibling("." + dir.getFileName() + ".overlayboot-tmp");
+    }
+
+    /**
+     * The temporary files an interrupted {@link #write} of {@code target} may have left beside it
+     * (hidden, named after it, ending in {@code .overlayboot-tmp}).
+     */
+    public static java.util.List<Path> leftoversOf(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        String prefix = "." + target.getFileName() + ".";
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(TEMP_SUFFIX)
+                    && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+    }
+
     /** Removes {@code target} if it exists and flushes its directory. */
     public static void delete(Path target) throws IOException {
         if (Files.deleteIfExists(target)) {
@@ -51,7 +102,7 @@ public final class AtomicFiles {
     private static void writeWith(Path target, byte[] content, FileMeta meta, Set<PosixFilePermission> newMode)
             throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".overlayboot-tmp");
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);

@@ -28,6 +28,7 @@ final class Boot {
     private final Console console;
     private final BootPaths paths;
     private final MountTable mounts;
+    private final MountOps ops;
     private final Deque<Undo> undos = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
     private String base;
@@ -37,6 +38,12 @@ final class Boot {
     private String upperDescription = "";
 
     Boot(BootPlan plan, Console console, BootPaths paths) {
+        this(plan, console, paths, MountOps.SYSTEM);
+    }
+
+    /** A boot whose mount calls go to {@code ops} (tests pass a recording fake). */
+    Boot(BootPlan plan, Console console, BootPaths paths, MountOps ops) {
+        this.ops = ops;
         this.plan = plan;
         this.console = console;
         this.paths = paths;
@@ -109,25 +116,25 @@ final class Boot {
         } else {
             mountTmpfs();
         }
-        undos.push(() -> Syscalls.umount2(BootPlan.RW, 0));
+        undos.push(() -> ops.umount(BootPlan.RW));
         mkdirs("cannot create " + upper + " and " + work + " on the upper layer", upper, work);
         step("move " + plan.rootmnt() + " " + BootPlan.RO);
-        call("cannot move the root " + plan.rootmnt() + " to /ro", () -> Syscalls.move(plan.rootmnt(), BootPlan.RO));
-        undos.push(() -> Syscalls.move(BootPlan.RO, plan.rootmnt()));
+        call("cannot move the root " + plan.rootmnt() + " to /ro", () -> ops.move(plan.rootmnt(), BootPlan.RO));
+        undos.push(() -> ops.move(BootPlan.RO, plan.rootmnt()));
         String options = fs.equals("overlay")
                 ? "lowerdir=/ro,upperdir=" + upper + ",workdir=" + work
                 : "dirs=" + upper + "=rw:/ro=ro";
         step("union " + fs + " " + options);
         call("the kernel refused the " + fs + " mount (" + options + ")",
-                () -> Syscalls.mount("overlayboot", BootPlan.UNION, fs, 0, options));
-        undos.push(() -> Syscalls.umount2(BootPlan.UNION, 0));
+                () -> ops.mount("overlayboot", BootPlan.UNION, fs, 0, options));
+        undos.push(() -> ops.umount(BootPlan.UNION));
         if (!moveSubmounts(BootPlan.RO, BootPlan.UNION)) {
             throw new StepFailure("cannot carry the mounts under the root (such as /dev) over to the union");
         }
         undos.push(() -> moveSubmounts(BootPlan.UNION, BootPlan.RO));
         try {
-            Files.createDirectories(Path.of(BootPlan.UNION + BootPlan.RO));
-            Files.createDirectories(Path.of(BootPlan.UNION + BootPlan.RW));
+            ops.mkdirs(BootPlan.UNION + BootPlan.RO);
+            ops.mkdirs(BootPlan.UNION + BootPlan.RW);
         } catch (IOException e) {
             // as the script: the move below reports it
         }
@@ -138,7 +145,7 @@ final class Boot {
             warn("cannot rewrite /etc/fstab of the protected root; it still lists the root line");
         }
         step("move " + BootPlan.UNION + " " + plan.rootmnt());
-        call("cannot move the union to " + plan.rootmnt(), () -> Syscalls.move(BootPlan.UNION, plan.rootmnt()));
+        call("cannot move the union to " + plan.rootmnt(), () -> ops.move(BootPlan.UNION, plan.rootmnt()));
     }
 
     private void pickDriver() throws StepFailure {
@@ -147,10 +154,10 @@ final class Boot {
             if (!driver.equals("auto") && !driver.equals(candidate)) {
                 continue;
             }
-            if (!MountTable.kernelHas(candidate)) {
-                MountTable.modprobe(candidate);
+            if (!ops.kernelHas(candidate)) {
+                ops.modprobe(candidate);
             }
-            if (MountTable.kernelHas(candidate)) {
+            if (ops.kernelHas(candidate)) {
                 fs = candidate;
                 return;
             }
@@ -187,7 +194,7 @@ final class Boot {
         }
         step("upper device " + node.get() + " type " + type);
         try {
-            Syscalls.mount(node.get().toString(), BootPlan.RW, type, 0, null);
+            ops.mount(node.get().toString(), BootPlan.RW, type, 0, null);
         } catch (SyscallException e) {
             debug("mount: " + e.getMessage());
             throw new StepFailure("cannot mount upper device " + spec + " (" + node.get() + ") as " + type);
@@ -199,7 +206,7 @@ final class Boot {
         String size = plan.get(Settings.SIZE);
         step("upper tmpfs size=" + size);
         try {
-            Syscalls.mount("overlayboot-rw", BootPlan.RW, "tmpfs", 0, "size=" + size + ",mode=0755");
+            ops.mount("overlayboot-rw", BootPlan.RW, "tmpfs", 0, "size=" + size + ",mode=0755");
         } catch (SyscallException e) {
             debug("mount: " + e.getMessage());
             throw new StepFailure("cannot mount a tmpfs of size " + size + " at /rw");
@@ -212,8 +219,8 @@ final class Boot {
 
     private void moveInto(String dir) throws StepFailure {
         step("move " + dir + " " + BootPlan.UNION + dir);
-        call("cannot move " + dir + " into the union", () -> Syscalls.move(dir, BootPlan.UNION + dir));
-        undos.push(() -> Syscalls.move(BootPlan.UNION + dir, dir));
+        call("cannot move " + dir + " into the union", () -> ops.move(dir, BootPlan.UNION + dir));
+        undos.push(() -> ops.move(BootPlan.UNION + dir, dir));
     }
 
     /**
@@ -233,12 +240,12 @@ final class Boot {
             debug("carrying " + mountPoint + " (" + type.get() + ") over");
             String target = to + mountPoint.substring(from.length());
             try {
-                Files.createDirectories(Path.of(target));
+                ops.mkdirs(target);
             } catch (IOException e) {
                 // the move reports it
             }
             try {
-                Syscalls.move(mountPoint, target);
+                ops.move(mountPoint, target);
             } catch (SyscallException e) {
                 debug(e.getMessage());
                 return false;
@@ -269,10 +276,10 @@ final class Boot {
         }
     }
 
-    private static void mkdirs(String why, String... dirs) throws StepFailure {
+    private void mkdirs(String why, String... dirs) throws StepFailure {
         try {
             for (String dir : dirs) {
-                Files.createDirectories(Path.of(dir));
+                ops.mkdirs(dir);
             }
         } catch (IOException e) {
             throw new StepFailure(why);

@@ -1,9 +1,11 @@
 package io.overlayboot.helper;
 
+import io.overlayboot.sys.Exec;
+import io.overlayboot.sys.ExecException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +22,8 @@ final class DeviceLookup {
     private static final long POLL_MILLIS = 100;
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
+    /** blkid reads a few superblocks; one stuck on a dying device must not hold up the boot for ever. */
+    private static final Duration BLKID_LIMIT = Duration.ofSeconds(30);
     private static final List<String> BLKID = List.of("/sbin/blkid", "/usr/sbin/blkid", "/bin/blkid");
 
     private DeviceLookup() {}
@@ -116,16 +120,13 @@ final class DeviceLookup {
         List<String> command = new ArrayList<>(List.of(blkid.get(), "-c", "/dev/null"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (process.waitFor() != 0 || out.isEmpty()) {
+            Exec.Result r = Exec.run(command, BLKID_LIMIT);
+            String out = r.stdout().strip();
+            if (!r.ok() || out.isEmpty()) {
                 return Optional.empty();
             }
             return Optional.of(out.lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (ExecException e) {
             return Optional.empty();
         }
     }

@@ -1,8 +1,11 @@
 package io.overlayboot.helper;
 
+import io.overlayboot.sys.Exec;
+import io.overlayboot.sys.ExecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +15,8 @@ import java.util.Optional;
  * boot script does), and which filesystems the kernel knows ({@code /proc/filesystems}).
  */
 final class MountTable {
+    /** Loading a module takes milliseconds; one that hangs must not hold up the boot for ever. */
+    private static final Duration MODPROBE_LIMIT = Duration.ofSeconds(30);
     private final Path mounts;
 
     MountTable(Path mounts) {
@@ -72,15 +77,8 @@ final class MountTable {
         for (String modprobe : List.of("/sbin/modprobe", "/usr/sbin/modprobe", "/bin/modprobe")) {
             if (Files.isExecutable(Path.of(modprobe))) {
                 try {
-                    Process p = new ProcessBuilder(modprobe, "-q", module)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                            .redirectError(ProcessBuilder.Redirect.DISCARD)
-                            .start();
-                    return p.waitFor() == 0;
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    return Exec.run(List.of(modprobe, "-q", module), MODPROBE_LIMIT).ok();
+                } catch (ExecException e) {
                     return false;
                 }
             }

@@ -1,5 +1,7 @@
 package io.overlayboot.initramfs;
 
+import io.overlayboot.sys.Exec;
+import io.overlayboot.sys.ExecException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -166,15 +169,14 @@ public final class Extractor implements InitrdReader.Visitor {
         } else {
             cmd.add("p");
         }
+        Exec.Result r;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new IOException("cannot create '" + e.name() + "': " + out);
-            }
-        } catch (InterruptedException x) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating '" + e.name() + "'");
+            r = Exec.stream(cmd, Duration.ofMinutes(1), line -> {});
+        } catch (ExecException x) {
+            throw new IOException("cannot create '" + e.name() + "': " + x.getMessage(), x);
+        }
+        if (!r.ok()) {
+            throw new IOException("cannot create '" + e.name() + "': " + r.stdout().trim());
         }
     }
 

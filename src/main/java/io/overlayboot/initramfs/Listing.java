@@ -1,13 +1,14 @@
 package io.overlayboot.initramfs;
 
+import io.overlayboot.core.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Prints what an initrd holds, as text (the segments, then one entry per line, names only or
@@ -21,7 +22,7 @@ public final class Listing implements InitrdReader.Visitor {
     private final boolean json;
     private final Progress progress;
     private final StringBuilder line = new StringBuilder(256);
-    private boolean first = true;
+    private Json.Stream jsonOut;
 
     public Listing(PrintWriter out, boolean longFormat, boolean json, Progress progress) {
         this.out = out;
@@ -33,22 +34,18 @@ public final class Listing implements InitrdReader.Visitor {
     /** Lists {@code initrd}; returns its segments. */
     public List<Segment> list(java.nio.file.Path initrd) throws IOException {
         if (json) {
-            out.print("{\"file\":");
-            out.print(quote(initrd.toString()));
-            out.print(",\"entries\":[");
+            jsonOut = Json.stream(out).startObject().field("file", initrd.toString()).startArray("entries");
         }
         List<Segment> segments = InitrdReader.read(initrd, this);
         progress.done();
         if (json) {
-            out.print("],\"segments\":[");
-            List<String> s = new ArrayList<>();
+            jsonOut.endArray().startArray("segments");
             for (Segment g : segments) {
-                s.add(String.format(Locale.ROOT,
-                        "{\"index\":%d,\"offset\":%d,\"length\":%d,\"format\":\"%s\",\"entries\":%d,\"cpioBytes\":%d}",
-                        g.index(), g.offset(), g.length(), g.format(), g.entries(), g.cpioBytes()));
+                jsonOut.value(Json.object("index", g.index(), "offset", g.offset(), "length", g.length(),
+                        "format", g.format(), "entries", g.entries(), "cpioBytes", g.cpioBytes()));
             }
-            out.print(String.join(",", s));
-            out.println("]}");
+            jsonOut.endArray().endObject().close();
+            out.println();
         } else {
             out.println();
             for (Segment g : segments) {
@@ -71,28 +68,20 @@ public final class Listing implements InitrdReader.Visitor {
 
     @Override
     public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) {
-        line.setLength(0);
         if (json) {
-            if (!first) {
-                line.append(',');
-            }
-            first = false;
-            line.append("{\"segment\":").append(segment.index())
-                    .append(",\"name\":").append(quote(e.name()))
-                    .append(",\"mode\":\"").append(String.format("%06o", e.mode())).append('"')
-                    .append(",\"uid\":").append(e.uid()).append(",\"gid\":").append(e.gid())
-                    .append(",\"nlink\":").append(e.nlink()).append(",\"size\":").append(e.size())
-                    .append(",\"mtime\":").append(e.mtime());
+            Map<String, Object> entry = Json.object("segment", segment.index(), "name", e.name(),
+                    "mode", String.format("%06o", e.mode()), "uid", e.uid(), "gid", e.gid(), "nlink", e.nlink(),
+                    "size", e.size(), "mtime", e.mtime());
             if (e.isSymlink()) {
-                line.append(",\"link\":").append(quote(e.linkTarget()));
+                entry.put("link", e.linkTarget());
             }
             if (e.isDevice()) {
-                line.append(",\"rdev\":\"").append(e.rdevMajor()).append(':').append(e.rdevMinor()).append('"');
+                entry.put("rdev", e.rdevMajor() + ":" + e.rdevMinor());
             }
-            line.append('}');
-            out.print(line);
+            jsonOut.value(entry);
             return;
         }
+        line.setLength(0);
         if (longFormat) {
             line.append(e.modeString()).append(' ');
             pad(line, Integer.toString(e.nlink()), 3, true).append(' ');
@@ -120,24 +109,5 @@ public final class Listing implements InitrdReader.Visitor {
             sb.append(s).repeat(' ', Math.max(0, width - s.length()));
         }
         return sb;
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -1,10 +1,13 @@
 package io.overlayboot.initramfs;
 
+import io.overlayboot.sys.Exec;
+import io.overlayboot.sys.ExecException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -80,15 +83,14 @@ final class OverlayModule {
     }
 
     private static void run(List<String> cmd) throws IOException {
+        Exec.Result r;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd));
+            r = Exec.stream(cmd, Duration.ofMinutes(5), line -> {});
+        } catch (ExecException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!r.ok()) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + r.stdout().trim());
         }
     }
 }

@@ -2,9 +2,11 @@ package io.overlayboot.install;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.Exec;
+import io.overlayboot.sys.ExecException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,10 @@ import java.util.Map;
  * otherwise they are only printed, for the admin to run.
  */
 final class BootChain {
+    /** update-initramfs for every kernel can take minutes on a slow disk; past this it is stuck. */
+    private static final Duration LIMIT = Duration.ofMinutes(30);
+    private static final Map<String, String> ENV = Map.of(
+            "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C.UTF-8");
     private final Target target;
     private final Reporter reporter;
 
@@ -117,27 +123,20 @@ final class BootChain {
         argv.addAll(command);
         String shown = show(target, command);
         reporter.progress("running: " + shown);
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("LC_ALL", "C.UTF-8");
-        int code;
-        String output;
+        Exec.Result r;
         try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            code = p.waitFor();
-        } catch (IOException e) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot run '" + shown + "': " + e.getMessage(),
+            r = Exec.command(argv, LIMIT).env(ENV).stream(line -> {});
+        } catch (ExecException e) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot run '" + shown + "': "
+                    + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()),
                     "run it by hand; the installed files are consistent", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Interrupted while running '" + shown + "'", null);
         }
+        String output = r.stdout();
+        int code = r.exitCode();
         reporter.commandOutput(output);
         if (code != 0) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'" + shown + "' failed with exit code " + code
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'" + shown + "' "
+                    + (r.timedOut() ? "took longer than " + LIMIT.toMinutes() + " minutes and was killed" : "failed with exit code " + code)
                     + " (its output is above)", "fix the cause and run it again (or re-run this command);"
                     + " the files are in place and 'overlayboot uninstall' still works");
         }

@@ -6,6 +6,7 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
 import io.overlayboot.files.FileMeta;
 import io.overlayboot.files.RunLock;
+import io.overlayboot.files.Trees;
 import io.overlayboot.install.Manifest.Entry;
 import io.overlayboot.install.Manifest.GrubMethod;
 import io.overlayboot.install.Manifest.Original;
@@ -16,6 +17,7 @@ import io.overlayboot.render.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,18 +29,33 @@ import java.util.Optional;
  * Lays the rendered files into a target root and brings its boot chain up to date; also the engine
  * of {@code configure}, which is an install with changed options on an installed target.
  *
- * <p>Order of work, so that a crash at any point leaves a target uninstall can clean up: backups
- * of replaced files first, then the manifest naming everything about to be written, then the files
- * (each atomically), then the boot chain, then the manifest again with the boot chain marked done.
+ * <p>Order of work, so that a crash at any point leaves a target uninstall can clean up: first the
+ * manifest naming everything about to be written (it appears atomically, with its directory), then
+ * the directories, the backups of replaced files, the files (each atomically), then the manifest
+ * again with what was written, then the boot chain, then the manifest with the boot chain marked done.
+ * Every path goes through {@link Target#resolve}, which refuses links leading out of the root.
  * Running it twice with the same options changes nothing the second time.
  */
 public final class Installer {
     private final RunContext ctx;
     private final Target target;
+    private final Checkpoint checkpoint;
 
     public Installer(RunContext ctx) {
+        this(ctx, step -> {});
+    }
+
+    /** With {@code checkpoint} told before every write, so tests can stop the run there as a crash would. */
+    Installer(RunContext ctx, Checkpoint checkpoint) {
         this.ctx = ctx;
         this.target = ctx.target();
+        this.checkpoint = checkpoint;
+    }
+
+    /** Told before each step that changes the target. */
+    @FunctionalInterface
+    interface Checkpoint {
+        void reached(String step);
     }
 
     /** Installs (or re-installs with these options). {@code request.grub()} false means {@code --no-grub}. */
@@ -46,6 +63,9 @@ public final class Installer {
         try (RunLock lock = ctx.lock()) {
             Optional<Manifest> old = Manifest.load(target.root());
             target.check(ctx.force(), old.isPresent());
+            if (old.isEmpty() && !ctx.dryRun()) {
+                removeLeftovers(target, ctx.reporter());
+            }
             GrubMethod method = request.grub() ? target.grubMethod() : GrubMethod.NONE;
             return apply(old, request, method, "Install overlayboot");
         } catch (IOException e) {
@@ -106,7 +126,10 @@ public final class Installer {
             Optional<Original> original = previous.isPresent() ? previous.get().original()
                     : Optional.ofNullable(change.before()).map(b -> new Original(Digests.sha256Hex(b), change.beforeMeta(),
                             Manifest.BACKUP_DIR + "/" + path));
-            if (previous.isEmpty() && change.before() != null) {
+            // A run that stopped before it wrote a backup left the original in place: back it up now.
+            boolean backupDue = previous.isEmpty() || original.filter(o -> !Files.exists(target.resolve(o.backup()),
+                    LinkOption.NOFOLLOW_LINKS) && Digests.sha256Hex(change.before()).equals(o.sha256())).isPresent();
+            if (change.before() != null && backupDue) {
                 backups.add(path);
             }
             if (!change.isNoop()) {
@@ -135,8 +158,12 @@ public final class Installer {
         List<List<String>> commands = BootChain.commands(target, initramfs, grub);
         List<String> shown = commands.stream().map(c -> BootChain.show(target, c)).toList();
         List<String> summary = changes.stream().map(c -> c.verb() + " " + c.path()).toList();
+        List<String> known = old.map(Manifest::sysctl).orElse(List.of());
+        request.sysctl().stream().filter(Sysctl::weakensSecurity).filter(s -> !known.contains(s.key() + "=" + s.value()))
+                .forEach(s -> ctx.reporter().warn("sysctl " + s.key() + "=" + s.value()
+                        + " weakens a kernel protection; keep it only if you need it"));
 
-        if (changes.isEmpty() && !pending && !firstInstall) {
+        if (changes.isEmpty() && !pending && !firstInstall && backups.isEmpty()) {
             ctx.reporter().line("overlayboot is already installed in " + target.show("") + " with these settings; nothing to change.");
             return new Result(ctx.dryRun(), List.of(), List.of(), "none");
         }
@@ -144,27 +171,38 @@ public final class Installer {
             return new Result(true, summary, shown, "would-run");
         }
 
+        // Intent first: the manifest names every directory, backup and file about to be written (and
+        // the files of the old install still to be taken out) before the first of them is touched, so
+        // uninstall can undo a run stopped at any point. The manifest appears with its directory.
         List<String> dirs = new ArrayList<>(old.map(Manifest::directories).orElse(List.of()));
-        makeDirectories(Manifest.DIR, dirs);
+        List<String> manifestDirs = missingDirectories(Manifest.DIR, dirs);
+        List<String> planned = new ArrayList<>(manifestDirs);
+        backups.forEach(path -> planned.addAll(missingDirectories(parent(Manifest.BACKUP_DIR + "/" + path), planned)));
+        desired.keySet().forEach(path -> planned.addAll(missingDirectories(parent(path), planned)));
+        planned.stream().filter(d -> !dirs.contains(d)).forEach(dirs::add);
+        List<String> sysctls = request.sysctl().stream().map(s -> s.key() + "=" + s.value()).toList();
+        List<Entry> intended = new ArrayList<>(entries);
+        dropped.forEach(path -> intended.add(old.get().entry(path).orElseThrow()));
+        Manifest manifest = new Manifest(method, request.chosen(), sysctls, true, dirs, intended);
+        storeFirst(manifest, manifestDirs);
+        planned.stream().filter(d -> !manifestDirs.contains(d)).forEach(this::makeDirectory);
         for (String path : backups) {
             Original o = entries.stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow().original().orElseThrow();
-            makeDirectories(parent(o.backup()), dirs);
             Change c = changes.stream().filter(ch -> ch.path().equals(path)).findFirst().orElse(null);
             byte[] bytes = c != null ? c.before() : Change.read(target.resolve(path));
             write(o.backup(), bytes);
         }
-        desired.keySet().forEach(path -> makeDirectories(parent(path), dirs));
-        Manifest manifest = new Manifest(method, request.chosen(), request.sysctl().stream().map(s -> s.key() + "=" + s.value()).toList(),
-                true, dirs, entries);
-        store(manifest);
-        changes.forEach(c -> c.apply(target));
+        for (Change c : changes) {
+            checkpoint.reached(c.verb() + " " + c.path());
+            c.apply(target);
+        }
         for (String path : dropped) {
             old.get().entry(path).flatMap(Entry::original).ifPresent(o -> delete(o.backup()));
         }
         manifest = new Manifest(method, manifest.chosen(), manifest.sysctl(), true, dirs,
                 entries.stream().map(e -> new Entry(e.path(), e.sha256(), Change.meta(target.resolve(e.path())), e.original())).toList());
         store(manifest);
-        summary.forEach(s -> ctx.reporter().line(s.replaceFirst(" ", " " + target.show("").replaceAll("/$", "") + "/")));
+        changes.forEach(c -> ctx.reporter().line(c.verb() + " " + target.show(c.path())));
         if (method == GrubMethod.NONE) {
             ctx.reporter().note("no GRUB configured: add " + request.kernelParameter() + " to the kernel command line of your boot"
                     + " loader, or run 'overlayboot configure mode=tmpfs' to protect every boot");
@@ -215,11 +253,17 @@ public final class Installer {
         return bytes;
     }
 
-    private void makeDirectories(String relative, List<String> created) {
-        if (relative.isEmpty()) {
-            return;
+    /** The directories of {@code relative} and its parents that do not exist yet and are not in {@code planned}, parents first. */
+    private List<String> missingDirectories(String relative, List<String> planned) {
+        List<String> missing = new ArrayList<>();
+        for (String dir = relative; !dir.isEmpty() && !planned.contains(dir) && !Files.isDirectory(target.resolve(dir)); dir = parent(dir)) {
+            missing.addFirst(dir);
         }
-        makeDirectories(parent(relative), created);
+        return missing;
+    }
+
+    private void makeDirectory(String relative) {
+        checkpoint.reached("create " + relative + "/");
         Path dir = target.resolve(relative);
         if (Files.isDirectory(dir)) {
             return;
@@ -231,10 +275,49 @@ public final class Installer {
             throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot create " + target.show(relative) + ": " + e.getMessage(),
                     "check that the target is writable", e);
         }
-        created.add(relative);
+    }
+
+    /**
+     * Writes the first manifest of this run; when its directory ({@code missing}, parents first) is
+     * not there yet, the directory appears together with the manifest in it.
+     */
+    private void storeFirst(Manifest manifest, List<String> missing) {
+        if (missing.isEmpty()) {
+            store(manifest);
+            return;
+        }
+        checkpoint.reached("create " + missing.getFirst() + "/ with " + Manifest.PATH);
+        String top = missing.getFirst();
+        try {
+            AtomicFiles.createDirectoryWith(target.resolve(top), Manifest.PATH.substring(top.length() + 1),
+                    manifest.toJson().getBytes(StandardCharsets.UTF_8), FileMeta.permissionsOf(0755), FileMeta.permissionsOf(0644));
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot write " + target.show(Manifest.PATH) + ": " + e.getMessage(),
+                    "check that the target is writable and has free space; nothing was changed", e);
+        }
+    }
+
+    /**
+     * Removes what a run stopped before its first manifest left: the directory it was building the
+     * manifest in (see {@link AtomicFiles#createDirectoryWith}). Only for a target without a manifest.
+     */
+    static void removeLeftovers(Target target, Reporter reporter) {
+        for (String dir = Manifest.DIR; !dir.isEmpty(); dir = parent(dir)) {
+            Path stage = AtomicFiles.stagingName(target.resolve(dir));
+            if (Files.exists(stage, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Trees.delete(stage);
+                } catch (IOException e) {
+                    throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot remove " + stage + ", left by an interrupted install: "
+                            + e.getMessage(), "remove it by hand", e);
+                }
+                reporter.note("removed " + stage + ", left by an interrupted install");
+            }
+        }
     }
 
     private void write(String relative, byte[] bytes) {
+        checkpoint.reached("write " + relative);
         try {
             AtomicFiles.write(target.resolve(relative), bytes, FileMeta.permissionsOf(0600));
         } catch (IOException e) {
@@ -244,6 +327,7 @@ public final class Installer {
     }
 
     private void delete(String relative) {
+        checkpoint.reached("remove " + relative);
         try {
             AtomicFiles.delete(target.resolve(relative));
         } catch (IOException e) {
@@ -252,6 +336,7 @@ public final class Installer {
     }
 
     private void store(Manifest manifest) {
+        checkpoint.reached("write " + Manifest.PATH);
         try {
             manifest.store(target.root());
         } catch (IOException e) {

@@ -5,11 +5,15 @@ import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.AtomicFiles;
 import io.overlayboot.files.FileMeta;
+import io.overlayboot.files.RootedPaths;
+import io.overlayboot.settings.Setting;
+import io.overlayboot.settings.Settings;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.Sysctl;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,21 +91,31 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
 
     /** Reads the manifest of {@code root}; empty when overlayboot is not installed there. */
     public static Optional<Manifest> load(Path root) {
-        Path file = root.resolve(PATH);
-        if (!Files.exists(file)) {
+        Path file = RootedPaths.resolve(root, PATH);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
+        String text;
         try {
-            return Optional.of(fromJson(Files.readString(file)));
-        } catch (IOException | RuntimeException e) {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("not a regular file");
+            }
+            text = Files.readString(file);
+        } catch (IOException e) {
             throw OverlaybootException.badInput("The install manifest " + file + " cannot be read: " + e.getMessage(),
                     "restore it from a backup; without it uninstall cannot know what to put back");
+        }
+        try {
+            return Optional.of(fromJson(text));
+        } catch (Invalid e) {
+            throw OverlaybootException.badInput("The install manifest " + file + " is damaged: " + e.getMessage(),
+                    "undo the hand edit or restore the file from a backup; without it uninstall cannot know what to put back");
         }
     }
 
     /** Writes the manifest atomically under {@code root}. */
     public void store(Path root) throws IOException {
-        AtomicFiles.write(root.resolve(PATH), toJson().getBytes(StandardCharsets.UTF_8), FileMeta.permissionsOf(0644));
+        AtomicFiles.write(RootedPaths.resolve(root, PATH), toJson().getBytes(StandardCharsets.UTF_8), FileMeta.permissionsOf(0644));
     }
 
     String toJson() {
@@ -131,27 +145,69 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
         return Json.writePretty(top);
     }
 
-    @SuppressWarnings("unchecked")
+    /** What is wrong with a manifest, naming the field; the message is shown to the user as it is. */
+    static final class Invalid extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Invalid(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Parses and checks every field; a wrong one is an {@link Invalid} naming it. */
     static Manifest fromJson(String text) {
-        Map<String, Object> top = (Map<String, Object>) Json.parse(text);
-        if (!Long.valueOf(FORMAT).equals(top.get("format"))) {
-            throw new IllegalArgumentException("unknown format " + top.get("format"));
+        Object parsed;
+        try {
+            parsed = Json.parse(text);
+        } catch (RuntimeException e) {
+            throw new Invalid("not JSON (" + e.getMessage() + ")");
         }
-        GrubMethod grub = GrubMethod.valueOf(str(top, "grub").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        Map<String, Object> top = object(parsed, "the top level");
+        if (!(top.get("format") instanceof Number n) || n instanceof Double || n.longValue() != FORMAT) {
+            throw new Invalid("\"format\" is " + Json.write(top.get("format")) + ", this version reads format " + FORMAT);
+        }
+        String grubName = str(top, "grub", "");
+        GrubMethod grub = java.util.Arrays.stream(GrubMethod.values())
+                .filter(g -> g.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-').equals(grubName)).findFirst()
+                .orElseThrow(() -> new Invalid("\"grub\" is '" + grubName + "', expected drop-in, edit or none"));
         Map<String, String> chosen = new LinkedHashMap<>();
-        ((Map<String, Object>) top.get("chosen")).forEach((k, v) -> chosen.put(k, (String) v));
-        List<String> sysctl = (List<String>) (List<?>) top.get("sysctl");
-        List<String> dirs = (List<String>) (List<?>) top.get("directories");
-        List<Entry> files = new ArrayList<>();
-        for (Object o : (List<Object>) top.get("files")) {
-            Map<String, Object> m = (Map<String, Object>) o;
-            Optional<Original> original = Optional.ofNullable((Map<String, Object>) m.get("original"))
-                    .map(om -> new Original(str(om, "sha256"), meta(om), str(om, "backup")));
-            files.add(new Entry(safePath(str(m, "path")), str(m, "sha256"), meta(m), original));
+        object(top.get("chosen"), "\"chosen\"").forEach((k, v) -> {
+            String where = "\"chosen\" \"" + k + "\"";
+            Setting setting = Settings.byName(k).orElseThrow(() -> new Invalid(where + " is not a setting overlayboot knows"));
+            if (!(v instanceof String value) || !setting.kind().accepts(value)) {
+                throw new Invalid(where + " is " + Json.write(v) + ", expected " + setting.kind().expected());
+            }
+            chosen.put(k, value);
+        });
+        List<String> sysctl = strings(top, "sysctl", "");
+        for (int i = 0; i < sysctl.size(); i++) {
+            try {
+                Sysctl.parse(sysctl.get(i));
+            } catch (OverlaybootException e) {
+                throw new Invalid("\"sysctl\"[" + i + "] is '" + sysctl.get(i) + "', expected KEY=VALUE like vm.swappiness=10");
+            }
         }
-        dirs.forEach(Manifest::safePath);
-        files.forEach(e -> e.original().ifPresent(o -> safePath(o.backup())));
-        return new Manifest(grub, chosen, sysctl, (Boolean) top.get("bootChainPending"), dirs, files);
+        if (!(top.get("bootChainPending") instanceof Boolean pending)) {
+            throw new Invalid("\"bootChainPending\" is " + Json.write(top.get("bootChainPending")) + ", expected true or false");
+        }
+        List<String> dirs = strings(top, "directories", "");
+        for (int i = 0; i < dirs.size(); i++) {
+            safePath(dirs.get(i), "\"directories\"[" + i + "]");
+        }
+        List<Entry> files = new ArrayList<>();
+        List<?> list = list(top.get("files"), "\"files\"");
+        for (int i = 0; i < list.size(); i++) {
+            String where = "\"files\"[" + i + "]";
+            Map<String, Object> m = object(list.get(i), where);
+            Optional<Original> original = Optional.empty();
+            if (m.get("original") != null) {
+                Map<String, Object> om = object(m.get("original"), where + ".original");
+                original = Optional.of(new Original(str(om, "sha256", where + ".original"), meta(om, where + ".original"),
+                        safePath(str(om, "backup", where + ".original"), where + ".original.backup")));
+            }
+            files.add(new Entry(safePath(str(m, "path", where), where + ".path"), str(m, "sha256", where), meta(m, where), original));
+        }
+        return new Manifest(grub, chosen, sysctl, pending, dirs, files);
     }
 
     private static void meta(Map<String, Object> m, FileMeta meta) {
@@ -160,22 +216,54 @@ public record Manifest(GrubMethod grub, Map<String, String> chosen, List<String>
         m.put("group", meta.group());
     }
 
-    private static FileMeta meta(Map<String, Object> m) {
-        return new FileMeta(Integer.parseInt(str(m, "mode"), 8), str(m, "owner"), str(m, "group"));
+    private static FileMeta meta(Map<String, Object> m, String where) {
+        String mode = str(m, "mode", where);
+        if (!mode.matches("0?[0-7]{3}")) {
+            throw new Invalid(where + ".mode is '" + mode + "', expected octal like 0644");
+        }
+        return new FileMeta(Integer.parseInt(mode, 8), str(m, "owner", where), str(m, "group", where));
     }
 
-    private static String str(Map<String, Object> m, String key) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object v, String where) {
+        if (!(v instanceof Map<?, ?>)) {
+            throw new Invalid(where + " is " + Json.write(v) + ", expected an object");
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static List<?> list(Object v, String where) {
+        if (!(v instanceof List<?> l)) {
+            throw new Invalid(where + " is " + Json.write(v) + ", expected a list");
+        }
+        return l;
+    }
+
+    private static List<String> strings(Map<String, Object> m, String key, String where) {
+        String name = (where.isEmpty() ? "" : where + ".") + "\"" + key + "\"";
+        List<?> l = list(m.get(key), name);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.size(); i++) {
+            if (!(l.get(i) instanceof String s)) {
+                throw new Invalid(name + "[" + i + "] is " + Json.write(l.get(i)) + ", expected text");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static String str(Map<String, Object> m, String key, String where) {
         Object v = m.get(key);
         if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("missing or non-text \"" + key + "\"");
+            throw new Invalid((where.isEmpty() ? "" : where + ".") + "\"" + key + "\" is " + Json.write(v) + ", expected text");
         }
         return s;
     }
 
     /** A manifest path must stay inside the root: relative, no {@code ..}. */
-    private static String safePath(String path) {
+    private static String safePath(String path, String where) {
         if (path.isEmpty() || path.startsWith("/") || List.of(path.split("/")).contains("..")) {
-            throw new IllegalArgumentException("path '" + path + "' leaves the target root");
+            throw new Invalid(where + " '" + path + "' leaves the target root");
         }
         return path;
     }

@@ -2,6 +2,7 @@ package io.overlayboot.install;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.RootedPaths;
 import io.overlayboot.install.Manifest.GrubMethod;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +46,12 @@ public record Target(Path root, boolean live, Path procMounts) {
         return new Target(real, real.toString().equals("/"), Path.of("/proc/mounts"));
     }
 
+    /**
+     * {@code relative} inside the target, through {@link RootedPaths}: a link among its parents that
+     * leads out of the root ends the run with ENVIRONMENT, so nothing is read or written outside.
+     */
     public Path resolve(String relative) {
-        return root.resolve(relative);
+        return RootedPaths.resolve(root, relative);
     }
 
     /** Where to say things happen: {@code /etc/x} on the live system, {@code ROOT/etc/x} otherwise. */

@@ -21,6 +21,8 @@ import java.util.Optional;
  * original bytes, mode and owner back, every created file and directory goes, and the boot chain
  * is refreshed. A file changed since install is not overwritten without {@code --force}, except
  * {@code etc/default/grub}, from which only the kernel parameter is taken out so later edits stay.
+ * With {@code --force}, a file whose backup is lost stays as it is, the rest is undone, and the run
+ * ends with BAD_INPUT naming it.
  */
 public final class Uninstaller {
     private final RunContext ctx;
@@ -36,6 +38,9 @@ public final class Uninstaller {
             target.checkNotLiveOverlay();
             Optional<Manifest> loaded = Manifest.load(target.root());
             if (loaded.isEmpty()) {
+                if (!ctx.dryRun()) {
+                    Installer.removeLeftovers(target, ctx.reporter());
+                }
                 ctx.reporter().line("overlayboot is not installed in " + target.show("") + "; nothing to do.");
                 return new Result(ctx.dryRun(), List.of(), List.of(), "none");
             }
@@ -48,6 +53,7 @@ public final class Uninstaller {
     private Result uninstall(Manifest manifest) {
         List<Change> changes = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
         for (Entry e : manifest.files().reversed()) {
             byte[] now = Change.read(target.resolve(e.path()));
             String nowSha = now == null ? null : Digests.sha256Hex(now);
@@ -62,7 +68,14 @@ public final class Uninstaller {
                 continue;
             }
             Original o = e.original().get();
+            if (now != null && nowSha.equals(o.sha256()) && Change.meta(target.resolve(e.path())).equals(o.meta())) {
+                continue; // still the original (install stopped before it got here): no backup needed
+            }
             byte[] original = backup(o);
+            if (original == null) {
+                lost.add(e.path());
+                continue;
+            }
             Change restore = Change.restore(target, e.path(), original, o.meta());
             if (restore.isNoop()) {
                 continue;
@@ -91,16 +104,26 @@ public final class Uninstaller {
         }
         changes.forEach(c -> c.apply(target));
         for (Entry e : manifest.files()) {
-            e.original().ifPresent(o -> delete(o.backup()));
+            removeTemporaryFiles(e.path());
+            e.original().ifPresent(o -> {
+                delete(o.backup());
+                removeTemporaryFiles(o.backup());
+            });
         }
         delete(Manifest.PATH);
+        removeTemporaryFiles(Manifest.PATH);
         for (String dir : manifest.directories().reversed()) {
             removeIfEmpty(dir);
         }
-        summary.forEach(s -> ctx.reporter().line(s.replaceFirst(" ", " " + target.show("").replaceAll("/$", "") + "/")));
+        changes.forEach(c -> ctx.reporter().line(c.verb() + " " + target.show(c.path())));
         boolean ran = new BootChain(target, ctx.reporter()).run(commands);
         if (ran) {
             ctx.reporter().line("overlayboot is uninstalled from " + target.show("") + "; the next boot is a plain one.");
+        }
+        if (!lost.isEmpty()) {
+            throw OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size() + " file(s) whose backup is"
+                    + " missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
+                    + " (left as overlayboot wrote them)", "restore those files from a system backup");
         }
         return new Result(false, summary, shown, ran ? "ran" : "printed");
     }
@@ -120,13 +143,30 @@ public final class Uninstaller {
         }
     }
 
+    /** The original's bytes from its backup; null (only with --force) when the backup is missing or damaged. */
     private byte[] backup(Original o) {
         byte[] bytes = Change.read(target.resolve(o.backup()));
         if (bytes == null || !Digests.sha256Hex(bytes).equals(o.sha256())) {
+            if (ctx.force()) {
+                ctx.reporter().warn("the backup " + target.show(o.backup()) + " is missing or damaged; its file stays as it is");
+                return null;
+            }
             throw OverlaybootException.badInput("The backup " + target.show(o.backup()) + " is missing or damaged (hash differs)",
-                    "restore it from a system backup; uninstall needs it to put the original back");
+                    "restore it from a system backup; or pass --force to uninstall everything else and leave that file as it is");
         }
         return bytes;
+    }
+
+    /** Removes what an interrupted atomic write of {@code relative} left beside it. */
+    private void removeTemporaryFiles(String relative) {
+        try {
+            for (java.nio.file.Path p : AtomicFiles.leftoversOf(target.resolve(relative))) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot clean up beside " + target.show(relative) + ": "
+                    + e.getMessage(), null, e);
+        }
     }
 
     private void delete(String relative) {

@@ -1,10 +1,12 @@
 package io.overlayboot.runtime;
 
+import io.overlayboot.files.RootedPaths;
 import io.overlayboot.files.Trees;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.sys.Exec;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -37,23 +39,95 @@ public final class Commit {
      * the mount point of the lower layer.
      */
     public static List<Outcome> commit(Path root, Path lower, List<String> paths) {
+        return commit(root, lower, paths, Path.of("/proc/mounts"));
+    }
+
+    /**
+     * As {@link #commit(Path, Path, List)}, reading the mount table from {@code procMounts}. Refuses
+     * up front, before any remount, when {@code root} is not an overlay with {@code lower} mounted:
+     * on an unprotected machine every change is permanent already.
+     */
+    public static List<Outcome> commit(Path root, Path lower, List<String> paths, Path procMounts) {
         for (String p : paths) {
             if (!p.startsWith("/") || java.util.Arrays.asList(p.split("/")).contains("..") || Path.of(p).getNameCount() == 0) {
                 throw OverlaybootException.badInput("Cannot commit '" + p + "': give an absolute path below /, without '..'",
                         "for example: overlayboot commit /etc/hostname");
             }
         }
+        checkProtected(root, lower, procMounts);
+        List<Path> targets = paths.stream().map(p -> RootedPaths.resolve(lower, p.substring(1))).toList();
         remount(lower, "rw");
         List<Outcome> outcomes = new ArrayList<>();
         try {
-            for (String p : paths) {
-                outcomes.add(commitOne(root.resolve(p.substring(1)), lower.resolve(p.substring(1)), p));
+            for (int i = 0; i < paths.size(); i++) {
+                String p = paths.get(i);
+                outcomes.add(commitOne(root.resolve(p.substring(1)), targets.get(i), p));
             }
             Exec.run(List.of("sync"), Duration.ofMinutes(5));
         } finally {
             remount(lower, "ro");
         }
         return List.copyOf(outcomes);
+    }
+
+    /** Refuses a root that is not an overlay, or a lower layer that is not mounted, as /proc/mounts shows them. */
+    private static void checkProtected(Path root, Path lower, Path procMounts) {
+        List<String[]> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(procMounts, StandardCharsets.ISO_8859_1)) {
+                String[] f = line.split(" ");
+                if (f.length > 2) {
+                    mounts.add(new String[] {unescape(f[1]), f[2]});
+                }
+            }
+        } catch (IOException e) {
+            throw OverlaybootException.environment("Cannot read the mount table " + procMounts + ": " + e.getMessage(),
+                    "run commit on the protected system itself");
+        }
+        String rootType = typeOf(mounts, real(root));
+        if (!"overlay".equals(rootType) && !"aufs".equals(rootType)) {
+            throw OverlaybootException.environment(root + " is not protected: " + procMounts + " shows it as "
+                    + (rootType == null ? "no mount of its own" : rootType) + ", not an overlay; its changes are permanent already",
+                    "commit is for a root protected by overlayboot ('overlayboot status' tells)");
+        }
+        if (typeOf(mounts, real(lower)) == null) {
+            throw OverlaybootException.environment("The lower layer " + lower + " is not mounted (not in " + procMounts + ")",
+                    "give the lower layer's mount point with --lower ('overlayboot status' shows it)");
+        }
+    }
+
+    /** The type of the last mount on {@code mountPoint}, or null when nothing is mounted there. */
+    private static String typeOf(List<String[]> mounts, String mountPoint) {
+        String type = null;
+        for (String[] m : mounts) {
+            if (m[0].equals(mountPoint)) {
+                type = m[1];
+            }
+        }
+        return type;
+    }
+
+    private static String real(Path p) {
+        try {
+            return p.toRealPath().toString();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize().toString();
+        }
+    }
+
+    /** Undoes the octal escapes of /proc/mounts ({@code \040} for a space). */
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static Outcome commitOne(Path from, Path to, String shown) {

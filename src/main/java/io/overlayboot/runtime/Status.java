@@ -1,9 +1,14 @@
 package io.overlayboot.runtime;
 
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.settings.OutsideText;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +30,21 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         state = Map.copyOf(state);
     }
 
-    /** Reads the status of the system whose {@code /} is {@code root} (the running one: {@code /}). */
+    /**
+     * Reads the status of the system whose {@code /} is {@code root} (the running one: {@code /}).
+     * Both files are read as bytes: the state record may hold anything an older boot script wrote,
+     * and is shown escaped; a mount table that cannot be read, or is not one, is a one-line error.
+     */
     public static Status read(Path root, Path procMounts) throws IOException {
-        String rootType = Files.readAllLines(procMounts).stream()
-                .map(l -> l.split(" "))
-                .filter(f -> f.length >= 3 && f[1].equals("/"))
-                .map(f -> f[2]).reduce((a, b) -> b).orElse("unknown");
+        String rootType = rootType(procMounts);
         Map<String, String> state = new LinkedHashMap<>();
         Path stateFile = root.resolve("run/overlayboot/state");
-        if (Files.isReadable(stateFile)) {
-            for (String line : Files.readAllLines(stateFile)) {
-                int eq = line.indexOf('=');
+        if (Files.isRegularFile(stateFile)) {
+            for (byte[] line : lines(stateFile, "the boot record")) {
+                String text = OutsideText.escape(line);
+                int eq = text.indexOf('=');
                 if (eq > 0) {
-                    state.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + "\n" + b);
+                    state.merge(text.substring(0, eq), text.substring(eq + 1), (a, b) -> a + "\n" + b);
                 }
             }
         }
@@ -51,6 +58,58 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
             used = total - store.getUnallocatedSpace();
         }
         return new Status(union, rootType, state, total, used);
+    }
+
+    /** The type of the topmost filesystem at {@code /}, or "unknown" (a chroot may not see it). */
+    private static String rootType(Path procMounts) {
+        String type = "unknown";
+        int number = 0;
+        for (byte[] raw : lines(procMounts, "the mount table")) {
+            number++;
+            String line = OutsideText.escape(raw);
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.strip().split("[ \t]+");
+            if (f.length < 4 || !f[1].startsWith("/")) {
+                throw OverlaybootException.badInput("Line " + number + " of " + procMounts
+                        + " is not a mount table line: '" + abbreviate(line) + "'",
+                        "name a copy of /proc/self/mounts with --mounts");
+            }
+            if (f[1].equals("/")) {
+                type = f[2];
+            }
+        }
+        return type;
+    }
+
+    private static List<byte[]> lines(Path file, String what) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw OverlaybootException.environment("Cannot read " + what + " " + file + ": no such file",
+                    "check the path (the mount table of this machine is /proc/self/mounts)");
+        } catch (IOException e) {
+            throw OverlaybootException.environment("Cannot read " + what + " " + file + ": "
+                    + (Files.isDirectory(file) ? "it is a directory" : String.valueOf(e.getMessage())),
+                    "name a regular file");
+        }
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++) {
+            if (i == bytes.length || bytes[i] == '\n') {
+                if (i > start || i < bytes.length) {
+                    lines.add(Arrays.copyOfRange(bytes, start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return lines;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 60 ? line : line.substring(0, 60) + "...";
     }
 
     public Optional<Integer> upperPercentUsed() {

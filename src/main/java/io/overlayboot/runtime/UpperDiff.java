@@ -6,7 +6,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
 
 /**
  * What changed since boot: walks the upper layer of an overlayfs union and names every file added,
@@ -25,30 +28,75 @@ public final class UpperDiff {
      */
     public record Change(Kind kind, String path) {}
 
+    /**
+     * What {@link #between} found.
+     *
+     * @param changes every change, sorted by path
+     * @param unreadable directories of the upper layer that could not be read: changes under them
+     *     are not in {@code changes}
+     */
+    public record Diff(List<Change> changes, List<Path> unreadable) {
+        public Diff {
+            changes = List.copyOf(changes);
+            unreadable = List.copyOf(unreadable);
+        }
+    }
+
     private UpperDiff() {}
 
-    /** The changes recorded in {@code upper}, against {@code lower}, sorted by path. */
-    public static List<Change> between(Path upper, Path lower) throws IOException {
+    /** The changes recorded in {@code upper}, against {@code lower}; a directory it cannot read is named, not fatal. */
+    public static Diff between(Path upper, Path lower) throws IOException {
         List<Change> changes = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(upper)) {
-            for (Path p : walk.sorted().toList()) {
-                if (p.equals(upper)) {
-                    continue;
+        List<Path> unreadable = new ArrayList<>();
+        Files.walkFileTree(upper, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!dir.equals(upper)) {
+                    entry(dir);
                 }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                entry(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (file.equals(upper)) {
+                    throw e;
+                }
+                unreadable.add(file);
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    entry(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    unreadable.add(dir);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void entry(Path p) throws IOException {
                 Path rel = upper.relativize(p);
                 String shown = "/" + rel.toString().replace('\\', '/');
-                Path inLower = lower.resolve(rel.toString());
-                boolean inLowerExists = Files.exists(inLower, LinkOption.NOFOLLOW_LINKS);
+                boolean inLowerExists = Files.exists(lower.resolve(rel.toString()), LinkOption.NOFOLLOW_LINKS);
                 if (isWhiteout(p)) {
                     changes.add(new Change(Kind.DELETED, shown));
-                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && inLowerExists) {
-                    continue; // a directory copied up because something inside it changed
-                } else {
+                } else if (!(Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && inLowerExists)) {
+                    // (a directory that is also in the lower layer was copied up because something inside changed)
                     changes.add(new Change(inLowerExists ? Kind.CHANGED : Kind.ADDED, shown));
                 }
             }
-        }
-        return List.copyOf(changes);
+        });
+        changes.sort(Comparator.comparing(c -> Path.of(c.path())));
+        return new Diff(changes, unreadable);
     }
 
     private static boolean isWhiteout(Path p) throws IOException {

@@ -6,6 +6,7 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.RenderedFile;
 import io.overlayboot.render.Renderer;
+import io.overlayboot.settings.BootParameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -50,14 +51,26 @@ public final class Demo {
         }
     }
 
-    /** Runs the demo for {@code request} with {@code cmdline}; prints the story to {@code out}. */
+    /**
+     * The kernel command line a machine with {@code request} installed boots with: the root, and
+     * the parameter the GRUB drop-in adds when there is one.
+     */
+    public static String defaultCmdline(RenderRequest request) {
+        return request.grub() ? "root=/dev/vda ro " + request.kernelParameter() : "root=/dev/vda ro";
+    }
+
+    /**
+     * Runs the demo for {@code request} with {@code cmdline}; prints the story to {@code out}. The
+     * initramfs holds what {@code render} writes for the request: the boot script and its config file.
+     */
     public static Sandbox.Result run(RenderRequest request, String cmdline, Path work, PrintWriter out) {
         checkEnvironment();
-        String script = new Renderer().render(request).stream()
-                .filter(f -> f.path().endsWith("init-bottom/overlayboot")).map(RenderedFile::text).findFirst().orElseThrow();
-        out.println("1. Rendered the boot script; the kernel command line is: " + cmdline);
+        List<RenderedFile> files = new Renderer().render(request);
+        String script = rendered(files, "etc/initramfs-tools/scripts/init-bottom/overlayboot");
+        String config = rendered(files, "etc/overlayboot.conf");
+        out.println("1. Rendered the boot script and " + BootParameters.CONFIG_PATH + "; the kernel command line is: " + cmdline);
         out.println("2. Running it as initramfs-tools would, in a private mount namespace, over a read-only ext4 root image...");
-        Sandbox.Spec spec = Sandbox.spec(script, cmdline).withProbe("""
+        Sandbox.Spec spec = Sandbox.spec(script, cmdline).withConfig(config).withProbe("""
                 echo "a change made after boot" > /root/etc/motd
                 echo "motd: $(cat /root/etc/motd)"
                 if [ -e /root/rw/upper/etc/motd ]; then echo "upper: $(cat /root/rw/upper/etc/motd)"; fi
@@ -86,5 +99,10 @@ public final class Demo {
         }
         out.println("   Outcome recorded in /run/overlayboot/state: status=" + r.state().getOrDefault("status", "(none)"));
         return r;
+    }
+
+    private static String rendered(List<RenderedFile> files, String path) {
+        return files.stream().filter(f -> f.path().equals(path)).map(RenderedFile::text).findFirst()
+                .orElseThrow(() -> new IllegalStateException("render wrote no " + path));
     }
 }

@@ -1,6 +1,7 @@
 package io.overlayboot.settings;
 
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,7 +16,11 @@ public sealed interface Kind {
     /** What a well-formed value looks like, for error messages (same text in Java and shell). */
     String expected();
 
-    /** The shell command that succeeds when its last argument is well formed. */
+    /**
+     * The shell command that succeeds when its last argument is well formed: a function of the boot
+     * script's template, with this kind's limits as its first arguments, so the script checks the
+     * bounds declared here.
+     */
     String shellCheck();
 
     /** 0 or 1. */
@@ -52,24 +57,41 @@ public sealed interface Kind {
         }
     }
 
-    /** A tmpfs size: {@code N%} (1 to 100), or a count with an optional k/m/g suffix. */
+    /**
+     * A tmpfs size: {@code N%} (1 to 100), or a count with an optional k/m/g suffix, below
+     * {@link #LIMIT} bytes. The kernel reads it with memparse into 64 bits, so a larger size (such as
+     * 17179869184G, 2^64 bytes) wraps to a tmpfs without a limit while the console claims the size.
+     */
     record Size() implements Kind {
+        /** Every size is below 2^63 bytes (8 EiB). */
+        static final long LIMIT = Long.MAX_VALUE;
         private static final Pattern PERCENT = Pattern.compile("[1-9][0-9]{0,2}%");
         private static final Pattern AMOUNT = Pattern.compile("[1-9][0-9]{0,14}[kKmMgG]?");
+        private static final String UNITS = "kmg";
 
         public boolean accepts(String v) {
             if (PERCENT.matcher(v).matches()) {
                 return Integer.parseInt(v.substring(0, v.length() - 1)) <= 100;
             }
-            return AMOUNT.matcher(v).matches();
+            if (!AMOUNT.matcher(v).matches()) {
+                return false;
+            }
+            int unit = UNITS.indexOf(Character.toLowerCase(v.charAt(v.length() - 1))) + 1;
+            String digits = unit == 0 ? v : v.substring(0, v.length() - 1);
+            return Long.parseLong(digits) <= largest(unit);
+        }
+
+        /** The largest count with unit 0 (bytes), 1 (k), 2 (m) or 3 (g). */
+        static long largest(int unit) {
+            return LIMIT >> (10 * unit);
         }
 
         public String expected() {
-            return "N% of RAM (1-100) or a size like 512M or 2G";
+            return "N% of RAM (1-100) or a size like 512M or 2G, below 8 EiB";
         }
 
         public String shellCheck() {
-            return "ob_is_size";
+            return "ob_is_size " + largest(0) + " " + largest(1) + " " + largest(2) + " " + largest(3);
         }
     }
 
@@ -90,23 +112,39 @@ public sealed interface Kind {
         }
     }
 
-    /** A block device: LABEL=, UUID=, PARTUUID=, PARTLABEL= or a /dev path. */
+    /**
+     * A block device: LABEL= or PARTLABEL= with a name of up to {@link #MAX_NAME} bytes, UUID= or
+     * PARTUUID= with hex digits in dash-separated groups (up to {@link #MAX_UUID} characters: the
+     * canonical 8-4-4-4-12, vfat's ABCD-1234, MBR's 12345678-02), or a /dev path of up to
+     * {@link #MAX_NAME} bytes without '.' or '..' components.
+     */
     record Device() implements Kind {
-        private static final Pattern DEVICE = Pattern.compile(
-                "(?:LABEL=|PARTLABEL=)[A-Za-z0-9._+@-]+"
-                        + "|(?:UUID=|PARTUUID=)[0-9A-Fa-f-]+"
-                        + "|/dev/[A-Za-z0-9._+@-]+(?:/[A-Za-z0-9._+@-]+)*");
+        static final int MAX_NAME = 255;
+        static final int MAX_UUID = 36;
+        private static final Pattern NAME = Pattern.compile("(?:LABEL|PARTLABEL)=([A-Za-z0-9._+@-]+)");
+        private static final Pattern UUID = Pattern.compile("(?:UUID|PARTUUID)=([0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*)");
+        private static final Pattern PATH = Pattern.compile("/dev/[A-Za-z0-9._+@-]+(?:/[A-Za-z0-9._+@-]+)*");
+        private static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
 
         public boolean accepts(String v) {
-            return DEVICE.matcher(v).matches();
+            Matcher name = NAME.matcher(v);
+            if (name.matches()) {
+                return name.group(1).length() <= MAX_NAME;
+            }
+            Matcher uuid = UUID.matcher(v);
+            if (uuid.matches()) {
+                return uuid.group(1).length() <= MAX_UUID;
+            }
+            return PATH.matcher(v).matches() && v.length() <= MAX_NAME && !DOT_COMPONENT.matcher(v).find();
         }
 
         public String expected() {
-            return "LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x or /dev/x";
+            return "LABEL=x, UUID=x, PARTUUID=x, PARTLABEL=x or /dev/x (names up to 255 bytes, UUIDs of hex digits"
+                    + " and single dashes, no '.' or '..' in paths)";
         }
 
         public String shellCheck() {
-            return "ob_is_device";
+            return "ob_is_device " + MAX_NAME + " " + MAX_UUID;
         }
     }
 

@@ -17,8 +17,13 @@ public final class OutsideText {
         if (text.chars().allMatch(c -> c >= ' ' && c <= '~')) {
             return text;
         }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+        return escape(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Raw bytes (a line of a file that may hold anything) as text, every byte outside {@code ' '..'~'} as {@code \xHH}. */
+    public static String escape(byte[] bytes) {
+        StringBuilder out = new StringBuilder(bytes.length + 16);
+        for (byte b : bytes) {
             int c = b & 0xff;
             if (c >= ' ' && c <= '~') {
                 out.append((char) c);

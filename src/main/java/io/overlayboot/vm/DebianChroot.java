@@ -2,6 +2,7 @@ package io.overlayboot.vm;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.Exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,12 @@ public final class DebianChroot {
         Path root = cache.resolve(distro.directory());
         if (!Files.exists(root.resolve(".complete"))) {
             progress.accept("building the cached Debian chroot in " + root + " (first time only, 1-3 minutes)");
-            Exec.check(List.of("bash", scripts.resolve("build-chroot.sh").toString(), distro.argument()), Duration.ofMinutes(30),
+            Exec.stream(List.of("bash", scripts.resolve("build-chroot.sh").toString(), distro.argument()), Duration.ofMinutes(30),
                     line -> {
                         if (line.startsWith("build-chroot:") || line.startsWith("I: ")) {
                             progress.accept(line);
                         }
-                    });
+                    }).check();
         }
         return new DebianChroot(cache, root, scripts, distro);
     }
@@ -113,7 +114,7 @@ public final class DebianChroot {
         cmd.addAll(flags);
         cmd.addAll(List.of("--chroot", distro.directory()));
         cmd.addAll(List.of(work.toString(), "sh", "-ec", command));
-        return Exec.check(cmd, Duration.ofMinutes(10), eachLine).lines();
+        return Exec.stream(cmd, Duration.ofMinutes(10), eachLine).check().lines();
     }
 
     private String read(String relative) {

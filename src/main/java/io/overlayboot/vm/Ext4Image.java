@@ -1,5 +1,6 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.sys.Exec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,9 +27,9 @@ public final class Ext4Image implements AutoCloseable {
     public static Ext4Image open(Path image) {
         try {
             Path copy = Files.createTempFile(image.toAbsolutePath().getParent(), "fsck-", ".img");
-            Exec.check(List.of("cp", "--sparse=always", image.toString(), copy.toString()), Duration.ofMinutes(1));
+            Exec.stream(List.of("cp", "--sparse=always", image.toString(), copy.toString()), Duration.ofMinutes(1), line -> {}).check();
             // 0: clean, 1: errors corrected (a journal replay counts), anything else: damage left.
-            int exit = Exec.run(List.of("e2fsck", "-fy", copy.toString()), Duration.ofMinutes(2), l -> {}).exitCode();
+            int exit = Exec.stream(List.of("e2fsck", "-fy", copy.toString()), Duration.ofMinutes(2), l -> {}).exitCode();
             return new Ext4Image(copy, exit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -45,20 +46,20 @@ public final class Ext4Image implements AutoCloseable {
         if (!exists(path)) {
             return Optional.empty();
         }
-        Exec.Result r = Exec.check(List.of("debugfs", "-R", "cat " + path, copy.toString()), Duration.ofSeconds(30));
+        Exec.Result r = Exec.stream(List.of("debugfs", "-R", "cat " + path, copy.toString()), Duration.ofSeconds(30), line -> {}).check();
         // debugfs prints its banner on stderr, merged here: drop it.
         return Optional.of(String.join("\n", r.lines().stream().filter(l -> !l.startsWith("debugfs ")).toList()));
     }
 
     /** Whether anything (file, directory, link) exists at {@code path}. */
     public boolean exists(String path) {
-        Exec.Result r = Exec.run(List.of("debugfs", "-R", "stat " + path, copy.toString()), Duration.ofSeconds(30), l -> {});
+        Exec.Result r = Exec.stream(List.of("debugfs", "-R", "stat " + path, copy.toString()), Duration.ofSeconds(30), l -> {});
         return r.lines().stream().anyMatch(l -> l.startsWith("Inode:"));
     }
 
     /** The names in directory {@code path} (without . and ..). */
     public List<String> list(String path) {
-        Exec.Result r = Exec.check(List.of("debugfs", "-R", "ls -p " + path, copy.toString()), Duration.ofSeconds(30));
+        Exec.Result r = Exec.stream(List.of("debugfs", "-R", "ls -p " + path, copy.toString()), Duration.ofSeconds(30), line -> {}).check();
         // ls -p lines: /inode/mode/uid/gid/name/size/
         return r.lines().stream()
                 .filter(l -> l.startsWith("/"))

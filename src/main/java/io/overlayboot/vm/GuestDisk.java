@@ -1,7 +1,8 @@
 package io.overlayboot.vm;
 
-import io.overlayboot.files.Trees;
 import io.overlayboot.files.Digests;
+import io.overlayboot.files.Trees;
+import io.overlayboot.sys.Exec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class GuestDisk {
                 }
                 Path busybox = HostTools.staticBusybox();
                 Files.copy(busybox, tree.resolve("bin/busybox"));
-                for (String applet : Exec.check(List.of(busybox.toString(), "--list"), Duration.ofSeconds(10)).lines()) {
+                for (String applet : Exec.stream(List.of(busybox.toString(), "--list"), Duration.ofSeconds(10), line -> {}).check().lines()) {
                     if (!applet.isBlank() && !applet.equals("busybox")) {
                         Files.createSymbolicLink(tree.resolve("bin").resolve(applet.strip()), Path.of("busybox"));
                     }
@@ -88,6 +89,6 @@ public final class GuestDisk {
             cmd.addAll(List.of("-d", tree.toString()));
         }
         cmd.addAll(List.of(image.toString(), megabytes + "M"));
-        Exec.check(cmd, Duration.ofMinutes(1));
+        Exec.stream(cmd, Duration.ofMinutes(1), line -> {}).check();
     }
 }

@@ -1,5 +1,6 @@
 package io.overlayboot.vm;
 
+import io.overlayboot.sys.Exec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class Qemu {
         }
         long start = System.nanoTime();
         // Java's own limit is a backstop a little past timeout's.
-        Exec.Result r = Exec.run(cmd, spec.limit().plusSeconds(15), eachLine);
+        Exec.Result r = Exec.stream(cmd, spec.limit().plusSeconds(15), eachLine);
         boolean timedOut = r.timedOut() || r.exitCode() == 124 || r.exitCode() == 137;
         return new BootResult(r.lines(), r.exitCode(), timedOut, Duration.ofNanos(System.nanoTime() - start));
     }

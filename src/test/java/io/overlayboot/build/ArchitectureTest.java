@@ -44,4 +44,23 @@ class ArchitectureTest {
                 .because("core is the bottom package every other one may use")
                 .check(classes);
     }
+
+    @Test
+    void theProcessRunnerUsesTheJdkOnly() {
+        noClasses()
+                .that().resideInAPackage("io.overlayboot.sys..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.overlayboot.sys..", "java..")
+                .because("sys/ ships in the boot helper's jar, which runs on a java.base-only runtime")
+                .check(classes);
+    }
+
+    @Test
+    void theBootHelperNeedsOnlyWhatItsJarCarries() {
+        noClasses()
+                .that().resideInAPackage("io.overlayboot.helper..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("io.overlayboot.helper..",
+                        "io.overlayboot.settings..", "io.overlayboot.sys..", "java..")
+                .because("the helper jar (pom.xml, maven-jar-plugin) holds only helper/, settings/ and sys/")
+                .check(classes);
+    }
 }

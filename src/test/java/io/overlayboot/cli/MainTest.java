@@ -24,9 +24,14 @@ class MainTest {
         assertThat(help.out()).contains("render", "settings");
     }
 
+    /** Every subcommand of the full command tree, by name. */
+    static java.util.Map<String, picocli.CommandLine> commands() {
+        return Main.commandLine(Main.COMMANDS).getSubcommands();
+    }
+
     @Test
     void everyCommandHasHelp() {
-        for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String command : commands().keySet()) {
             Cli.Run r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage:");
@@ -40,13 +45,87 @@ class MainTest {
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+            run("--help");
+            for (String command : commands().keySet()) {
                 run(command, "--help");
             }
         } finally {
             System.setErr(saved);
         }
         assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+    }
+
+    /**
+     * picocli lists each command with the first line of its description: that line must be a whole
+     * sentence on its own, shown as it is on one line of the list, with the longer text below it.
+     */
+    @Test
+    void everyCommandListsWithACompleteOneLineSummary() {
+        String help = run("--help").out();
+        assertThat(commands()).hasSize(Main.COMMANDS.size());
+        commands().forEach((name, command) -> {
+            var usage = command.getCommandSpec().usageMessage();
+            // picocli lists the header's first line when there is one (picocli's own help command), else the description's
+            String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+            assertThat(summary).as(name).endsWith(".").doesNotContain("\n");
+            assertThat(summary.substring(0, summary.length() - 1)).as(name + ": one sentence").doesNotContain(". ");
+            assertThat(help).as(name).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(name) + " +"
+                    + java.util.regex.Pattern.quote(summary.replace("%%", "%")) + "$");
+        });
+    }
+
+    @Test
+    void unknownCommandIsAUsageErrorEvenWithHelp() {
+        Cli.Run alone = run("maintenance");
+        assertThat(alone.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(alone.err()).contains("'maintenance'");
+        Cli.Run withHelp = run("maintenance", "--help");
+        assertThat(withHelp.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(withHelp.out()).isEmpty();
+        assertThat(withHelp.err()).isEqualTo(alone.err());
+        assertThat(run("maintenance", "-h").code()).isEqualTo(ExitCode.USAGE.code());
+    }
+
+    @Test
+    void misspeltCommandStillGetsSuggestions() {
+        Cli.Run r = run("statsu");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).contains("status");
+    }
+
+    @Test
+    void helpForOneCommandThroughTheHelpCommand() {
+        Cli.Run r = run("help", "inspect");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: overlayboot inspect");
+    }
+
+    /** Only the named command's model is built; help and unknown words get every command. */
+    @Test
+    void aCommandLineBuildsOnlyTheCommandItNames() {
+        assertThat(Main.needed("--version")).isEmpty();
+        assertThat(Main.needed()).isEmpty();
+        assertThat(Main.needed("status", "--json")).containsExactly(StatusCommand.class);
+        assertThat(Main.needed("-V", "settings")).containsExactly(SettingsCommand.class);
+        assertThat(Main.needed("--help")).isEqualTo(Main.COMMANDS);
+        assertThat(Main.needed("help", "status")).isEqualTo(Main.COMMANDS);
+        assertThat(Main.needed("maintenance", "--help")).isEqualTo(Main.COMMANDS);
+        for (Class<?> c : Main.COMMANDS) {
+            assertThat(commands()).containsKey(Main.nameOf(c));
+        }
+    }
+
+    /** Main tells picocli not to set up converters for java.sql and java.time: no option may need one. */
+    @Test
+    void noOptionHasAJavaSqlOrJavaTimeType() {
+        commands().forEach((name, command) -> {
+            for (var arg : command.getCommandSpec().args()) {
+                assertThat(arg.type().getName()).as(name + " " + arg.paramLabel()).doesNotStartWith("java.sql.").doesNotStartWith("java.time.");
+                for (Class<?> aux : arg.auxiliaryTypes()) {
+                    assertThat(aux.getName()).as(name + " " + arg.paramLabel()).doesNotStartWith("java.sql.").doesNotStartWith("java.time.");
+                }
+            }
+        });
     }
 
     @Test
@@ -86,7 +165,7 @@ class MainTest {
     void badValueIsOneLineNamingTheFlagWithItsOwnExitCode() {
         Cli.Run r = run("render", "--out", work.toString(), "--size", "lots");
         assertThat(r.code()).isEqualTo(ExitCode.BAD_INPUT.code());
-        assertThat(r.err()).isEqualTo("overlayboot: Bad value 'lots' for --size (hint: expected N% of RAM (1-100) or a size like 512M or 2G)\n");
+        assertThat(r.err()).isEqualTo("overlayboot: Bad value 'lots' for --size (hint: expected N% of RAM (1-100) or a size like 512M or 2G, below 8 EiB)\n");
         assertThat(work).isEmptyDirectory();
     }
 

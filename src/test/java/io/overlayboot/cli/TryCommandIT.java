@@ -23,5 +23,6 @@ class TryCommandIT {
                 .contains("\"vanished\":true")
                 .contains("\"survivedDisabled\":true")
                 .contains("tmpfs (size 64M)");
+        JsonSchemas.assertMatches("try", out.toString());
     }
 }

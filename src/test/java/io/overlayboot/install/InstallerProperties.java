@@ -47,16 +47,97 @@ class InstallerProperties {
         }
     }
 
+    /** Directories install writes into; any of them may be turned into a link. */
+    static final List<String> COMPONENTS = List.of("etc", "etc/default", "etc/initramfs-tools", "etc/initramfs-tools/hooks",
+            "etc/initramfs-tools/scripts", "etc/initramfs-tools/scripts/init-bottom", "etc/sysctl.d", "var", "var/lib",
+            "var/lib/overlayboot", "var/lib/overlayboot/backup");
+
+    /** How a directory is replaced by a link: to a copy outside the root (absolute, or by '..'), or inside it. */
+    enum LinkKind { OUTSIDE_ABSOLUTE, OUTSIDE_DOTDOT, INSIDE_RELATIVE, INSIDE_ABSOLUTE }
+
+    record Linked(String component, LinkKind kind) {}
+
+    /**
+     * With links at random components of the paths install writes (some leading out of the root, some
+     * staying in): nothing outside the root changes; a refused install changes nothing at all; with
+     * only inside links install succeeds; and when install succeeds, uninstall gives back the tree
+     * byte for byte, links included.
+     */
+    @Property(tries = 80)
+    void linksAtAnyComponentNeverLetAWriteOutOfTheRoot(@ForAll("linkSets") List<Linked> links) throws Exception {
+        try (FileSystem fs = fs()) {
+            Path root = tree(fs, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+            write(root, "etc/overlayboot.conf", "size=10%\n", 0600);
+            Files.createDirectories(root.resolve("etc/sysctl.d"));
+            Files.createDirectories(root.resolve("var/lib/overlayboot/backup"));
+            Files.createDirectories(fs.getPath("/outside"));
+            int n = 0;
+            for (Linked l : links) {
+                linkAway(root, l, n++);
+            }
+            Files.writeString(fs.getPath("/outside/keep"), "host file\n");
+            List<String> outside = describe(fs.getPath("/outside"));
+            List<String> before = describe(root);
+            RenderRequest request = new RenderRequest(Map.of(), List.of(io.overlayboot.render.Sysctl.parse("vm.swappiness=10")), true);
+            boolean installed;
+            try {
+                new Installer(context(root)).install(request);
+                installed = true;
+            } catch (io.overlayboot.core.OverlaybootException e) {
+                assertThat(e.exitCode()).as(e.getMessage()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT);
+                assertThat(e.getMessage()).contains("leads out of the target root");
+                installed = false;
+            }
+            assertThat(describe(fs.getPath("/outside"))).isEqualTo(outside);
+            if (!installed) {
+                assertThat(describe(root)).isEqualTo(before);
+                assertThat(links).anyMatch(l -> l.kind() == LinkKind.OUTSIDE_ABSOLUTE || l.kind() == LinkKind.OUTSIDE_DOTDOT);
+                return;
+            }
+            new Uninstaller(context(root)).uninstall();
+            assertThat(describe(root)).isEqualTo(before);
+            assertThat(describe(fs.getPath("/outside"))).isEqualTo(outside);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Linked>> linkSets() {
+        return net.jqwik.api.Combinators.combine(net.jqwik.api.Arbitraries.of(COMPONENTS), net.jqwik.api.Arbitraries.of(LinkKind.class))
+                .as(Linked::new).list().ofMaxSize(3).uniqueElements(Linked::component)
+                .map(l -> l.stream().sorted(java.util.Comparator.comparing(Linked::component)).toList());
+    }
+
+    /** Moves the directory at {@code l.component()} elsewhere and puts a link to it in its place. */
+    private static void linkAway(Path root, Linked l, int n) throws IOException {
+        Path dir = root.resolve(l.component());
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        FileSystem fs = root.getFileSystem();
+        Path away = switch (l.kind()) {
+            case OUTSIDE_ABSOLUTE, OUTSIDE_DOTDOT -> fs.getPath("/outside/d" + n);
+            case INSIDE_RELATIVE, INSIDE_ABSOLUTE -> root.resolve("moved/d" + n);
+        };
+        Files.createDirectories(away.getParent());
+        Files.move(dir, away);
+        Path real = dir.getParent().toRealPath();
+        Path target = switch (l.kind()) {
+            case OUTSIDE_ABSOLUTE, INSIDE_ABSOLUTE -> away;
+            case OUTSIDE_DOTDOT, INSIDE_RELATIVE -> real.relativize(away);
+        };
+        Files.createSymbolicLink(dir, target);
+    }
+
     @Provide
     Arbitrary<String> grubFiles() {
         return GrubEditorProperties.files(true);
     }
 
-    private static FileSystem fs() {
+    static FileSystem fs() {
         return Jimfs.newFileSystem(Configuration.unix().toBuilder().setAttributeViews("basic", "owner", "posix", "unix").build());
     }
 
-    private static Path tree(FileSystem fs, String grub) throws IOException {
+    static Path tree(FileSystem fs, String grub) throws IOException {
         Path root = fs.getPath("/target");
         write(root, "etc/default/grub", grub, 0640);
         new FileMeta(0640, "root", "adm").apply(root.resolve("etc/default/grub"));
@@ -68,23 +149,27 @@ class InstallerProperties {
         return root;
     }
 
-    private static void write(Path root, String relative, String text, int mode) throws IOException {
+    static void write(Path root, String relative, String text, int mode) throws IOException {
         Path p = root.resolve(relative);
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
         Files.setPosixFilePermissions(p, FileMeta.permissionsOf(mode));
     }
 
-    private static RunContext context(Path root) {
+    static RunContext context(Path root) {
         Reporter reporter = new Reporter(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
         return new RunContext(new Target(root, false, root.resolve("no-mounts")), reporter, Confirmation.yes(), false, false,
                 LOCKS, Duration.ofSeconds(5));
     }
 
-    private static List<String> describe(Path root) throws IOException {
+    /** Every path below {@code root} with its mode, owner and content; links as their target, never followed. */
+    static List<String> describe(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.sorted().map(p -> {
                 try {
+                    if (Files.isSymbolicLink(p)) {
+                        return root.relativize(p) + " -> " + Files.readSymbolicLink(p);
+                    }
                     FileMeta meta = FileMeta.read(p);
                     String content = Files.isDirectory(p) ? "dir" : HexFormat.of().formatHex(Files.readAllBytes(p));
                     return root.relativize(p) + " " + meta + " " + content;

@@ -46,7 +46,7 @@ class ManifestTest {
             Files.createDirectories(root.resolve(Manifest.DIR));
             Files.writeString(root.resolve(Manifest.PATH), SAMPLE.toJson().substring(0, 200));
             assertThatThrownBy(() -> Manifest.load(root)).isInstanceOf(OverlaybootException.class)
-                    .hasMessageContaining("manifest /var/lib/overlayboot/manifest.json cannot be read");
+                    .hasMessageContaining("manifest /var/lib/overlayboot/manifest.json is damaged: not JSON");
         }
     }
 
@@ -65,5 +65,28 @@ class ManifestTest {
         assertThat(dropIn.request().grub()).isTrue();
         assertThat(dropIn.request().kernelParameter()).isEqualTo("aufs=LABEL=up");
         assertThat(SAMPLE.request().grub()).isFalse();
+    }
+
+    @Test
+    void aManifestWrittenByTheFirstReleaseReadsBackAndIsWrittenAgainByteForByte() throws Exception {
+        for (String name : List.of("manifest-format-1.json", "manifest-format-1-empty.json")) {
+            String old;
+            try (var in = ManifestTest.class.getResourceAsStream(name)) {
+                old = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            Manifest read = Manifest.fromJson(old);
+            assertThat(read.toJson()).as(name).isEqualTo(old);
+            if (name.equals("manifest-format-1.json")) {
+                assertThat(read).isEqualTo(SAMPLE);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownFormatIsRefused() {
+        assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 2")))
+                .hasMessageContaining("\"format\" is 2, this version reads format 1");
+        assertThatThrownBy(() -> Manifest.fromJson(SAMPLE.toJson().replace("\"format\": 1", "\"format\": 1.5")))
+                .hasMessageContaining("\"format\" is 1.5, this version reads format 1");
     }
 }

@@ -141,7 +141,7 @@ class BootScriptSandboxTest {
     void worksWhenUdevMovedDevIntoTheRootFirst(Shell shell) {
         Result r = run(spec("aufs=tmpfs").withOrder(Order.AFTER_UDEV).withShell(shell));
         assertProtected(r);
-        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::type).isEqualTo("devtmpfs");
+        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::source).isEqualTo("sandbox-dev");
         assertThat(r.probe()).contains("dev: /root/dev/null is there");
     }
 
@@ -256,14 +256,17 @@ class BootScriptSandboxTest {
         Result r = run(spec("overlayboot=tmpfs:driver=aufs").withOrder(Order.AFTER_UDEV)
                 .withProcFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
         assertPlainRootAsFound(r);
-        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::type).isEqualTo("devtmpfs");
+        assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::source).isEqualTo("sandbox-dev");
     }
 
-    @Test
-    void onerrorPanicStopsInInitramfsToolsPanic() {
-        Result r = run(spec("overlayboot=tmpfs:driver=aufs,onerror=panic"));
+    /** initramfs-tools' panic() runs as under its init (which sets panic=, break= and the rest), not "parameter not set". */
+    @ParameterizedTest(name = "under {0}")
+    @EnumSource(Shell.class)
+    void onerrorPanicStopsInInitramfsToolsPanic(Shell shell) {
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs,onerror=panic").withShell(shell));
         assertThat(r.boot().output()).contains(
-                "overlayboot: FAILED to protect the root: driver=aufs is not available in this kernel (modprobe aufs failed) (onerror=panic)");
+                "overlayboot: FAILED to protect the root: driver=aufs is not available in this kernel (modprobe aufs failed) (onerror=panic)")
+                .doesNotContain("parameter not set", "not set");
         assertPlainRootAsFound(r);
         assertThat(r.state()).containsEntry("status", "failed");
     }
@@ -295,6 +298,50 @@ class BootScriptSandboxTest {
         assertThat(r.state()).containsEntry("size", "50%");
         assertThat(r.state().get("warning")).contains("bad value '\\xff\\x01' for size=");
         assertThat(r.boot().output()).contains("bad value '\\xff\\x01' for size=").doesNotContain("\ufffd", "\u0001");
+    }
+
+    /**
+     * A disk of the host, here a scratch image attached as a loop device outside the sandbox and
+     * named by label or by path, is out of the sandbox's reach: the sandbox sees only the devices
+     * it made, so the script falls back to tmpfs and the disk keeps every byte.
+     */
+    @Test
+    void aHostDiskByLabelOrPathIsNotFoundAndKeepsEveryByte() throws Exception {
+        Path host = java.nio.file.Files.createTempDirectory("overlayboot-hostdisk");
+        Path image = host.resolve("host.img");
+        String label = "OBHOST" + Long.toHexString(System.nanoTime() & 0xffffff);
+        assertThat(Exec.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-L", label, image.toString(), "8M"),
+                Duration.ofSeconds(30)).ok()).isTrue();
+        String before = Digests.sha256Hex(image);
+        String loop = Exec.run(List.of("losetup", "-f", "--show", image.toString()), Duration.ofSeconds(20)).stdout().strip();
+        assertThat(loop).startsWith("/dev/loop");
+        try {
+            for (String dev : List.of("LABEL=" + label, loop)) {
+                Result r = Sandbox.run(spec("overlayboot=device:dev=" + dev + ",timeout=0"), work.resolve(dev.replace('/', '_')));
+                assertThat(r.boot().output()).contains("upper device " + dev + " not found after 0 s, using tmpfs");
+                assertProtected(r);
+                assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("tmpfs");
+            }
+        } finally {
+            Exec.run(List.of("losetup", "-d", loop), Duration.ofSeconds(20));
+        }
+        assertThat(Digests.sha256Hex(image)).isEqualTo(before);
+        io.overlayboot.files.Trees.delete(host);
+    }
+
+    /**
+     * The host's own root disk (from /proc/mounts) is not there either. fstype= names no real
+     * filesystem, so even a sandbox that saw the disk could not mount it: the test itself never
+     * writes to the host, and "not found" (not "cannot mount") proves the disk was out of reach.
+     */
+    @Test
+    void theHostRootDiskIsNotFound() throws Exception {
+        String rootDevice = java.nio.file.Files.readAllLines(Path.of("/proc/mounts")).stream()
+                .map(l -> l.split(" ")).filter(f -> f[1].equals("/") && f[0].matches("/dev/[A-Za-z0-9._/-]+"))
+                .map(f -> f[0]).reduce((a, b) -> b).orElse("/dev/vda");
+        Result r = run(spec("overlayboot=device:dev=" + rootDevice + ",timeout=0,fstype=obnosuchfs"));
+        assertThat(r.boot().output()).contains("upper device " + rootDevice + " not found after 0 s, using tmpfs");
+        assertProtected(r);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.overlayboot.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.sys.Exec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,60 @@ class CommitTest {
         assertThat(debugfs(image, "cat /etc/app/conf")).isEqualTo("setting\n");
         assertThat(debugfs(image, "cat /etc/motd")).isEqualTo("keep\n");
         assertThat(debugfs(image, "ls /srv")).doesNotContain("data");
+    }
+
+    @Test
+    void aLinkInTheLowerLeadingOutOfItIsNotWrittenThrough() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        String script = """
+                set -e
+                cd "$1"; java=$2; cp=$3
+                mkdir -p tree/etc ro rw root outside
+                ln -s "$PWD/outside" tree/etc/conf.d
+                mke2fs -q -F -t ext4 -d tree lower.img 8M >/dev/null
+                loop=$(losetup -f --show lower.img)
+                trap 'umount -l root rw ro 2>/dev/null; losetup -d "$loop"' EXIT
+                mount -o ro "$loop" ro
+                mount -t tmpfs tmpfs rw; mkdir rw/upper rw/work
+                mount -t overlay -o lowerdir=ro,upperdir=rw/upper,workdir=rw/work overlayboot root
+                rm root/etc/conf.d; mkdir root/etc/conf.d; echo value > root/etc/conf.d/x
+                set +e
+                "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main commit --root "$PWD/root" --lower "$PWD/ro" \
+                    /etc/conf.d/x
+                echo "exit $?"
+                grep " $PWD/ro " /proc/mounts | cut -d' ' -f4 | cut -d, -f1
+                """;
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                work.toString(), java, cp), Duration.ofMinutes(2));
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("exit 4\nro\n");
+        assertThat(r.stderr()).contains("ro/etc/conf.d is a symbolic link to " + work.resolve("outside"));
+        try (var s = Files.list(work.resolve("outside"))) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnprotectedRootIsRefusedBeforeAnyRemount() throws Exception {
+        Path mounts = Files.writeString(work.resolve("mounts"), "/dev/vda1 / ext4 rw 0 0\n"
+                + "/dev/vda1 " + work.toRealPath() + " ext4 rw 0 0\n");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
+                () -> Commit.commit(work, work, List.of("/etc/hostname"), mounts));
+        assertThat(e.exitCode()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT);
+        assertThat(e.getMessage()).contains(work + " is not protected").contains("shows it as ext4, not an overlay");
+
+        Files.writeString(mounts, "overlayboot " + work.toRealPath() + " overlay rw 0 0\n");
+        e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
+                () -> Commit.commit(work, work.resolve("ro"), List.of("/etc/hostname"), mounts));
+        assertThat(e.exitCode()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT);
+        assertThat(e.getMessage()).contains("lower layer " + work.resolve("ro") + " is not mounted");
+    }
+
+    @Test
+    void theCommandRefusesAnUnprotectedMachineWithExit4() {
+        var run = io.overlayboot.cli.Cli.run("commit", "--root", work.toString(), "--lower", work.toString(), "/etc/hostname");
+        assertThat(run.code()).as(run.err()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT.code());
+        assertThat(run.err()).contains("is not protected").doesNotContain("remount");
     }
 
     @Test

@@ -42,7 +42,7 @@ class UpperDiffTest {
 
     private static List<UpperDiff.Change> assertDiff(Path upper, Path lower) {
         try {
-            return UpperDiff.between(upper, lower);
+            return UpperDiff.between(upper, lower).changes();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package io.overlayboot.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.overlayboot.sys.Exec;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class GuestDiskTest {
     @Test
     void aBlankDiskIsAnEmptyLabelledExt4() {
         Path image = GuestDisk.blank(dir.resolve("data.img"), "obtdata", 16);
-        var label = Exec.check(java.util.List.of("e2label", image.toString()), java.time.Duration.ofSeconds(10)).lines();
+        var label = Exec.stream(java.util.List.of("e2label", image.toString()), java.time.Duration.ofSeconds(10), line -> {}).check().lines();
         assertThat(label).containsExactly("obtdata");
         try (Ext4Image data = Ext4Image.open(image)) {
             assertThat(data.list("/")).containsExactly("lost+found");

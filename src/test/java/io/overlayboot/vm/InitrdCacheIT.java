@@ -3,6 +3,7 @@ package io.overlayboot.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.render.RenderRequest;
+import io.overlayboot.sys.Exec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +48,6 @@ class InitrdCacheIT {
     }
 
     private static List<String> lsinitramfs(InitrdCache.BootFiles files) {
-        return Exec.check(List.of("lsinitramfs", files.initrd().toString()), Duration.ofMinutes(1)).lines();
+        return Exec.stream(List.of("lsinitramfs", files.initrd().toString()), Duration.ofMinutes(1), line -> {}).check().lines();
     }
 }

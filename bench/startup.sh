@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# $ob, $ob_cold, $hello and $java_flags are command lines, split on purpose.
+# shellcheck disable=SC2086
+# Start-up benchmark, one hyperfine run, side by side: overlayboot --version, status, settings and
+# inspect of a small initrd, each with and without the AOT cache ./overlayboot makes
+# (target/overlayboot.aot), against the floor: a hello-world jar with the same JVM flags and its
+# own AOT cache. Then inspect --long of a real Debian initrd (MODULES=most, zstd, ~30 MB) against
+# lsinitramfs -l and zstd -dc. Goals: --version and status within 1.5x of the floor; inspect --long
+# at least 2x faster than lsinitramfs -l.
+#   bench/startup.sh [INITRD]      results in bench/out/startup.md
+# shellcheck source=bench/common.sh
+. "$(dirname "$0")/common.sh"
+command -v hyperfine >/dev/null || apt-get install -y hyperfine >&2
+img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
+
+# overlayboot's AOT cache, as the ./overlayboot entry point makes and uses it
+"$root/overlayboot" --version >/dev/null
+cache=$root/target/overlayboot.aot
+[ -f "$cache" ] || { echo "startup: ./overlayboot made no AOT cache at $cache" >&2; exit 5; }
+ob="java $java_flags -XX:AOTCache=$cache -jar $jar"
+ob_cold="java $java_flags -jar $jar"
+
+# the floor: hello world, same JVM, same flags, its own AOT cache
+hw=$out/hello
+if [ ! -f "$hw/hello.jar" ]; then
+  mkdir -p "$hw/classes"
+  printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' >"$hw/Hello.java"
+  javac -d "$hw/classes" "$hw/Hello.java"
+  jar --create --file "$hw/hello.jar" --main-class Hello -C "$hw/classes" .
+fi
+[ -f "$hw/hello.aot" ] || java $java_flags -XX:AOTCacheOutput="$hw/hello.aot" -jar "$hw/hello.jar" >/dev/null 2>&1
+hello="java $java_flags -jar $hw/hello.jar"
+
+# a small initrd: the rendered files, packed (zstd)
+small=$out/small.img
+if [ ! -f "$small" ] || [ "$small" -ot "$jar" ]; then
+  tree=$(mktemp -d)
+  $ob_cold render --out "$tree/root" >/dev/null
+  $ob_cold pack --tree "$tree/root" --out "$small" >/dev/null
+  rm -rf "$tree"
+fi
+mounts=/proc/self/mounts
+
+{
+  echo "## start-up: $(java -version 2>&1 | head -n 1), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "small initrd: $(du -k "$small" | cut -f1) kB; Debian initrd: $(basename "$img"), $(du -m "$img" | cut -f1) MB"
+  echo
+} >"$out/startup.md"
+# status exits 1 on a machine that is not protected: -i
+hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json" --export-markdown "$out/startup-times.md" \
+  -n "floor: hello world (AOT cache)" "$hello -XX:AOTCache=$hw/hello.aot" \
+  -n "hello world (no cache)" "$hello" \
+  -n "--version (AOT cache)" "$ob --version" \
+  -n "--version (no cache)" "$ob_cold --version" \
+  -n "./overlayboot --version (the script)" "$root/overlayboot --version" \
+  -n "status (AOT cache)" "$ob status --mounts $mounts" \
+  -n "status (no cache)" "$ob_cold status --mounts $mounts" \
+  -n "settings (AOT cache)" "$ob settings" \
+  -n "settings (no cache)" "$ob_cold settings" \
+  -n "inspect small initrd (AOT cache)" "$ob inspect $small" \
+  -n "inspect small initrd (no cache)" "$ob_cold inspect $small" \
+  -n "inspect --long Debian initrd (AOT cache)" "$ob inspect --long $img" \
+  -n "inspect --long Debian initrd (no cache)" "$ob_cold inspect --long $img" \
+  -n "lsinitramfs -l Debian initrd" "lsinitramfs -l $img" \
+  -n "zstd -dc Debian initrd" "zstd -q -dc $img"
+cat "$out/startup-times.md" >>"$out/startup.md"
+
+# The goals, from the means (wall clock) and CPU time (user + system, steadier on a shared machine)
+python3 - "$out/startup.json" >>"$out/startup.md" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+wall = lambda n: r[n]["mean"] * 1000
+cpu = lambda n: (r[n]["user"] + r[n]["system"]) * 1000
+floor = "floor: hello world (AOT cache)"
+print("\n| goal | wall clock | CPU (user+sys) | met |\n|---|---|---|---|")
+for name in ("--version (AOT cache)", "status (AOT cache)"):
+    w, c = wall(name) / wall(floor), cpu(name) / cpu(floor)
+    print(f"| {name.split(' ')[0]} within 1.5x of the floor | {wall(name):.0f} ms = {w:.2f}x | {cpu(name):.0f} ms = {c:.2f}x | {'met' if w <= 1.5 else 'missed'} |")
+ob, ls = "inspect --long Debian initrd (AOT cache)", "lsinitramfs -l Debian initrd"
+w, c = wall(ls) / wall(ob), cpu(ls) / cpu(ob)
+print(f"| inspect --long 2x faster than lsinitramfs -l | {wall(ob):.0f} vs {wall(ls):.0f} ms = {w:.2f}x faster | {cpu(ob):.0f} vs {cpu(ls):.0f} ms = {c:.2f}x | {'met' if w >= 2 else 'missed'} |")
+PY
+cat "$out/startup.md"
