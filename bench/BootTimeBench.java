@@ -1,5 +1,7 @@
 import io.overlayboot.vm.BootResult;
 import io.overlayboot.vm.DebianChroot;
+import java.time.Duration;
+import io.overlayboot.vm.Distro;
 import io.overlayboot.vm.GuestDisk;
 import io.overlayboot.vm.InitrdCache;
 import io.overlayboot.vm.InstallSpec;
@@ -38,13 +40,20 @@ void main(String[] args) throws Exception {
     String peerCommand = InitrdCache.FAST_MODULES + wrapInChroot("overlayroot").replace(
             "mv /etc/initramfs-tools/scripts/init-bottom/overlayroot", "cp /usr/share/initramfs-tools/scripts/init-bottom/overlayroot") + update;
 
+    // dracut (Debian 13, shell /init): the boot core the pre-pivot hook runs is wrapped the same way.
+    InitrdCache.BootFiles dracutPath = new InitrdCache(DebianChroot.ensure(Distro.DRACUT, IO::println))
+            .installed(InstallSpec.of(jar, List.of()).firstInChroot(InitrdCache.DRACUT_SHELL_INIT)
+                    .thenInChroot(wrapDracutCore()), IO::println);
+    String dracutParameters = "ro rd.skipfsck fsck.mode=skip rd.shell=0 rd.emergency=reboot aufs=tmpfs";
+
     record Variant(String name, String script, InitrdCache.BootFiles boot, String parameter) {}
     List<Variant> variants = List.of(
             new Variant("overlayboot, no parameter (installed, not asked to act)", "overlayboot", shellPath, ""),
             new Variant("overlayboot shell path, aufs=tmpfs", "overlayboot", shellPath, "aufs=tmpfs"),
             new Variant("overlayboot JVM helper (jlink + AOT cache), aufs=tmpfs", "overlayboot", helperPath, "aufs=tmpfs"),
             new Variant("overlayroot (Debian peer), overlayroot=tmpfs", "overlayroot",
-                    initrds.build(TargetLayout.NONE, peerCommand, version, IO::println), "overlayroot=tmpfs"));
+                    initrds.build(TargetLayout.NONE, peerCommand, version, IO::println), "overlayroot=tmpfs"),
+            new Variant("overlayboot dracut module (Debian 13, shell /init), aufs=tmpfs", "overlayboot", dracutPath, dracutParameters));
 
     Path dir = Files.createTempDirectory("overlayboot-bench-");
     Path template = GuestDisk.root(dir.resolve("root.img"));
@@ -58,8 +67,8 @@ void main(String[] args) throws Exception {
             Path disk = dir.resolve("run.img");
             Files.deleteIfExists(disk);
             Files.copy(template, disk);
-            List<String> params = v.parameter().isEmpty() ? List.of() : List.of(v.parameter());
-            BootResult r = Qemu.boot(new VmSpec(v.boot(), params, List.of(disk), VmSpec.DEFAULT_MEMORY_MB, VmSpec.DEFAULT_LIMIT));
+            List<String> params = v.parameter().isEmpty() ? List.of() : List.of(v.parameter().split(" "));
+            BootResult r = Qemu.boot(new VmSpec(v.boot(), params, List.of(disk), VmSpec.DEFAULT_MEMORY_MB, Duration.ofSeconds(480)));
             String line = r.marker("bench." + v.script()).orElseThrow(() ->
                     new IllegalStateException(v.name() + ": no timing reported:\n" + r.transcript()));
             if (!r.linesContaining("the helper failed").isEmpty() || !r.linesContaining("is not in the initramfs").isEmpty()) {
@@ -80,6 +89,31 @@ void main(String[] args) throws Exception {
     try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
+}
+
+/**
+ * Shell lines (run in the dracut chroot copy after install) that put a timing wrapper in place of
+ * the boot core the dracut module installs, have the module install the real core beside it, and
+ * rebuild the initrd. The wrapper writes "overlayboot=START END RC" to /run/obt-bench.
+ */
+static String wrapDracutCore() {
+    return """
+            m=/usr/lib/dracut/modules.d/90overlayboot
+            mv "$m/overlayboot-boot.sh" "$m/overlayboot-boot.real.sh"
+            cat > "$m/overlayboot-boot.sh" <<'OBT_WRAPPER'
+            #!/bin/sh
+            # overlayboot benchmark: times the real boot core with /proc/uptime.
+            read -r obt_start _ < /proc/uptime
+            sh /usr/lib/overlayboot/overlayboot-boot.real "$@"
+            obt_rc=$?
+            read -r obt_end _ < /proc/uptime
+            echo "overlayboot=$obt_start $obt_end $obt_rc" >> /run/obt-bench
+            exit "$obt_rc"
+            OBT_WRAPPER
+            chmod 0755 "$m/overlayboot-boot.sh"
+            sed -i 's|^\\tinst_simple "$moddir/overlayboot-boot.sh" /usr/lib/overlayboot/overlayboot-boot$|&\\n\\tinst_simple "$moddir/overlayboot-boot.real.sh" /usr/lib/overlayboot/overlayboot-boot.real|' "$m/module-setup.sh"
+            for v in $(ls /lib/modules); do dracut --force "/boot/initrd.img-$v" "$v"; done
+            """;
 }
 
 /**

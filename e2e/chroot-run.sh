@@ -4,6 +4,8 @@
 #   e2e/chroot-run.sh DIR CMD [ARG...]          run CMD inside the copy (chroot)
 #   e2e/chroot-run.sh --host DIR CMD [ARG...]   run CMD on the host, with the copy mounted at
 #                                               $OVERLAYBOOT_TARGET (e.g. `overlayboot install --root`)
+#   --chroot NAME (before DIR)                  copy $OVERLAYBOOT_CACHE/NAME instead of .../chroot
+#                                               (chroot-trixie, chroot-dracut: see build-chroot.sh)
 #
 # The copy is an overlay mount in a private mount namespace: the cached chroot is its read-only
 # lower layer and DIR/upper its upper layer, so the cache is never modified and DIR/upper holds
@@ -13,10 +15,22 @@
 set -euo pipefail
 
 host=0
-if [ "${1:-}" = --host ]; then host=1; shift; fi
-[ $# -ge 2 ] || { echo "usage: $0 [--host] DIR CMD [ARG...]" >&2; exit 2; }
+name=chroot
+while :; do
+  case "${1:-}" in
+    --host) host=1; shift ;;
+    --chroot)
+      case "${2:-}" in
+        chroot | chroot-trixie | chroot-dracut) name=$2; shift 2 ;;
+        *) echo "chroot-run: unknown chroot '${2:-}' (use chroot, chroot-trixie or chroot-dracut)" >&2; exit 2 ;;
+      esac
+      ;;
+    *) break ;;
+  esac
+done
+[ $# -ge 2 ] || { echo "usage: $0 [--host] [--chroot NAME] DIR CMD [ARG...]" >&2; exit 2; }
 dir=$(realpath -m "$1"); shift
-chroot=${OVERLAYBOOT_CACHE:-/var/cache/overlayboot}/chroot
+chroot=${OVERLAYBOOT_CACHE:-/var/cache/overlayboot}/$name
 [ -e "$chroot/.complete" ] || { echo "chroot-run: $chroot is not built (hint: run e2e/build-chroot.sh)" >&2; exit 4; }
 mkdir -p "$dir/upper" "$dir/work" "$dir/merged"
 

@@ -28,12 +28,15 @@ manual_add_modules overlay
 <#if driver != "overlay">
 manual_add_modules aufs 2>/dev/null || true
 </#if>
+# The check asks modprobe what manual_add_modules asks it: the module is built in, or its file
+# (and dependencies) for this kernel. Looking in ${DESTDIR} instead would be wrong on Debian 13,
+# whose manual_add_modules only queues a module and copies it after the hooks have run.
 ob_union_ok=0
 ob_modules="<#if driver != "aufs">overlay</#if><#if driver == "auto"> </#if><#if driver != "overlay">aufs</#if>"
 # shellcheck disable=SC2086
 for ob_mod in $ob_modules; do
-	if grep -qs "/$ob_mod\.ko" "/lib/modules/${ob_kernel}/modules.builtin" \
-		|| find "${DESTDIR}/lib/modules/${ob_kernel}" -name "$ob_mod.ko*" 2>/dev/null | grep -q .; then
+	if modprobe --set-version="${ob_kernel}" --ignore-install --quiet --show-depends "$ob_mod" 2>/dev/null \
+		| grep -Eq "^builtin $ob_mod\$|^insmod .*/$ob_mod\.ko"; then
 		ob_union_ok=1
 	fi
 done

@@ -2,6 +2,7 @@ package io.overlayboot.install;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.render.Generator;
 import io.overlayboot.sys.Exec;
 import io.overlayboot.sys.ExecException;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Brings the boot chain up to date after files changed: {@code update-initramfs -u -k all} and the
+ * Brings the boot chain up to date after files changed: {@code update-initramfs -u -k all} (or dracut
+ * per kernel, see {@link InitrdGenerator}) and the
  * GRUB config. On the live system the commands run directly; under {@code --root} they run through
  * {@code chroot ROOT} when the target has them and its {@code /proc} and {@code /dev} are mounted;
  * otherwise they are only printed, for the admin to run.
@@ -43,9 +45,9 @@ final class BootChain {
             grub = List.copyOf(grub);
         }
 
-        /** The tools of {@code target}: {@code update-initramfs -u -k all}, and {@link Target#grubCommand()}. */
-        static Tools of(Target target) {
-            return new Tools(List.of(List.of("update-initramfs", "-u", "-k", "all")), target.grubCommand());
+        /** The tools of {@code target} whose initrds {@code generator} builds, and {@link Target#grubCommand()}. */
+        static Tools of(Target target, Generator generator) {
+            return new Tools(InitrdGenerator.rebuild(target, generator), target.grubCommand());
         }
 
         /** The commands to run: the initrd ones when {@code initramfs}, then the GRUB one when {@code grub}. */

@@ -10,6 +10,7 @@ import io.overlayboot.install.Plan.Backup;
 import io.overlayboot.install.Plan.Closing;
 import io.overlayboot.install.Plan.Notice;
 import io.overlayboot.install.Plan.Records;
+import io.overlayboot.render.Generator;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.RenderedFile;
 import io.overlayboot.render.Renderer;
@@ -78,7 +79,8 @@ final class InstallPlanner {
 
     private Plan plan(RenderRequest asked, GrubMethod method, String question) {
         RenderRequest request = new RenderRequest(asked.chosen(), asked.sysctl(), method == GrubMethod.DROP_IN);
-        Map<String, Desired> desired = desired(request, method, old.flatMap(m -> m.entry(Target.DEFAULT_GRUB)).isPresent());
+        Generator generator = InitrdGenerator.detect(target);
+        Map<String, Desired> desired = desired(request, generator, method, old.flatMap(m -> m.entry(Target.DEFAULT_GRUB)).isPresent());
 
         List<Change> changes = new ArrayList<>();
         List<Entry> entries = new ArrayList<>();
@@ -115,10 +117,10 @@ final class InstallPlanner {
         boolean pending = old.map(Manifest::bootChainPending).orElse(false);
         boolean firstInstall = old.isEmpty();
         boolean initramfs = firstInstall || pending
-                || changes.stream().anyMatch(c -> c.path().startsWith("etc/initramfs-tools/") || c.path().equals("etc/overlayboot.conf"));
+                || changes.stream().anyMatch(c -> InitrdGenerator.affectsInitrd(c.path()));
         boolean grub = (method != GrubMethod.NONE || old.map(m -> m.grub() != GrubMethod.NONE).orElse(false))
                 && (firstInstall || pending || changes.stream().anyMatch(c -> c.path().startsWith("etc/default/grub")));
-        List<List<String>> commands = BootChain.Tools.of(target).commands(initramfs, grub);
+        List<List<String>> commands = BootChain.Tools.of(target, generator).commands(initramfs, grub);
         List<Sysctl> known = old.map(Manifest::sysctl).orElse(List.of());
         List<Notice> notices = request.sysctl().stream().filter(s -> !known.contains(s))
                 .flatMap(s -> s.warning().stream()).map(Notice::warn).toList();
@@ -161,9 +163,9 @@ final class InstallPlanner {
     /** A file install wants on the target. {@code keepMode}: an existing file keeps its mode (GRUB's). */
     private record Desired(byte[] content, int mode, boolean keepMode) {}
 
-    private Map<String, Desired> desired(RenderRequest request, GrubMethod method, boolean grubInManifest) {
+    private Map<String, Desired> desired(RenderRequest request, Generator generator, GrubMethod method, boolean grubInManifest) {
         Map<String, Desired> desired = new LinkedHashMap<>();
-        for (RenderedFile f : new Renderer().render(request)) {
+        for (RenderedFile f : new Renderer().render(request, generator)) {
             desired.put(f.path(), new Desired(f.content(), f.mode(), false));
         }
         if (method == GrubMethod.EDIT) {

@@ -61,12 +61,7 @@ public record Target(Path root, boolean live, Path procMounts) {
 
     /** Refuses a target overlayboot cannot protect. {@code force} overrides the "already overlaid" checks. */
     void check(boolean force, boolean installedByUs) {
-        if (!Files.isDirectory(resolve("etc/initramfs-tools"))) {
-            throw notDebian("no etc/initramfs-tools");
-        }
-        if (!Files.exists(resolve("usr/sbin/update-initramfs")) && !Files.exists(resolve("sbin/update-initramfs"))) {
-            throw notDebian("no usr/sbin/update-initramfs");
-        }
+        InitrdGenerator.detect(this);
         checkKernel();
         checkNotLiveOverlay();
         if (force) {
@@ -94,11 +89,6 @@ public record Target(Path root, boolean live, Path procMounts) {
                         "boot once with overlayboot=disabled (or without overlayroot/lockfs), then run this again");
             });
         }
-    }
-
-    private OverlaybootException notDebian(String why) {
-        return OverlaybootException.environment(show("") + " is not a Debian-style system: " + why
-                + " (initramfs-tools is not installed)", "install initramfs-tools in the target, or point --root at a Debian or Ubuntu root");
     }
 
     private void checkKernel() {

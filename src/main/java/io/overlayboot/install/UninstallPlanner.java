@@ -78,7 +78,7 @@ final class UninstallPlanner implements Planner {
                     + String.join(", ", conflicts.stream().map(target::show).toList()) + "; not overwriting them",
                     "undo those changes, or pass --force to put the originals back anyway (the changes are lost)");
         }
-        List<List<String>> commands = BootChain.Tools.of(target).commands(true, manifest.grub() != GrubMethod.NONE);
+        List<List<String>> commands = BootChain.Tools.of(target, InitrdGenerator.detect(target)).commands(true, manifest.grub() != GrubMethod.NONE);
         // The backups and the other directories first, the manifest last (with the directories install
         // made for it): a run stopped before it still finds what is left to undo.
         List<String> discard = new ArrayList<>();

@@ -24,24 +24,38 @@ import java.util.function.Predicate;
 
 /**
  * Renders the files that make a Debian-style machine boot protected, from the FreeMarker templates
- * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands.
+ * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands;
+ * {@code templates/lib/} holds the fragments included into several outputs (the boot core that
+ * initramfs-tools' init-bottom script and dracut's module both run).
  *
  * <p>FreeMarker runs strict: an undefined variable is an error, nothing is auto-escaped (the output
  * is shell, not HTML), interpolation is {@code [=expr]} so shell's {@code ${var}} stays literal, and
  * every user value reaches shell through the {@code q} method ({@link ShellQuote}).
  */
 public final class Renderer {
-    private record Output(String path, int mode, Predicate<RenderRequest> wanted) {}
+    /** One rendered file: where it lands, its template, its mode, when it is wanted, and for which generator (null: all). */
+    private record Output(String path, String template, int mode, Predicate<RenderRequest> wanted, Generator generator) {
+        Output(String path, int mode, Predicate<RenderRequest> wanted, Generator generator) {
+            this(path, path + ".ftl", mode, wanted, generator);
+        }
+    }
+
+    static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
+    static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
 
     private static final List<Output> OUTPUTS = List.of(
-            new Output("etc/initramfs-tools/scripts/init-bottom/overlayboot", 0755, r -> true),
-            new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true),
-            new Output("etc/overlayboot.conf", 0644, r -> true),
-            new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub),
-            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty()),
-            new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true),
-            new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true),
-            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true));
+            new Output(INIT_BOTTOM, 0755, r -> true, Generator.INITRAMFS_TOOLS),
+            new Output("etc/initramfs-tools/hooks/overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
+            new Output(DRACUT_MODULE + "module-setup.sh", 0755, r -> true, Generator.DRACUT),
+            new Output(DRACUT_MODULE + "overlayboot-pre-pivot.sh", 0755, r -> true, Generator.DRACUT),
+            new Output(DRACUT_MODULE + "overlayboot-boot.sh", 0755, r -> true, Generator.DRACUT),
+            new Output("etc/dracut.conf.d/overlayboot.conf", 0644, r -> true, Generator.DRACUT),
+            new Output("etc/overlayboot.conf", 0644, r -> true, null),
+            new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub, null),
+            new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty(), null),
+            new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true, null),
+            new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
+            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null));
 
     private final Configuration freemarker;
 
@@ -59,13 +73,19 @@ public final class Renderer {
         freemarker.setWhitespaceStripping(true);
     }
 
-    /** Renders every file the request asks for, in a stable order. */
+    /** Renders every file the request asks for, for every generator, in a stable order. */
     public List<RenderedFile> render(RenderRequest request) {
+        return render(request, null);
+    }
+
+    /** Renders the files the request asks for that {@code generator} uses (and the shared ones). */
+    public List<RenderedFile> render(RenderRequest request, Generator generator) {
         Map<String, Object> model = model(request);
         List<RenderedFile> files = new ArrayList<>();
         for (Output output : OUTPUTS) {
-            if (output.wanted().test(request)) {
-                files.add(new RenderedFile(output.path(), apply(output.path() + ".ftl", model), output.mode()));
+            boolean forThis = generator == null || output.generator() == null || output.generator() == generator;
+            if (forThis && output.wanted().test(request)) {
+                files.add(new RenderedFile(output.path(), apply(output.template(), model), output.mode()));
             }
         }
         return List.copyOf(files);

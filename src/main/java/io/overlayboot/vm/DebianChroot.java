@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The cached Debian bookworm chroot built by {@code e2e/build-chroot.sh}: Debian's real kernel,
- * initramfs-tools and GRUB, never modified in place. {@link #run} works on an overlay copy of it.
+ * A cached Debian chroot built by {@code e2e/build-chroot.sh} (by default bookworm; see
+ * {@link Distro}): Debian's real kernel, initramfs generator and GRUB, never modified in place.
+ * {@link #run} works on an overlay copy of it.
  */
 public final class DebianChroot {
     /** Default cache root; {@code OVERLAYBOOT_CACHE} overrides it (the scripts read the same variable). */
@@ -22,11 +23,13 @@ public final class DebianChroot {
     private final Path cache;
     private final Path root;
     private final Path scripts;
+    private final Distro distro;
 
-    private DebianChroot(Path cache, Path root, Path scripts) {
+    private DebianChroot(Path cache, Path root, Path scripts, Distro distro) {
         this.cache = cache;
         this.root = root;
         this.scripts = scripts;
+        this.distro = distro;
     }
 
     public static Path cacheDir() {
@@ -34,26 +37,35 @@ public final class DebianChroot {
         return env == null || env.isBlank() ? DEFAULT_CACHE : Path.of(env);
     }
 
-    /** Builds the chroot unless a complete one is cached; the build's lines go to {@code progress}. */
+    /** Builds the bookworm chroot unless a complete one is cached; the build's lines go to {@code progress}. */
     public static DebianChroot ensure(Consumer<String> progress) {
+        return ensure(Distro.BOOKWORM, progress);
+    }
+
+    /** Builds the chroot of {@code distro} unless a complete one is cached. */
+    public static DebianChroot ensure(Distro distro, Consumer<String> progress) {
         HostTools.require();
         Path cache = cacheDir();
         Path scripts = E2eScripts.extract(cache);
-        Path root = cache.resolve("chroot");
+        Path root = cache.resolve(distro.directory());
         if (!Files.exists(root.resolve(".complete"))) {
             progress.accept("building the cached Debian chroot in " + root + " (first time only, 1-3 minutes)");
-            Exec.stream(List.of("bash", scripts.resolve("build-chroot.sh").toString()), Duration.ofMinutes(30),
+            Exec.stream(List.of("bash", scripts.resolve("build-chroot.sh").toString(), distro.argument()), Duration.ofMinutes(30),
                     line -> {
                         if (line.startsWith("build-chroot:") || line.startsWith("I: ")) {
                             progress.accept(line);
                         }
                     }).check();
         }
-        return new DebianChroot(cache, root, scripts);
+        return new DebianChroot(cache, root, scripts, distro);
     }
 
     public Path root() {
         return root;
+    }
+
+    public Distro distro() {
+        return distro;
     }
 
     Path cache() {
@@ -100,6 +112,7 @@ public final class DebianChroot {
     private List<String> chrootRun(List<String> flags, Path work, String command, Consumer<String> eachLine) {
         List<String> cmd = new ArrayList<>(List.of("bash", scripts.resolve("chroot-run.sh").toString()));
         cmd.addAll(flags);
+        cmd.addAll(List.of("--chroot", distro.directory()));
         cmd.addAll(List.of(work.toString(), "sh", "-ec", command));
         return Exec.stream(cmd, Duration.ofMinutes(10), eachLine).check().lines();
     }

@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Disk images for test guests, made without mounting ({@code mke2fs -d}): a tiny root holding a
- * static busybox, the test init {@code /overlayboot-test-init} and an {@code /etc/fstab} with a
- * root line and a swap line; and blank labelled disks for an upper layer on a device.
+ * static busybox, the test init {@code /overlayboot-test-init}, an {@code /etc/os-release} and an
+ * {@code /etc/fstab} with a root line and a swap line; and blank labelled disks for an upper layer on a device.
  */
 public final class GuestDisk {
     /** Label of the root filesystem; the guest's fstab names it. */
@@ -30,6 +30,9 @@ public final class GuestDisk {
             /dev/vdc none swap sw 0 0
             tmpfs /tmp tmpfs defaults 0 0
             """;
+
+    /** The guest's /etc/os-release, without which systemd's switch-root refuses the root. */
+    static final String OS_RELEASE = "NAME=\"overlayboot test guest\"\nID=overlayboot-test\n";
 
     private GuestDisk() {}
 
@@ -49,6 +52,8 @@ public final class GuestDisk {
                     }
                 }
                 Files.writeString(tree.resolve("etc/fstab"), FSTAB);
+                // systemd in an initrd (dracut's systemd flavor) switches only into an OS tree: one with os-release.
+                Files.writeString(tree.resolve("etc/os-release"), OS_RELEASE);
                 Path init = tree.resolve(TEST_INIT.substring(1));
                 Files.write(init, E2eScripts.read("guest/overlayboot-test-init"));
                 Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rwxr-xr-x"));

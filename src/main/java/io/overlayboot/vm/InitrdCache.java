@@ -37,6 +37,18 @@ public final class InitrdCache {
      */
     public static final String PREPARE = "dpkg --purge overlayroot >/dev/null\n" + FAST_MODULES;
 
+    /**
+     * The dracut counterpart of {@link #FAST_MODULES}: only the drivers a QEMU guest needs
+     * ({@code drivers=} is exclusive; modules that ask for more, like overlayboot's overlay, still
+     * get theirs), and no host-only probing of the build machine.
+     */
+    public static final String DRACUT_PREPARE = "printf '%s\\n' '# overlayboot e2e: a small, fast initrd for QEMU guests'"
+            + " 'hostonly=\"no\"' 'drivers=\"virtio_pci virtio_blk ext4\"' > /etc/dracut.conf.d/zz-overlayboot-e2e.conf\n";
+
+    /** Lines that make the dracut build the flavor with dracut's own shell {@code /init} instead of systemd. */
+    public static final String DRACUT_SHELL_INIT = "printf '%s\\n' 'omit_dracutmodules+=\" systemd systemd-initrd dracut-systemd \"'"
+            + " >> /etc/dracut.conf.d/zz-overlayboot-e2e.conf\n";
+
     /** A kernel and the initrd built for it. */
     public record BootFiles(String kernelVersion, Path kernel, Path initrd, String key) {}
 
@@ -52,7 +64,20 @@ public final class InitrdCache {
      */
     public BootFiles standard(TargetLayout layout, Consumer<String> progress) {
         String version = chroot.kernelVersion();
-        return build(layout, PREPARE + "update-initramfs -c -k " + version + "\n", version, progress);
+        return build(layout, firstInitrd("", version, false), version, progress);
+    }
+
+    /**
+     * Shell lines that prepare a copy of the chroot and build its first initrd, as its generator
+     * does. With dracut, {@code forInstall} skips that build: install runs dracut for every kernel
+     * anyway (a dracut run takes minutes under TCG-loaded CI, an update-initramfs -u needs the file).
+     */
+    private String firstInitrd(String before, String version, boolean forInstall) {
+        return switch (chroot.distro().generator()) {
+            case INITRAMFS_TOOLS -> PREPARE + before + "update-initramfs -c -k " + version + "\n";
+            case DRACUT -> DRACUT_PREPARE + before
+                    + (forInstall ? "" : "dracut --force /boot/initrd.img-" + version + " " + version + "\n");
+        };
     }
 
     /**
@@ -72,7 +97,7 @@ public final class InitrdCache {
         String version = spec.kernelVersion().isEmpty() ? first : spec.kernelVersion();
         String java = ProcessHandle.current().info().command().orElse("java");
         StringBuilder command = new StringBuilder("chroot \"$OVERLAYBOOT_TARGET\" sh -ec "
-                + quote(PREPARE + "update-initramfs -c -k " + first + "\n") + "\n");
+                + quote(firstInitrd(spec.beforeInChroot(), first, true)) + "\n");
         command.append(quote(java)).append(" -jar ").append(quote(spec.jar().toAbsolutePath().toString()))
                 .append(" install --root \"$OVERLAYBOOT_TARGET\" --yes --no-grub");
         spec.options().forEach(o -> command.append(' ').append(quote(o)));

@@ -14,6 +14,11 @@ public final class DebianTreeAccess {
         return DebianTree.create(root, grubDropIns);
     }
 
+    /** A Debian root whose initrds dracut builds (see {@link InitrdGeneratorTest#dracutTree}). */
+    public static Path createDracut(Path root) throws IOException {
+        return InitrdGeneratorTest.dracutTree(root);
+    }
+
     public static List<String> describe(Path root) throws IOException {
         return DebianTree.describe(root);
     }

@@ -27,11 +27,15 @@ class RendererTest {
                 .collect(java.util.stream.Collectors.toMap(RenderedFile::path, f -> f));
     }
 
+    static final String DRACUT = "usr/lib/dracut/modules.d/90overlayboot/";
+
     @Test
-    void defaultsGiveTheSevenFilesWithTheirModes() {
+    void defaultsGiveBothFrontEndsAndTheSharedFilesWithTheirModes() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
         assertThat(files).containsOnlyKeys("etc/initramfs-tools/scripts/init-bottom/overlayboot",
-                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
+                "etc/initramfs-tools/hooks/overlayboot", DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
+                DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
+                "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
                 "etc/profile.d/overlayboot.sh");
         assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
@@ -39,7 +43,33 @@ class RendererTest {
         assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
         assertThat(files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
+        assertThat(files.get(DRACUT + "module-setup.sh").mode()).isEqualTo(0755);
         assertThat(files.get("etc/overlayboot.conf").mode()).isEqualTo(0644);
+        assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").mode()).isEqualTo(0644);
+    }
+
+    @Test
+    void eachGeneratorGetsItsOwnFrontEndAndTheSharedFiles() {
+        var initramfsTools = new Renderer().render(RenderRequest.defaults(), Generator.INITRAMFS_TOOLS).stream().map(RenderedFile::path);
+        assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
+                "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+        var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
+        assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
+                DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
+                "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+    }
+
+    @Test
+    void theDracutModuleRunsTheSameBootCoreAsInitramfsTools() {
+        Map<String, RenderedFile> files = render(RenderRequest.defaults());
+        String initBottom = files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text();
+        String dracut = files.get(DRACUT + "overlayboot-boot.sh").text();
+        String core = initBottom.substring(initBottom.indexOf("# Test and plan hooks"), initBottom.indexOf("# --- initramfs-tools adapter"));
+        assertThat(core).contains("ob_steps()", "ob_read_cmdline()", "ob_record()");
+        assertThat(dracut).contains(core).contains("# --- dracut adapter").doesNotContain("/scripts/functions");
+        assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").text()).contains("add_dracutmodules+=\" overlayboot \"");
     }
 
     @Test
