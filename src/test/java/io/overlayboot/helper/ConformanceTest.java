@@ -71,7 +71,7 @@ class ConformanceTest {
         String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Processes.run(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create", "--file",
                 jar.toString(), "--main-class", HelperMain.class.getName(), "-C", classes, "io/overlayboot/helper",
-                "-C", classes, "io/overlayboot/settings");
+                "-C", classes, "io/overlayboot/settings", "-C", classes, "io/overlayboot/sys");
         runtime = shared.resolve("usr-lib-overlayboot");
         Processes.exec(List.of("packaging/build-helper-runtime.sh", "--jar", jar.toString(), "--no-aot",
                 runtime.toString()), Map.of("JAVA_HOME", System.getProperty("java.home")));
