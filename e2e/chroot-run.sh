@@ -22,13 +22,13 @@ while :; do
     --chroot)
       case "${2:-}" in
         chroot | chroot-trixie | chroot-dracut) name=$2; shift 2 ;;
-        *) echo "chroot-run: unknown chroot '${2:-}' (use chroot, chroot-trixie or chroot-dracut)" >&2; exit 2 ;;
+        *) printf "chroot-run: unknown chroot '%s' (use chroot, chroot-trixie or chroot-dracut)\n" "${2:-}" >&2; exit 2 ;;
       esac
       ;;
     *) break ;;
   esac
 done
-[ $# -ge 2 ] || { echo "usage: $0 [--host] [--chroot NAME] DIR CMD [ARG...]" >&2; exit 2; }
+[ $# -ge 2 ] || { printf 'usage: %s [--host] [--chroot NAME] DIR CMD [ARG...]\n' "$0" >&2; exit 2; }
 dir=$(realpath -m "$1"); shift
 chroot=${OVERLAYBOOT_CACHE:-/var/cache/overlayboot}/$name
 [ -e "$chroot/.complete" ] || { echo "chroot-run: $chroot is not built (hint: run e2e/build-chroot.sh)" >&2; exit 4; }
