@@ -1,6 +1,7 @@
 package io.overlayboot.guard;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,6 +33,16 @@ final class InRoot {
         try {
             Path p = resolve(path);
             return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The text of the regular file {@code path} (bad UTF-8 replaced), if it exists and can be read. */
+    Optional<String> readText(String path) {
+        Optional<Path> file = find(path).filter(Files::isRegularFile);
+        try {
+            return file.isEmpty() ? Optional.empty() : Optional.of(new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -4,7 +4,6 @@ import io.overlayboot.settings.BootParameters;
 import io.overlayboot.settings.Resolution;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class KernelCheck {
         List<Reason> reasons = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         String rebuild = "update-initramfs -u -k " + version;
-        String etcConfig = read("etc/overlayboot.conf").orElse("");
+        String etcConfig = root.readText("etc/overlayboot.conf").orElse("");
 
         Optional<InitrdContents> contents = contents(version, initrds, reasons);
         Optional<Generator> generator = contents.flatMap(Generator::of);
@@ -140,7 +139,7 @@ final class KernelCheck {
     }
 
     private boolean builtIn(String version, String union) {
-        return read("lib/modules/" + version + "/modules.builtin")
+        return root.readText("lib/modules/" + version + "/modules.builtin")
                 .map(t -> t.lines().anyMatch(l -> l.endsWith("/" + union + ".ko")))
                 .orElse(false);
     }
@@ -148,7 +147,7 @@ final class KernelCheck {
     /** The module as {@code modules.dep} lists it, or the file where Debian's kernel has it. */
     private boolean hasModule(String version, String union) {
         Pattern name = modulePattern(union);
-        Optional<String> dep = read("lib/modules/" + version + "/modules.dep");
+        Optional<String> dep = root.readText("lib/modules/" + version + "/modules.dep");
         if (dep.isPresent() && dep.get().lines().map(l -> l.split(":", 2)[0]).anyMatch(p -> name.matcher(p).matches())) {
             return true;
         }
@@ -171,14 +170,5 @@ final class KernelCheck {
 
     private static Pattern modulePattern(String union) {
         return Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
-    }
-
-    private Optional<String> read(String path) {
-        Optional<Path> file = root.find(path).filter(Files::isRegularFile);
-        try {
-            return file.isEmpty() ? Optional.empty() : Optional.of(new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

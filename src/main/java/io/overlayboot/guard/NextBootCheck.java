@@ -4,7 +4,6 @@ import io.overlayboot.settings.BootParameters;
 import io.overlayboot.settings.Resolution;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,10 +37,10 @@ public final class NextBootCheck {
         List<String> warnings = new ArrayList<>();
         BootEntry entry = null;
         KernelReport report = null;
-        Optional<String> grubCfg = read(GRUB_CFG);
+        Optional<String> grubCfg = root.readText(GRUB_CFG);
         if (grubCfg.isPresent()) {
             GrubConfig grub = GrubConfig.parse(grubCfg.get());
-            GrubConfig.Choice choice = grub.choose(GrubEnv.parse(read(GRUBENV).orElse("")));
+            GrubConfig.Choice choice = grub.choose(GrubEnv.parse(root.readText(GRUBENV).orElse("")));
             warnings.addAll(choice.notes());
             GrubConfig.MenuEntry e = choice.entry();
             if (e == null) {
@@ -62,7 +61,7 @@ public final class NextBootCheck {
                 }
             }
         } else {
-            Resolution config = BootParameters.resolve("", read("etc/overlayboot.conf").orElse(""));
+            Resolution config = BootParameters.resolve("", root.readText("etc/overlayboot.conf").orElse(""));
             Optional<String> version = defaultKernel();
             if (!config.active()) {
                 reasons.add(Reason.cannotTell("no /" + GRUB_CFG + " and /etc/overlayboot.conf sets no mode=: cannot tell"
@@ -202,14 +201,5 @@ public final class NextBootCheck {
         }
         List<String> installed = installedKernels();
         return installed.isEmpty() ? Optional.empty() : Optional.of(installed.getLast());
-    }
-
-    private Optional<String> read(String path) {
-        Optional<Path> file = root.find(path).filter(Files::isRegularFile);
-        try {
-            return file.isEmpty() ? Optional.empty() : Optional.of(new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }
