@@ -70,12 +70,12 @@ public final class Demo {
         String config = rendered(files, "etc/overlayboot.conf");
         out.println("1. Rendered the boot script and " + BootParameters.CONFIG_PATH + "; the kernel command line is: " + cmdline);
         out.println("2. Running it as initramfs-tools would, in a private mount namespace, over a read-only ext4 root image...");
-        Sandbox.Spec spec = Sandbox.spec(script, cmdline).withConfig(config).withProbe("""
+        Sandbox.Spec spec = Sandbox.spec(script, cmdline).config(config).probe("""
                 echo "a change made after boot" > /root/etc/motd
                 echo "motd: $(cat /root/etc/motd)"
                 if [ -e /root/rw/upper/etc/motd ]; then echo "upper: $(cat /root/rw/upper/etc/motd)"; fi
                 echo "lower: $(cat /root/ro/etc/motd 2>/dev/null || echo '(not mounted at /ro)')"
-                """);
+                """).build();
         Sandbox.Result r = Sandbox.run(spec, work);
         r.boot().output().lines().forEach(l -> out.println("   console| " + l));
         out.println("3. The booted system sees:");

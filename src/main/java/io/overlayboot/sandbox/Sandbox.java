@@ -31,7 +31,8 @@ public final class Sandbox {
     public enum Order { BEFORE_UDEV, AFTER_UDEV }
 
     /**
-     * One sandbox run.
+     * One sandbox run. Made by {@link Sandbox#spec} and its {@link Builder}; a new knob is one
+     * component here and one setter there.
      *
      * @param script the boot script's text
      * @param cmdline the kernel command line, one byte per char (U+0000 to U+00FF)
@@ -50,38 +51,95 @@ public final class Sandbox {
             String probe, Shell shell, Order order, int runs, String procFilesystems) {
         public Spec {
             rootTree = Map.copyOf(rootTree);
+            if (runs < 1) {
+                throw new IllegalArgumentException("runs must be at least 1: " + runs);
+            }
         }
 
-        public Spec withCmdline(String c) {
-            return new Spec(script, c, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+        /** A builder holding this spec's values, to change some of them. */
+        public Builder toBuilder() {
+            Builder b = new Builder(script, cmdline);
+            b.config = config;
+            b.rootTree = rootTree;
+            b.upperLabel = upperLabel;
+            b.probe = probe;
+            b.shell = shell;
+            b.order = order;
+            b.runs = runs;
+            b.procFilesystems = procFilesystems;
+            return b;
+        }
+    }
+
+    /**
+     * Builds a {@link Spec}: the script and command line are given, every other value starts at its
+     * default (no config, {@link #defaultRoot()}, no upper image, no probe, busybox, before udev,
+     * one run, the real /proc/filesystems).
+     */
+    public static final class Builder {
+        private final String script;
+        private String cmdline;
+        private String config;
+        private Map<String, String> rootTree = defaultRoot();
+        private String upperLabel;
+        private String probe;
+        private Shell shell = Shell.BUSYBOX;
+        private Order order = Order.BEFORE_UDEV;
+        private int runs = 1;
+        private String procFilesystems;
+
+        private Builder(String script, String cmdline) {
+            this.script = script;
+            this.cmdline = cmdline;
         }
 
-        public Spec withConfig(String c) {
-            return new Spec(script, cmdline, c, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+        public Builder cmdline(String value) {
+            this.cmdline = value;
+            return this;
         }
 
-        public Spec withUpperLabel(String l) {
-            return new Spec(script, cmdline, config, rootTree, l, probe, shell, order, runs, procFilesystems);
+        public Builder config(String value) {
+            this.config = value;
+            return this;
         }
 
-        public Spec withProbe(String p) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, p, shell, order, runs, procFilesystems);
+        public Builder rootTree(Map<String, String> value) {
+            this.rootTree = value;
+            return this;
         }
 
-        public Spec withShell(Shell s) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, s, order, runs, procFilesystems);
+        public Builder upperLabel(String value) {
+            this.upperLabel = value;
+            return this;
         }
 
-        public Spec withOrder(Order o) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, o, runs, procFilesystems);
+        public Builder probe(String value) {
+            this.probe = value;
+            return this;
         }
 
-        public Spec withProcFilesystems(String f) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, f);
+        public Builder shell(Shell value) {
+            this.shell = value;
+            return this;
         }
 
-        public Spec withRuns(int r) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, r, procFilesystems);
+        public Builder order(Order value) {
+            this.order = value;
+            return this;
+        }
+
+        public Builder runs(int value) {
+            this.runs = value;
+            return this;
+        }
+
+        public Builder procFilesystems(String value) {
+            this.procFilesystems = value;
+            return this;
+        }
+
+        public Spec build() {
+            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
         }
     }
 
@@ -120,9 +178,9 @@ public final class Sandbox {
 
     private Sandbox() {}
 
-    /** A spec with the given script over a small Debian-like root, busybox, before udev, one run. */
-    public static Spec spec(String script, String cmdline) {
-        return new Spec(script, cmdline, null, defaultRoot(), null, null, Shell.BUSYBOX, Order.BEFORE_UDEV, 1, null);
+    /** A spec of the given script over a small Debian-like root, busybox, before udev, one run. */
+    public static Builder spec(String script, String cmdline) {
+        return new Builder(script, cmdline);
     }
 
     /** A small root: the directories a root has, an fstab with root, swap, /home and a comment. */

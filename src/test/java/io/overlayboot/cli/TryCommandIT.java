@@ -2,8 +2,6 @@ package io.overlayboot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -12,17 +10,14 @@ import org.junit.jupiter.api.Test;
 class TryCommandIT {
     @Test
     void showsTheWriteVanishAndSurviveWithOverlaybootDisabled() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        Cli.Run r = Cli.run("try", "--size", "64M", "--json");
 
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "try", "--size", "64M", "--json");
-
-        assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString())
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out())
                 .contains("\"kernelParameter\":\"aufs=tmpfs\"")
                 .contains("\"vanished\":true")
                 .contains("\"survivedDisabled\":true")
                 .contains("tmpfs (size 64M)");
-        JsonSchemas.assertMatches("try", out.toString());
+        JsonSchemas.assertMatches("try", r.out());
     }
 }

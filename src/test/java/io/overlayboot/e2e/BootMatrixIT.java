@@ -10,11 +10,9 @@ import io.overlayboot.vm.InitrdCache;
 import io.overlayboot.vm.InitrdCache.BootFiles;
 import io.overlayboot.vm.InstallSpec;
 import io.overlayboot.vm.VmSpec;
-import io.overlayboot.cli.Main;
+import io.overlayboot.cli.Cli;
 import io.overlayboot.vm.TargetLayout;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -236,11 +234,8 @@ class BootMatrixIT {
         BootFiles stock = initrds.standard(TargetLayout.NONE, System.err::println);
         Path initrd = dir.resolve("packed-initrd.img");
         Files.copy(stock.initrd(), initrd);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "pack", "--append-to", initrd.toString(), "--root", chroot.root().toString());
-        assertThat(code).as(out + "\n" + err).isZero();
+        Cli.Run pack = Cli.run("pack", "--append-to", initrd.toString(), "--root", chroot.root().toString());
+        assertThat(pack.code()).as(pack.out() + "\n" + pack.err()).isZero();
         assertThat(Files.mismatch(stock.initrd(), initrd)).as("the stock bytes come first, unchanged")
                 .isEqualTo(Files.size(stock.initrd()));
         BootFiles packed = new BootFiles(stock.kernelVersion(), stock.kernel(), initrd, "packed");

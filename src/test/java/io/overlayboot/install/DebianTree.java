@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * A real directory tree shaped like a Debian root, for install and uninstall tests:
  *
  * <pre>
- * etc/default/grub                                 0644 0:0   Debian's, GRUB_CMDLINE_LINUX_DEFAULT="quiet"
+ * etc/default/grub                                 0644 0:0   Debian 12's (grub/fixtures/debian-12-stock.grub)
  * etc/initramfs-tools/initramfs.conf               0644
  * etc/initramfs-tools/{hooks,scripts/init-bottom}/ (empty)
  * etc/overlayboot.conf                             0600 1000:1000  left by an earlier experiment
@@ -23,17 +23,22 @@ import java.util.stream.Stream;
  * </pre>
  */
 final class DebianTree {
-    static final String GRUB = """
-            # If you change this file, run 'update-grub' afterwards to update
-            # /boot/grub/grub.cfg.
-            GRUB_DEFAULT=0
-            GRUB_TIMEOUT=5
-            GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`
-            GRUB_CMDLINE_LINUX_DEFAULT="quiet"
-            GRUB_CMDLINE_LINUX=""
-            """;
+    /** The GRUB defaults files {@code GrubFixturesTest} edits, in {@code grub/fixtures/} of the checkout. */
+    static final Path GRUB_FIXTURES = Path.of("grub/fixtures");
+
+    /** Debian 12's stock {@code /etc/default/grub}: the one copy, {@code grub/fixtures/debian-12-stock.grub}. */
+    static final String GRUB = grubFixture("debian-12-stock.grub");
 
     private DebianTree() {}
+
+    /** The text of one file in {@link #GRUB_FIXTURES}. */
+    static String grubFixture(String name) {
+        try {
+            return Files.readString(GRUB_FIXTURES.resolve(name), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("tests run from the checkout's top directory", e);
+        }
+    }
 
     static Path create(Path root, boolean grubDropIns) throws IOException {
         file(root, "etc/default/grub", GRUB, "rw-r--r--");

@@ -14,19 +14,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class GrubEditorTest {
-    private static final String DEBIAN = """
-            # If you change this file, run 'update-grub' afterwards to update
-            # /boot/grub/grub.cfg.
-
-            GRUB_DEFAULT=0
-            GRUB_TIMEOUT=5
-            GRUB_DISTRIBUTOR=`lsb_release -i -s 2> /dev/null || echo Debian`
-            GRUB_CMDLINE_LINUX_DEFAULT="quiet"
-            GRUB_CMDLINE_LINUX=""
-
-            # Uncomment to disable graphical terminal (grub-pc only)
-            #GRUB_TERMINAL=console
-            """;
+    private static final String DEBIAN = DebianTree.GRUB;
 
     @Test
     void appendsToTheDoubleQuotedDebianValueAndKeepsEverythingElse() {

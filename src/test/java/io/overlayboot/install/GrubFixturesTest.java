@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The GRUB editor on the real-world files in {@code grub/fixtures/}. */
 class GrubFixturesTest {
     static Stream<Path> fixtures() throws IOException {
-        return Files.list(Path.of("grub/fixtures")).filter(p -> p.toString().endsWith(".grub")).sorted();
+        return Files.list(DebianTree.GRUB_FIXTURES).filter(p -> p.toString().endsWith(".grub")).sorted();
     }
 
     private static String shRead(String text) {

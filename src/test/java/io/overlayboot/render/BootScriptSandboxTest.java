@@ -7,7 +7,6 @@ import io.overlayboot.sandbox.Sandbox;
 import io.overlayboot.sandbox.Sandbox.Order;
 import io.overlayboot.sandbox.Sandbox.Result;
 import io.overlayboot.sandbox.Sandbox.Shell;
-import io.overlayboot.sandbox.Sandbox.Spec;
 import io.overlayboot.sys.Exec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,12 +47,12 @@ class BootScriptSandboxTest {
         script = BootScript.render(RenderRequest.defaults());
     }
 
-    private Result run(Spec spec) {
-        return Sandbox.run(spec, work);
+    private Result run(Sandbox.Builder spec) {
+        return Sandbox.run(spec.build(), work);
     }
 
-    private Spec spec(String cmdline) {
-        return Sandbox.spec(script, cmdline).withProbe(PROBE);
+    private Sandbox.Builder spec(String cmdline) {
+        return Sandbox.spec(script, cmdline).probe(PROBE);
     }
 
     private static void assertPlainRootAsFound(Result r) {
@@ -80,7 +79,7 @@ class BootScriptSandboxTest {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void seedParameterAloneProtectsTheRootAndTheLowerStaysByteIdentical(Shell shell) throws Exception {
-        Result r = run(spec("BOOT_IMAGE=/vmlinuz root=/dev/vda ro aufs=tmpfs").withShell(shell));
+        Result r = run(spec("BOOT_IMAGE=/vmlinuz root=/dev/vda ro aufs=tmpfs").shell(shell));
         assertThat(r.boot().exitCode()).isZero();
         assertProtected(r);
         assertThat(r.boot().output()).contains("overlayboot: root is protected: overlay");
@@ -95,7 +94,7 @@ class BootScriptSandboxTest {
 
     @Test
     void writesLandInTheUpperLayer() {
-        Result r = run(spec("aufs=tmpfs").withProbe(PROBE + "\ncat /root/rw/upper/etc/newfile\n"));
+        Result r = run(spec("aufs=tmpfs").probe(PROBE + "\ncat /root/rw/upper/etc/newfile\n"));
         assertProtected(r);
         assertThat(r.probe()).contains("written-after-boot");
     }
@@ -120,7 +119,7 @@ class BootScriptSandboxTest {
 
     @Test
     void recurseOnePutsOtherLocalFilesystemsUnderAUnion() {
-        Result r = run(spec("overlayboot=tmpfs:recurse=1").withProbe(PROBE + "\n[ -d /root/rw/recurse/home/upper ] && echo recurse-upper-made\n"));
+        Result r = run(spec("overlayboot=tmpfs:recurse=1").probe(PROBE + "\n[ -d /root/rw/recurse/home/upper ] && echo recurse-upper-made\n"));
         assertProtected(r);
         assertThat(r.probe()).contains(
                 "UUID=11111111-2222-3333-4444-555555555555 /ro/home ext4 defaults,nosuid,ro 0 0",
@@ -139,7 +138,7 @@ class BootScriptSandboxTest {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void worksWhenUdevMovedDevIntoTheRootFirst(Shell shell) {
-        Result r = run(spec("aufs=tmpfs").withOrder(Order.AFTER_UDEV).withShell(shell));
+        Result r = run(spec("aufs=tmpfs").order(Order.AFTER_UDEV).shell(shell));
         assertProtected(r);
         assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::source).isEqualTo("sandbox-dev");
         assertThat(r.probe()).contains("dev: /root/dev/null is there");
@@ -155,7 +154,7 @@ class BootScriptSandboxTest {
 
     @Test
     void disabledBeatsAufsAndTheConfig() {
-        Result r = run(spec("aufs=tmpfs overlayboot=disabled").withConfig("mode=tmpfs\n"));
+        Result r = run(spec("aufs=tmpfs overlayboot=disabled").config("mode=tmpfs\n"));
         assertPlainRootAsFound(r);
         assertThat(r.boot().output()).contains("overlayboot=disabled on the kernel command line: the root is NOT protected");
         assertThat(r.state()).containsEntry("status", "unprotected");
@@ -163,7 +162,7 @@ class BootScriptSandboxTest {
 
     @Test
     void configModeProtectsWithoutAParameter() {
-        Result r = run(spec("root=/dev/vda ro").withConfig("mode=tmpfs\nsize=16M\n"));
+        Result r = run(spec("root=/dev/vda ro").config("mode=tmpfs\nsize=16M\n"));
         assertProtected(r);
         assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::options).asString().contains("size=16384k");
     }
@@ -179,7 +178,7 @@ class BootScriptSandboxTest {
 
     @Test
     void labelledDeviceHoldsTheWrites() {
-        Result r = run(spec("ro aufs=LABEL=OBDATA").withUpperLabel("OBDATA"));
+        Result r = run(spec("ro aufs=LABEL=OBDATA").upperLabel("OBDATA"));
         assertProtected(r);
         assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("ext4");
         String upper = Exec.run(List.of("debugfs", "-R", "cat /upper/etc/newfile", r.work().resolve("upper.img").toString()),
@@ -191,7 +190,7 @@ class BootScriptSandboxTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"aufs=UUID=" + Sandbox.UPPER_UUID,
         "overlayboot=device:dev=UUID=" + Sandbox.UPPER_UUID + ",timeout=3"})
     void uuidDeviceHoldsTheWrites(String parameter) {
-        Result r = run(spec("ro " + parameter).withUpperLabel("BYUUID"));
+        Result r = run(spec("ro " + parameter).upperLabel("BYUUID"));
         assertProtected(r);
         assertThat(r.state().get("upper")).startsWith("UUID=" + Sandbox.UPPER_UUID + " (/dev/loop").endsWith(", ext4)");
         assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("ext4");
@@ -202,7 +201,7 @@ class BootScriptSandboxTest {
 
     @Test
     void deviceModeWithDirKeepsLayersInThatDirectory() {
-        Result r = run(spec("overlayboot=device:dev=LABEL=OBDATA,dir=layers/one,fstype=ext4").withUpperLabel("OBDATA"));
+        Result r = run(spec("overlayboot=device:dev=LABEL=OBDATA,dir=layers/one,fstype=ext4").upperLabel("OBDATA"));
         assertProtected(r);
         assertThat(r.mountAt("/root")).get().extracting(Sandbox.Mount::options).asString()
                 .contains("upperdir=/rw/layers/one/upper");
@@ -213,7 +212,7 @@ class BootScriptSandboxTest {
 
     @Test
     void missingDeviceFallsBackToTmpfsAndSaysSo() {
-        Result r = run(spec("aufs=LABEL=NOWHERE").withConfig("timeout=1\n"));
+        Result r = run(spec("aufs=LABEL=NOWHERE").config("timeout=1\n"));
         assertThat(r.boot().output()).contains(
                 "overlayboot: upper device LABEL=NOWHERE not found after 1 s, using tmpfs");
         assertProtected(r);
@@ -244,8 +243,8 @@ class BootScriptSandboxTest {
     void unionRefusedByTheKernelUndoesEveryStep(Shell shell) {
         // /proc/filesystems claims aufs, so the script gets as far as the union mount itself,
         // after the upper is mounted and the root moved to /ro.
-        Result r = run(spec("overlayboot=tmpfs:driver=aufs").withShell(shell)
-                .withProcFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs").shell(shell)
+                .procFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
         assertThat(r.boot().output()).contains("FAILED to protect the root: the kernel refused the aufs mount");
         assertPlainRootAsFound(r);
         assertThat(r.probe()).doesNotContain("ro: visible").contains("motd: the lower layer");
@@ -253,8 +252,8 @@ class BootScriptSandboxTest {
 
     @Test
     void unionRefusedAfterUdevPutsDevBackToo() {
-        Result r = run(spec("overlayboot=tmpfs:driver=aufs").withOrder(Order.AFTER_UDEV)
-                .withProcFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs").order(Order.AFTER_UDEV)
+                .procFilesystems("nodev\ttmpfs\nnodev\taufs\n\text4\n"));
         assertPlainRootAsFound(r);
         assertThat(r.mountAt("/root/dev")).get().extracting(Sandbox.Mount::source).isEqualTo("sandbox-dev");
     }
@@ -263,7 +262,7 @@ class BootScriptSandboxTest {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void onerrorPanicStopsInInitramfsToolsPanic(Shell shell) {
-        Result r = run(spec("overlayboot=tmpfs:driver=aufs,onerror=panic").withShell(shell));
+        Result r = run(spec("overlayboot=tmpfs:driver=aufs,onerror=panic").shell(shell));
         assertThat(r.boot().output()).contains(
                 "overlayboot: FAILED to protect the root: driver=aufs is not available in this kernel (modprobe aufs failed) (onerror=panic)")
                 .doesNotContain("parameter not set", "not set");
@@ -279,7 +278,7 @@ class BootScriptSandboxTest {
     @EnumSource(Shell.class)
     void backslashesInAParameterForgeNoStateLineAndNoConsoleLine(Shell shell) {
         Result r = run(spec("overlayboot=tmpfs:driver=aufs,sise=x\\nstatus=protected\\nmessage=forged\\c aufs=tmpf")
-                .withShell(shell));
+                .shell(shell));
         assertPlainRootAsFound(r);
         assertThat(r.state()).containsEntry("status", "failed");
         assertThat(r.state().get("message")).doesNotContain("forged");
@@ -293,7 +292,7 @@ class BootScriptSandboxTest {
     @ParameterizedTest(name = "under {0}")
     @EnumSource(Shell.class)
     void bytesOutsidePrintableAsciiAreEscaped(Shell shell) {
-        Result r = run(spec("overlayboot=tmpfs:size=\u00ff\u0001").withShell(shell));
+        Result r = run(spec("overlayboot=tmpfs:size=\u00ff\u0001").shell(shell));
         assertProtected(r);
         assertThat(r.state()).containsEntry("size", "50%");
         assertThat(r.state().get("warning")).contains("bad value '\\xff\\x01' for size=");
@@ -317,7 +316,7 @@ class BootScriptSandboxTest {
         assertThat(loop).startsWith("/dev/loop");
         try {
             for (String dev : List.of("LABEL=" + label, loop)) {
-                Result r = Sandbox.run(spec("overlayboot=device:dev=" + dev + ",timeout=0"), work.resolve(dev.replace('/', '_')));
+                Result r = Sandbox.run(spec("overlayboot=device:dev=" + dev + ",timeout=0").build(), work.resolve(dev.replace('/', '_')));
                 assertThat(r.boot().output()).contains("upper device " + dev + " not found after 0 s, using tmpfs");
                 assertProtected(r);
                 assertThat(r.mountAt("/root/rw")).get().extracting(Sandbox.Mount::type).isEqualTo("tmpfs");
@@ -346,7 +345,7 @@ class BootScriptSandboxTest {
 
     @Test
     void neverActsTwice() {
-        Result r = run(spec("aufs=tmpfs").withRuns(2));
+        Result r = run(spec("aufs=tmpfs").runs(2));
         assertThat(r.boots()).hasSize(2);
         assertThat(r.boots().get(1).output()).contains("overlayboot: the root is already a union (overlay), nothing to do");
         assertThat(r.mounts().stream().filter(m -> m.type().equals("overlay"))).hasSize(1);
