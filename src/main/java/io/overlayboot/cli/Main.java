@@ -61,8 +61,20 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    /** Runs one command line; returns the exit code. Never calls {@code System.exit}. */
+    /**
+     * Runs one command line; returns the exit code. Never calls {@code System.exit}.
+     *
+     * <p>{@code --version} alone is answered before picocli is touched: building even the top
+     * command's model (picocli's classes, reflection over the annotations) costs more CPU than the
+     * JVM's own start, and one line needs none of it. It prints what picocli's
+     * {@code --version} prints ({@code MainTest} compares the two).
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            out.println(VersionProvider.line());
+            out.flush();
+            return ExitCode.OK.code();
+        }
         CommandLine cmd = commandLine(needed(args));
         cmd.setOut(out);
         cmd.setErr(err);

@@ -7,6 +7,11 @@ import picocli.CommandLine;
 public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        return new String[] {"overlayboot " + Version.version()};
+        return new String[] {line()};
+    }
+
+    /** The one line {@code overlayboot --version} prints. */
+    static String line() {
+        return "overlayboot " + Version.version();
     }
 }

@@ -24,6 +24,35 @@ class MainTest {
         assertThat(help.out()).contains("render", "settings");
     }
 
+    /** {@code --version} alone is answered without picocli, and says exactly what picocli would. */
+    @Test
+    void versionAloneIsWhatPicocliWouldPrint() {
+        java.io.StringWriter picocli = new java.io.StringWriter();
+        Main.commandLine(Main.COMMANDS).printVersionHelp(new java.io.PrintWriter(picocli, true));
+        for (String flag : new String[] {"--version", "-V"}) {
+            Cli.Run r = run(flag);
+            assertThat(r.code()).as(flag).isZero();
+            assertThat(r.out()).as(flag).isEqualTo(picocli.toString()).startsWith("overlayboot ");
+            assertThat(r.err()).as(flag).isEmpty();
+        }
+        // anything more goes through picocli: its checks still apply
+        assertThat(run("--version", "--bogus").code()).isEqualTo(ExitCode.USAGE.code());
+    }
+
+    /** In a fresh JVM, {@code --version} loads no picocli class beyond the few Main's code names. */
+    @Test
+    void versionDoesNotBuildTheCommandLine() {
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        io.overlayboot.sys.Exec.Result r = io.overlayboot.sys.Exec.run(java.util.List.of(jvm, "-Xlog:class+load=info",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--version"),
+                java.time.Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("overlayboot ")
+                .doesNotContain("picocli.CommandLine ")
+                .doesNotContain("picocli.CommandLine$Model$CommandSpec ")
+                .doesNotContain("io.overlayboot.cli.StatusCommand$");
+    }
+
     /** Every subcommand of the full command tree, by name. */
     static java.util.Map<String, picocli.CommandLine> commands() {
         return Main.commandLine(Main.COMMANDS).getSubcommands();
