@@ -34,6 +34,8 @@ public final class Sandbox {
      * One sandbox run.
      *
      * @param script the boot script's text
+     * @param library the boot library's text ({@code render}'s {@link io.overlayboot.render.Renderer#LIBRARY}),
+     *     which the script sources
      * @param cmdline the kernel command line, one byte per char (U+0000 to U+00FF)
      * @param config the text of /etc/overlayboot.conf in the initramfs, or null for none
      * @param rootTree files of the root image, path (relative) to content; directories end in '/'
@@ -46,42 +48,42 @@ public final class Sandbox {
      * @param procFilesystems when not null, what /proc/filesystems claims (to make the kernel
      *     refuse a union the script believes is available)
      */
-    public record Spec(String script, String cmdline, String config, Map<String, String> rootTree, String upperLabel,
+    public record Spec(String script, String library, String cmdline, String config, Map<String, String> rootTree, String upperLabel,
             String probe, Shell shell, Order order, int runs, String procFilesystems) {
         public Spec {
             rootTree = Map.copyOf(rootTree);
         }
 
         public Spec withCmdline(String c) {
-            return new Spec(script, c, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+            return new Spec(script, library, c, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
         }
 
         public Spec withConfig(String c) {
-            return new Spec(script, cmdline, c, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+            return new Spec(script, library, cmdline, c, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
         }
 
         public Spec withUpperLabel(String l) {
-            return new Spec(script, cmdline, config, rootTree, l, probe, shell, order, runs, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, l, probe, shell, order, runs, procFilesystems);
         }
 
         public Spec withProbe(String p) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, p, shell, order, runs, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, p, shell, order, runs, procFilesystems);
         }
 
         public Spec withShell(Shell s) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, s, order, runs, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, probe, s, order, runs, procFilesystems);
         }
 
         public Spec withOrder(Order o) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, o, runs, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, probe, shell, o, runs, procFilesystems);
         }
 
         public Spec withProcFilesystems(String f) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, f);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, f);
         }
 
         public Spec withRuns(int r) {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, r, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, probe, shell, order, r, procFilesystems);
         }
     }
 
@@ -120,9 +122,9 @@ public final class Sandbox {
 
     private Sandbox() {}
 
-    /** A spec with the given script over a small Debian-like root, busybox, before udev, one run. */
-    public static Spec spec(String script, String cmdline) {
-        return new Spec(script, cmdline, null, defaultRoot(), null, null, Shell.BUSYBOX, Order.BEFORE_UDEV, 1, null);
+    /** A spec with the given script and library over a small Debian-like root, busybox, before udev, one run. */
+    public static Spec spec(String script, String library, String cmdline) {
+        return new Spec(script, library, cmdline, null, defaultRoot(), null, null, Shell.BUSYBOX, Order.BEFORE_UDEV, 1, null);
     }
 
     /** A small root: the directories a root has, an fstab with root, swap, /home and a comment. */
@@ -147,6 +149,7 @@ public final class Sandbox {
         try {
             Files.createDirectories(work);
             Files.writeString(work.resolve("script"), spec.script());
+            Files.writeString(work.resolve("functions"), spec.library());
             // The kernel command line is bytes: each char of the spec's (U+0000 to U+00FF) is one byte.
             Files.writeString(work.resolve("cmdline"), spec.cmdline() + "\n", StandardCharsets.ISO_8859_1);
             if (spec.config() != null) {

@@ -30,7 +30,7 @@ class BootScriptPlanTest {
 
     @BeforeAll
     static void render() {
-        script = BootScript.write(work, BootScript.render(RenderRequest.defaults()));
+        script = BootScript.write(work, RenderRequest.defaults());
     }
 
     static Stream<Arguments> casesAndShells() {
@@ -79,7 +79,7 @@ class BootScriptPlanTest {
             @ForAll(supplier = CmdlineCases.AnyTokens.class) List<String> tokens, @ForAll BootScript.Shell shell) throws IOException {
         String cmdline = String.join(" ", tokens);
         Path dir = Files.createTempDirectory("overlayboot-prop");
-        Path propertyScript = BootScript.write(dir, BootScript.render(RenderRequest.defaults()));
+        Path propertyScript = BootScript.write(dir, RenderRequest.defaults());
         List<String> plan = BootScript.plan(propertyScript, shell, cmdline, null, dir);
         assertThat(resolutionPart(plan)).as(cmdline).isEqualTo(BootParameters.resolve(cmdline, "").planLines());
         io.overlayboot.files.Trees.delete(dir);

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BootScriptSandboxTest {
     static String script;
+    static String library;
 
     @TempDir
     Path work;
@@ -46,6 +47,7 @@ class BootScriptSandboxTest {
     @BeforeAll
     static void render() {
         script = BootScript.render(RenderRequest.defaults());
+        library = BootScript.library(RenderRequest.defaults());
     }
 
     private Result run(Spec spec) {
@@ -53,7 +55,7 @@ class BootScriptSandboxTest {
     }
 
     private Spec spec(String cmdline) {
-        return Sandbox.spec(script, cmdline).withProbe(PROBE);
+        return Sandbox.spec(script, library, cmdline).withProbe(PROBE);
     }
 
     private static void assertPlainRootAsFound(Result r) {
