@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -52,6 +53,26 @@ class BootScriptPlanTest {
         CmdlineCases.assertMeetsExpectations(c, plan);
         boolean active = plan.contains("active=1");
         assertThat(plan.stream().anyMatch(l -> l.startsWith("step: "))).isEqualTo(active);
+    }
+
+    /** dracut's front-end sources the same library and plans every row as the init-bottom script does. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void dracutsFrontEndPlansAsInitramfsToolsDoes(CmdlineCases.Case c) throws IOException {
+        Path dir = Files.createTempDirectory(work, "dracut");
+        Path dracut = Files.createDirectories(work.resolve("dracut-front-end")).resolve("overlayboot");
+        if (!Files.exists(dracut)) {
+            Map<String, RenderedFile> files = new java.util.HashMap<>();
+            new Renderer().render(RenderRequest.defaults()).forEach(f -> files.put(f.path(), f));
+            Files.write(dracut, files.get(Renderer.DRACUT_MODULE + "overlayboot-boot.sh").content());
+            Files.write(BootScript.functions(dracut), files.get(Renderer.LIBRARY).content());
+        }
+        assertThat(BootScript.plan(dracut, BootScript.Shell.DASH, c.cmdline(), c.config(), dir))
+                .isEqualTo(BootScript.plan(script, BootScript.Shell.DASH, c.cmdline(), c.config(), dir));
+    }
+
+    static Stream<CmdlineCases.Case> cases() {
+        return CmdlineCases.all().stream();
     }
 
     @ParameterizedTest(name = "steps under {0}")
