@@ -6,6 +6,7 @@
 # Run as root:  unshare -m -p -f --propagation private bash sandbox.sh WORKDIR
 # WORKDIR holds:
 #   script        the rendered scripts/init-bottom/overlayboot
+#   functions     the rendered boot library it sources (usr/share/overlayboot/overlayboot-functions)
 #   cmdline       what /proc/cmdline reads
 #   root.img      the root filesystem image (mounted read-only at /root)
 #   conf          optional: etc/overlayboot.conf
@@ -74,6 +75,8 @@ fi
 cp /usr/share/initramfs-tools/scripts/functions "$B/scripts/functions"
 cp "$W/script" "$B/scripts/init-bottom/overlayboot"
 chmod 0755 "$B/scripts/init-bottom/overlayboot"
+mkdir -p "$B/usr/share/overlayboot"
+cp "$W/functions" "$B/usr/share/overlayboot/overlayboot-functions"
 if [ -r "$W/conf" ]; then cp "$W/conf" "$B/etc/overlayboot.conf"; fi
 # EXTRA: one or more paths (space-separated), e.g. the JVM helper's jvm/ helper.jar helper.aot.
 for ob_extra in ${EXTRA:-}; do cp -a "$ob_extra" "$B/usr/lib/overlayboot/"; done

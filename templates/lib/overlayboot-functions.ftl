@@ -1,8 +1,23 @@
-<#-- The boot core shared by every front-end (initramfs-tools' init-bottom script, dracut's
-     pre-pivot hook): settings grammar and parsing (from the settings table), console and kernel
-     log output, the protect sequence with its undo, plan mode, the state record and the helper
-     hand-over. A front-end includes it, defines ob_panic (how its generator stops a boot), and
-     calls ob_main. -->
+# shellcheck shell=sh disable=SC2317,SC2016 # steps run by name through ob_step; undo lines expand when run
+# overlayboot [=version]: the boot core, a library sourced by every front-end (initramfs-tools'
+# init-bottom script, dracut's overlayboot-boot) from [=libraryPath] in the initramfs.
+# Rendered by 'overlayboot render'; edit the settings in [=configPath], not this file.
+#
+# It holds the settings grammar and parsing (generated from the settings table), the protect
+# sequence as one list of steps (ob_steps), each registering its own undo where it is taken, plan
+# mode derived from that list, the state record and the helper hand-over. A front-end sources its
+# generator's library first (initramfs-tools' /scripts/functions, dracut's dracut-lib.sh), then
+# this one, defines ob_panic (how its generator stops a boot), and calls ob_main.
+#
+# The generator's functions are used where they exist (see "the generator's functions" below):
+# initramfs-tools' resolve_device, dracut's getcmdline (the command line with /etc/cmdline.d), and
+# each front-end's panic/die. Without them (plan mode, tests, an older generator) the library's own
+# code does the same. Console lines stay the library's own, "overlayboot: ..." on stdout and in
+# /dev/kmsg, on purpose: initramfs-tools' log_*_msg print nothing under "quiet" (Debian's default
+# command line) and prefix "Warning: "/"Failure: ", and dracut's info reaches only the journal
+# under systemd while warn prefixes "dracut Warning: ". A machine that boots UNPROTECTED must say
+# so on the console whatever the command line, and both generators must print the same lines.
+
 # Test and plan hooks: every path the script reads or writes at boot can be redirected.
 OB_CMDLINE_FILE=${OVERLAYBOOT_CMDLINE:-/proc/cmdline}
 OB_CONF=${OVERLAYBOOT_CONF:-[=configPath]}
@@ -71,6 +86,48 @@ ob_debug() {
 	if [ "${OB_DEBUG:-0}" = 1 ] && [ -z "$OB_PLAN" ]; then
 		printf 'overlayboot: debug: %s\n' "$*"
 	fi
+}
+
+# --- the generator's functions (a thin adapter; the library's own code when they are absent) ----
+
+# ob_has_function NAME: the generator's library (sourced by the front-end) defines NAME.
+ob_has_function() {
+	command -v "$1" >/dev/null 2>&1
+}
+
+# ob_cmdline: print the kernel command line. dracut's getcmdline adds /etc/cmdline.d/*.conf (as
+# dracut's getarg sees it); its getarg itself returns one value per name, and the grammar reads
+# every aufs= and overlayboot= word in order. The test hook OVERLAYBOOT_CMDLINE wins.
+ob_cmdline() {
+	if [ -z "${OVERLAYBOOT_CMDLINE:-}" ] && ob_has_function getcmdline; then
+		getcmdline
+		return 0
+	fi
+	if [ -r "$OB_CMDLINE_FILE" ]; then
+		ob_c_line=""
+		read -r ob_c_line <"$OB_CMDLINE_FILE" || true
+		printf '%s\n' "$ob_c_line"
+	fi
+}
+
+# ob_resolve_device SPEC: print the device node for /dev/..., LABEL=, UUID=, PARTLABEL= or
+# PARTUUID=: initramfs-tools' resolve_device, else blkid (both print nothing when none is there).
+ob_resolve_device() {
+	if ob_has_function resolve_device; then
+		resolve_device "$1" 2>/dev/null
+		return
+	fi
+	case "$1" in
+	/dev/*) printf '%s\n' "$1" ;;
+	*) blkid -l -t "$1" -o device 2>/dev/null ;;
+	esac
+}
+
+# ob_panic MESSAGE: stop the boot for good. Each front-end defines its own after sourcing this
+# library (initramfs-tools: panic; dracut: the pre-pivot hook's kernel panic); this default only
+# returns, and ob_stop_boot exits 1 after it.
+ob_panic() {
+	return 0
 }
 
 # --- value grammar (the same rules as io.overlayboot.settings.Kind) ----------------------------
@@ -307,13 +364,10 @@ ob_read_overlayboot() {
 }
 
 ob_read_cmdline() {
-	ob_cmdline=""
-	if [ -r "$OB_CMDLINE_FILE" ]; then
-		read -r ob_cmdline <"$OB_CMDLINE_FILE" || true
-	fi
+	ob_words=$(ob_cmdline)
 	set -f
 	# shellcheck disable=SC2086
-	set -- $ob_cmdline
+	set -- $ob_words
 	set +f
 	for ob_word in "$@"; do
 		case "$ob_word" in
@@ -405,12 +459,6 @@ ob_pick_driver() {
 	return 1
 }
 
-ob_resolve_device() {
-	case "$1" in
-	/dev/*) printf '%s\n' "$1" ;;
-	*) blkid -l -t "$1" -o device 2>/dev/null ;;
-	esac
-}
 
 # Mount the upper device at /rw; sets OB_WHY and fails when it cannot.
 ob_mount_device() {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # overlayboot [=version]: initramfs-tools hook. Puts into every initrd what the init-bottom script
-# needs: the union module, blkid for LABEL=/UUID= devices, the config file, and the boot helper
-# when one is installed. Rendered by 'overlayboot render'.
+# needs: the union module, blkid for LABEL=/UUID= devices, the boot core ([=libraryPath]), the
+# config file, and the boot helper when one is installed. Rendered by 'overlayboot render'.
 
 PREREQ=""
 prereqs() {
@@ -51,6 +51,14 @@ for ob_tool in /sbin/blkid /usr/sbin/blkid; do
 		break
 	fi
 done
+
+# The boot core the init-bottom script sources.
+if [ -r [=libraryPath] ]; then
+	mkdir -p "${DESTDIR}[=libraryPath?keep_before_last("/")]"
+	cp -p [=libraryPath] "${DESTDIR}[=libraryPath]"
+else
+	printf 'W: overlayboot: [=libraryPath] is missing: this initrd boots UNPROTECTED (hint: run overlayboot install again)\n' >&2
+fi
 
 # The settings the boot script reads.
 if [ -r [=configPath] ]; then

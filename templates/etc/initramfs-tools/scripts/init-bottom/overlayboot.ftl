@@ -9,7 +9,6 @@
 # Failure policy: stay protected when still possible, stay bootable always, and say so on the
 # console (and in /dev/kmsg, and in /run/overlayboot/state).
 
-# shellcheck disable=SC2317,SC2016 # steps run by name through ob_step; undo lines expand when run
 PREREQ=""
 prereqs() {
 	printf '%s\n' "$PREREQ"
@@ -21,16 +20,22 @@ prereqs)
 	;;
 esac
 
-<#include "/lib/overlayboot-functions.ftl">
-
-# --- initramfs-tools adapter -------------------------------------------------------------------
-
-if [ -z "$OB_PLAN" ] && [ -r /scripts/functions ]; then
+# initramfs-tools' own functions (panic, resolve_device), then the boot core, which the hook put
+# into the initramfs. OVERLAYBOOT_FUNCTIONS is a test hook, as the library's OVERLAYBOOT_*.
+if [ -z "${OVERLAYBOOT_PLAN:-}" ] && [ -r /scripts/functions ]; then
 	# shellcheck disable=SC1091
 	. /scripts/functions
 fi
+ob_functions=${OVERLAYBOOT_FUNCTIONS:-[=libraryPath]}
+if [ ! -r "$ob_functions" ]; then
+	printf 'overlayboot: %s is not in the initramfs: the root is NOT protected (hint: run update-initramfs -u)\n' "$ob_functions"
+	exit 0
+fi
+# shellcheck source=/dev/null
+. "$ob_functions"
 
 # ob_panic MESSAGE: initramfs-tools' panic (a shell, or a reboot after panic= seconds).
+# shellcheck disable=SC2317 # called by the library's ob_stop_boot
 ob_panic() {
 	if command -v panic >/dev/null 2>&1; then
 		panic "$1"

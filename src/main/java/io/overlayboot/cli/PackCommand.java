@@ -174,7 +174,7 @@ final class PackCommand implements Callable<Integer> {
             throw usage("boot options go to 'overlayboot render', not to 'pack --from'", "drop them or drop --from");
         }
         List<RenderedFile> files = new ArrayList<>();
-        for (String p : List.of("etc/initramfs-tools/scripts/init-bottom/overlayboot", "etc/overlayboot.conf")) {
+        for (String p : List.of("etc/initramfs-tools/scripts/init-bottom/overlayboot", Renderer.LIBRARY, "etc/overlayboot.conf")) {
             Path f = from.resolve(p);
             if (!Files.isRegularFile(f)) {
                 throw new OverlaybootException(ExitCode.BAD_INPUT, "'" + f + "' is missing",

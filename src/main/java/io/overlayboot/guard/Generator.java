@@ -1,5 +1,6 @@
 package io.overlayboot.guard;
 
+import io.overlayboot.render.Renderer;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,7 +37,10 @@ record Generator(String name, String marker, List<Requirement> requirements) {
             new Requirement("the boot script's place in the init-bottom order", "scripts/init-bottom/ORDER",
                     "/scripts/init-bottom/overlayboot", "run " + REBUILD),
             new Requirement("the config file", "etc/overlayboot.conf", "",
-                    "check /etc/overlayboot.conf and /etc/initramfs-tools/hooks/overlayboot exist, then run " + REBUILD)));
+                    "check /etc/overlayboot.conf and /etc/initramfs-tools/hooks/overlayboot exist, then run " + REBUILD),
+            new Requirement("the boot library the script sources", Renderer.LIBRARY, "",
+                    "check that /" + Renderer.LIBRARY + " and /etc/initramfs-tools/hooks/overlayboot exist"
+                            + " ('overlayboot install' puts them back), then run " + REBUILD)));
 
     /** Every generator overlayboot can verify, in the order they are tried. */
     static final List<Generator> ALL = List.of(INITRAMFS_TOOLS);

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The boot itself, as a list of steps, in the order and with the messages of the boot script's
- * {@code ob_protect}: pick the union driver, mount the upper at /rw, make upper/ and work/, move
+ * The boot itself, as a list of steps, in the order and with the messages of the boot library's
+ * {@code ob_steps}: pick the union driver, mount the upper at /rw, make upper/ and work/, move
  * the root to /ro, mount the union at /overlayboot, carry the mounts under the root over, move /ro
  * and /rw under it, rewrite its fstab, move it to {@code $rootmnt}. Every step that changes
  * something pushes its undo; when a step fails the undos run newest first, so the root is back

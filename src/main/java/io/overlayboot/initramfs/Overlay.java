@@ -1,6 +1,7 @@
 package io.overlayboot.initramfs;
 
 import io.overlayboot.render.RenderedFile;
+import io.overlayboot.render.Renderer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * The initramfs overlay {@code pack} writes, laid out for initramfs-tools' runtime: the boot
- * script at {@code scripts/init-bottom/overlayboot}, the config at {@code etc/overlayboot.conf},
+ * script at {@code scripts/init-bottom/overlayboot} with the boot library it sources
+ * ({@link Renderer#LIBRARY}), the config at {@code etc/overlayboot.conf},
  * the helper when present, a merged {@code scripts/init-bottom/ORDER} that runs overlayboot last,
  * and the overlay module with fresh module indexes when the existing initrd lacks it.
  *
@@ -54,14 +56,16 @@ public record Overlay(List<PackEntry> entries, List<String> notes) {
         Map<String, RenderedFile> byPath = new TreeMap<>();
         rendered.forEach(f -> byPath.put(f.path(), f));
         RenderedFile script = byPath.get(SCRIPT_SOURCE);
+        RenderedFile library = byPath.get(Renderer.LIBRARY);
         RenderedFile config = byPath.get(CONFIG);
-        if (script == null || config == null) {
-            throw new MissingInput("the rendered tree lacks " + (script == null ? SCRIPT_SOURCE : CONFIG),
+        if (script == null || library == null || config == null) {
+            throw new MissingInput("the rendered tree lacks " + (script == null ? SCRIPT_SOURCE : library == null ? Renderer.LIBRARY : CONFIG),
                     "give the output of 'overlayboot render --out DIR' to --from, or leave --from out");
         }
         List<String> notes = new ArrayList<>();
         Map<String, PackEntry> files = new TreeMap<>(DirectoryTree::compareBytes);
         put(files, PackEntry.file(SCRIPT, 0755, script.content()));
+        put(files, PackEntry.file(Renderer.LIBRARY, 0644, library.content()));
         put(files, PackEntry.file(CONFIG, 0644, config.content()));
         Path helper = root.resolve(HELPER);
         if (Files.isRegularFile(helper)) {

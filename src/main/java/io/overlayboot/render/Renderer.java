@@ -24,9 +24,10 @@ import java.util.function.Predicate;
 
 /**
  * Renders the files that make a Debian-style machine boot protected, from the FreeMarker templates
- * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands;
- * {@code templates/lib/} holds the fragments included into several outputs (the boot core that
- * initramfs-tools' init-bottom script and dracut's module both run).
+ * under {@code templates/} (shipped in the jar). Template paths mirror where their output lands,
+ * except {@code templates/lib/overlayboot-functions.ftl}: the boot core, rendered once to
+ * {@link #LIBRARY}, put into every initramfs by both front-ends (initramfs-tools' hook, dracut's
+ * module-setup.sh) and sourced there by initramfs-tools' init-bottom script and dracut's boot script.
  *
  * <p>FreeMarker runs strict: an undefined variable is an error, nothing is auto-escaped (the output
  * is shell, not HTML), interpolation is {@code [=expr]} so shell's {@code ${var}} stays literal, and
@@ -42,6 +43,8 @@ public final class Renderer {
 
     static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
     static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
+    /** The boot library, relative to the target's root; the same path inside the initramfs. */
+    public static final String LIBRARY = "usr/share/overlayboot/overlayboot-functions";
 
     private static final List<Output> OUTPUTS = List.of(
             new Output(INIT_BOTTOM, 0755, r -> true, Generator.INITRAMFS_TOOLS),
@@ -55,7 +58,8 @@ public final class Renderer {
             new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty(), null),
             new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true, null),
             new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
-            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null));
+            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null),
+            new Output(LIBRARY, "lib/overlayboot-functions.ftl", 0644, r -> true, null));
 
     private final Configuration freemarker;
 
@@ -127,6 +131,7 @@ public final class Renderer {
         model.put("version", Version.version());
         model.put("settings", settings);
         model.put("configPath", BootParameters.CONFIG_PATH);
+        model.put("libraryPath", "/" + LIBRARY);
         model.put("kernelParameter", request.kernelParameter());
         model.put("helperEnabled", !"shell".equals(request.value(Settings.HELPER)));
         model.put("driver", request.value(Settings.DRIVER));

@@ -61,16 +61,17 @@ public final class Demo {
 
     /**
      * Runs the demo for {@code request} with {@code cmdline}; prints the story to {@code out}. The
-     * initramfs holds what {@code render} writes for the request: the boot script and its config file.
+     * initramfs holds what {@code render} writes for the request: the boot script, the library it sources and its config file.
      */
     public static Sandbox.Result run(RenderRequest request, String cmdline, Path work, PrintWriter out) {
         checkEnvironment();
         List<RenderedFile> files = new Renderer().render(request);
         String script = rendered(files, "etc/initramfs-tools/scripts/init-bottom/overlayboot");
+        String library = rendered(files, Renderer.LIBRARY);
         String config = rendered(files, "etc/overlayboot.conf");
         out.println("1. Rendered the boot script and " + BootParameters.CONFIG_PATH + "; the kernel command line is: " + cmdline);
         out.println("2. Running it as initramfs-tools would, in a private mount namespace, over a read-only ext4 root image...");
-        Sandbox.Spec spec = Sandbox.spec(script, cmdline).config(config).probe("""
+        Sandbox.Spec spec = Sandbox.spec(script, library, cmdline).config(config).probe("""
                 echo "a change made after boot" > /root/etc/motd
                 echo "motd: $(cat /root/etc/motd)"
                 if [ -e /root/rw/upper/etc/motd ]; then echo "upper: $(cat /root/rw/upper/etc/motd)"; fi

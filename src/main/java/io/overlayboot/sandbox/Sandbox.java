@@ -35,6 +35,8 @@ public final class Sandbox {
      * component here and one setter there.
      *
      * @param script the boot script's text
+     * @param library the boot library's text ({@code render}'s {@link io.overlayboot.render.Renderer#LIBRARY}),
+     *     which the script sources
      * @param cmdline the kernel command line, one byte per char (U+0000 to U+00FF)
      * @param config the text of /etc/overlayboot.conf in the initramfs, or null for none
      * @param rootTree files of the root image, path (relative) to content; directories end in '/'
@@ -47,7 +49,7 @@ public final class Sandbox {
      * @param procFilesystems when not null, what /proc/filesystems claims (to make the kernel
      *     refuse a union the script believes is available)
      */
-    public record Spec(String script, String cmdline, String config, Map<String, String> rootTree, String upperLabel,
+    public record Spec(String script, String library, String cmdline, String config, Map<String, String> rootTree, String upperLabel,
             String probe, Shell shell, Order order, int runs, String procFilesystems) {
         public Spec {
             rootTree = Map.copyOf(rootTree);
@@ -58,7 +60,7 @@ public final class Sandbox {
 
         /** A builder holding this spec's values, to change some of them. */
         public Builder toBuilder() {
-            Builder b = new Builder(script, cmdline);
+            Builder b = new Builder(script, library, cmdline);
             b.config = config;
             b.rootTree = rootTree;
             b.upperLabel = upperLabel;
@@ -78,6 +80,7 @@ public final class Sandbox {
      */
     public static final class Builder {
         private final String script;
+        private final String library;
         private String cmdline;
         private String config;
         private Map<String, String> rootTree = defaultRoot();
@@ -88,8 +91,9 @@ public final class Sandbox {
         private int runs = 1;
         private String procFilesystems;
 
-        private Builder(String script, String cmdline) {
+        private Builder(String script, String library, String cmdline) {
             this.script = script;
+            this.library = library;
             this.cmdline = cmdline;
         }
 
@@ -139,7 +143,7 @@ public final class Sandbox {
         }
 
         public Spec build() {
-            return new Spec(script, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
+            return new Spec(script, library, cmdline, config, rootTree, upperLabel, probe, shell, order, runs, procFilesystems);
         }
     }
 
@@ -178,9 +182,9 @@ public final class Sandbox {
 
     private Sandbox() {}
 
-    /** A spec of the given script over a small Debian-like root, busybox, before udev, one run. */
-    public static Builder spec(String script, String cmdline) {
-        return new Builder(script, cmdline);
+    /** A spec of the given script and library over a small Debian-like root, busybox, before udev, one run. */
+    public static Builder spec(String script, String library, String cmdline) {
+        return new Builder(script, library, cmdline);
     }
 
     /** A small root: the directories a root has, an fstab with root, swap, /home and a comment. */
@@ -205,6 +209,7 @@ public final class Sandbox {
         try {
             Files.createDirectories(work);
             Files.writeString(work.resolve("script"), spec.script());
+            Files.writeString(work.resolve("functions"), spec.library());
             // The kernel command line is bytes: each char of the spec's (U+0000 to U+00FF) is one byte.
             Files.writeString(work.resolve("cmdline"), spec.cmdline() + "\n", StandardCharsets.ISO_8859_1);
             if (spec.config() != null) {

@@ -49,6 +49,7 @@ class KernelCheckTest {
                 "scripts/init-bottom/overlayboot", "#!/bin/sh\n",
                 "scripts/init-bottom/ORDER", "/scripts/init-bottom/overlayboot \"$@\"\n[ -e /conf/param.conf ] && . /conf/param.conf\n",
                 "etc/overlayboot.conf", config,
+                "usr/share/overlayboot/overlayboot-functions", "# the boot library\n",
                 "usr/lib/modules/" + V + "/kernel/fs/overlayfs/overlay.ko.xz", "",
                 "usr/sbin/blkid", "");
     }

@@ -3,6 +3,7 @@ package io.overlayboot.helper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.render.RenderRequest;
+import io.overlayboot.render.RenderedFile;
 import io.overlayboot.render.Renderer;
 import io.overlayboot.settings.CmdlineCases;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,6 +38,7 @@ class ConformanceTest {
     static Path shared;
 
     private static Path script;
+    private static Path library;
     private static Path runtime;
     private static Path rootImage;
 
@@ -62,10 +65,12 @@ class ConformanceTest {
     @BeforeAll
     static void renderScriptAndBuildRuntime() throws Exception {
         script = shared.resolve("overlayboot");
-        byte[] text = new Renderer().render(RenderRequest.defaults()).stream()
-                .filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
-                .findFirst().orElseThrow().content();
-        Files.write(script, text);
+        library = shared.resolve("overlayboot-functions");
+        List<RenderedFile> rendered = new Renderer().render(RenderRequest.defaults());
+        Files.write(script, rendered.stream().filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
+                .findFirst().orElseThrow().content());
+        Files.write(library, rendered.stream().filter(f -> f.path().equals(Renderer.LIBRARY))
+                .findFirst().orElseThrow().content());
 
         Path jar = shared.resolve("overlayboot-helper.jar");
         String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -100,7 +105,8 @@ class ConformanceTest {
         Path conf = Files.writeString(dir.resolve("conf"), c.config());
 
         Processes.Result shell = Processes.exec(List.of("sh", script.toString()), Map.of("OVERLAYBOOT_PLAN", "1",
-                "OVERLAYBOOT_CMDLINE", cmdline.toString(), "OVERLAYBOOT_CONF", conf.toString(), "rootmnt", "/root"));
+                "OVERLAYBOOT_CMDLINE", cmdline.toString(), "OVERLAYBOOT_CONF", conf.toString(),
+                "OVERLAYBOOT_FUNCTIONS", library.toString(), "rootmnt", "/root"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = HelperMain.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, Map.of(),
                 "plan", "--cmdline", cmdline.toString(), "--config", conf.toString(), "--rootmnt", "/root");
@@ -135,19 +141,34 @@ class ConformanceTest {
         }
     }
 
+    /** The stub the helper boots run with bites: without a helper, the shell path fails with it. */
+    @Test
+    void theStubbedShellPathFailsWithoutTheHelper() throws Exception {
+        Case c = bootedCases().filter(k -> k.outcome().equals("protected") && k.config().isEmpty()
+                && !k.cmdline().contains("helper=")).findFirst().orElseThrow();
+        String booted = boot(c, false, stubbedSteps(Files.readString(library)), "stubbed");
+
+        assertThat(booted).contains("status=failed", "the shell path ran").doesNotContain("overlayboot /root overlay");
+    }
+
     /**
      * Boots the case in the sandbox and returns what a reader compares, with loop device numbers
-     * blanked. With {@code helper}, the JVM helper is installed and the script's own protect step
-     * is stubbed to fail, so a boot that the helper did not handle cannot look the same.
+     * blanked. With {@code helper}, the JVM helper is installed and the library's protect sequence
+     * ({@code ob_steps}) is stubbed to fail, so a boot that the helper did not handle cannot look the same.
      */
     private String boot(Case c, boolean helper) throws Exception {
-        Path w = Files.createDirectories(dir.resolve(helper ? "helper" : "shell"));
-        String text = Files.readString(script);
+        String functions = Files.readString(library);
         boolean shellOnly = planOf(c).contains("helper=shell\n");
         if (helper && !shellOnly) {
-            text = text.replace("ob_protect() {\n", "ob_protect() {\n\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
+            functions = stubbedSteps(functions);
         }
-        Files.writeString(w.resolve("script"), text);
+        return boot(c, helper, functions, helper ? "helper" : "shell");
+    }
+
+    private String boot(Case c, boolean helper, String functions, String name) throws Exception {
+        Path w = Files.createDirectories(dir.resolve(name));
+        Files.copy(script, w.resolve("script"));
+        Files.writeString(w.resolve("functions"), functions);
         Files.writeString(w.resolve("cmdline"), c.cmdline() + "\n");
         if (!c.config().isEmpty()) {
             Files.writeString(w.resolve("conf"), c.config());
@@ -170,6 +191,13 @@ class ConformanceTest {
                 .filter(l -> !l.matches("(warning=|<4>)?overlayboot: helper=\\w+ is not in the initramfs, using the shell path"))
                 .map(l -> l.replaceAll("/dev/loop[0-9]+", "/dev/loopN"))
                 .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    /** The library with its protect sequence failing at once (and the proof that the stub took). */
+    static String stubbedSteps(String functions) {
+        String head = "\nob_steps() {\n";
+        assertThat(functions).as("the library defines ob_steps once").containsOnlyOnce(head);
+        return functions.replace(head, head + "\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
     }
 
     /**

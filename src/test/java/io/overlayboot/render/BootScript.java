@@ -11,7 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Test support: the rendered boot script, and running it in plan mode under a chosen shell. */
+/**
+ * Test support: the rendered boot script and the library it sources, and running it in plan mode
+ * under a chosen shell (with the library beside it, through the OVERLAYBOOT_FUNCTIONS test hook).
+ */
 public final class BootScript {
     /** The shells an initramfs may run it with. */
     public enum Shell {
@@ -33,8 +36,16 @@ public final class BootScript {
     private BootScript() {}
 
     public static String render(RenderRequest request) {
-        return new Renderer().render(request).stream()
-                .filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
+        return rendered(request, Renderer.INIT_BOTTOM);
+    }
+
+    /** The boot library the script sources. */
+    public static String library(RenderRequest request) {
+        return rendered(request, Renderer.LIBRARY);
+    }
+
+    private static String rendered(RenderRequest request, String path) {
+        return new Renderer().render(request).stream().filter(f -> f.path().equals(path))
                 .findFirst().orElseThrow().text();
     }
 
@@ -50,7 +61,7 @@ public final class BootScript {
             List<String> cmd = new java.util.ArrayList<>(shell.command());
             cmd.add(script.toString());
             Exec.Result r = Exec.run(cmd, Map.of("OVERLAYBOOT_PLAN", "1", "OVERLAYBOOT_CMDLINE", cmdlineFile.toString(),
-                    "OVERLAYBOOT_CONF", conf.toString(), "rootmnt", "/root", "LC_ALL", "C"), work, null, Duration.ofSeconds(20));
+                    "OVERLAYBOOT_CONF", conf.toString(), "OVERLAYBOOT_FUNCTIONS", functions(script).toString(), "rootmnt", "/root", "LC_ALL", "C"), work, null, Duration.ofSeconds(20));
             if (r.exitCode() != 0 || !r.stderr().isEmpty()) {
                 throw new AssertionError(shell + " plan failed, exit " + r.exitCode() + ": " + r.stderr() + r.stdout());
             }
@@ -60,10 +71,17 @@ public final class BootScript {
         }
     }
 
-    public static Path write(Path dir, String text) {
+    /** The library beside a script written by {@link #write}. */
+    public static Path functions(Path script) {
+        return script.resolveSibling("overlayboot-functions");
+    }
+
+    /** Writes the script for {@code request} to {@code dir}, with its library beside it; returns the script. */
+    public static Path write(Path dir, RenderRequest request) {
         try {
             Path p = dir.resolve("overlayboot");
-            Files.writeString(p, text, StandardCharsets.UTF_8);
+            Files.writeString(p, render(request), StandardCharsets.UTF_8);
+            Files.writeString(functions(p), library(request), StandardCharsets.UTF_8);
             p.toFile().setExecutable(true);
             return p;
         } catch (IOException e) {

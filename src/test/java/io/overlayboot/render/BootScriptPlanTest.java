@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -30,7 +31,7 @@ class BootScriptPlanTest {
 
     @BeforeAll
     static void render() {
-        script = BootScript.write(work, BootScript.render(RenderRequest.defaults()));
+        script = BootScript.write(work, RenderRequest.defaults());
     }
 
     static Stream<Arguments> casesAndShells() {
@@ -52,6 +53,26 @@ class BootScriptPlanTest {
         CmdlineCases.assertMeetsExpectations(c, plan);
         boolean active = plan.contains("active=1");
         assertThat(plan.stream().anyMatch(l -> l.startsWith("step: "))).isEqualTo(active);
+    }
+
+    /** dracut's front-end sources the same library and plans every row as the init-bottom script does. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void dracutsFrontEndPlansAsInitramfsToolsDoes(CmdlineCases.Case c) throws IOException {
+        Path dir = Files.createTempDirectory(work, "dracut");
+        Path dracut = Files.createDirectories(work.resolve("dracut-front-end")).resolve("overlayboot");
+        if (!Files.exists(dracut)) {
+            Map<String, RenderedFile> files = new java.util.HashMap<>();
+            new Renderer().render(RenderRequest.defaults()).forEach(f -> files.put(f.path(), f));
+            Files.write(dracut, files.get(Renderer.DRACUT_MODULE + "overlayboot-boot.sh").content());
+            Files.write(BootScript.functions(dracut), files.get(Renderer.LIBRARY).content());
+        }
+        assertThat(BootScript.plan(dracut, BootScript.Shell.DASH, c.cmdline(), c.config(), dir))
+                .isEqualTo(BootScript.plan(script, BootScript.Shell.DASH, c.cmdline(), c.config(), dir));
+    }
+
+    static Stream<CmdlineCases.Case> cases() {
+        return CmdlineCases.all().stream();
     }
 
     @ParameterizedTest(name = "steps under {0}")
@@ -79,7 +100,7 @@ class BootScriptPlanTest {
             @ForAll(supplier = CmdlineCases.AnyTokens.class) List<String> tokens, @ForAll BootScript.Shell shell) throws IOException {
         String cmdline = String.join(" ", tokens);
         Path dir = Files.createTempDirectory("overlayboot-prop");
-        Path propertyScript = BootScript.write(dir, BootScript.render(RenderRequest.defaults()));
+        Path propertyScript = BootScript.write(dir, RenderRequest.defaults());
         List<String> plan = BootScript.plan(propertyScript, shell, cmdline, null, dir);
         assertThat(resolutionPart(plan)).as(cmdline).isEqualTo(BootParameters.resolve(cmdline, "").planLines());
         io.overlayboot.files.Trees.delete(dir);

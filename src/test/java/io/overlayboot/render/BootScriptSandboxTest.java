@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BootScriptSandboxTest {
     static String script;
+    static String library;
 
     @TempDir
     Path work;
@@ -45,6 +46,7 @@ class BootScriptSandboxTest {
     @BeforeAll
     static void render() {
         script = BootScript.render(RenderRequest.defaults());
+        library = BootScript.library(RenderRequest.defaults());
     }
 
     private Result run(Sandbox.Builder spec) {
@@ -52,7 +54,7 @@ class BootScriptSandboxTest {
     }
 
     private Sandbox.Builder spec(String cmdline) {
-        return Sandbox.spec(script, cmdline).probe(PROBE);
+        return Sandbox.spec(script, library, cmdline).probe(PROBE);
     }
 
     private static void assertPlainRootAsFound(Result r) {

@@ -37,7 +37,8 @@ class RendererTest {
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
-                "etc/profile.d/overlayboot.sh");
+                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY);
+        assertThat(files.get(Renderer.LIBRARY).mode()).isEqualTo(0644);
         assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs/post-update.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
@@ -53,22 +54,34 @@ class RendererTest {
         var initramfsTools = new Renderer().render(RenderRequest.defaults(), Generator.INITRAMFS_TOOLS).stream().map(RenderedFile::path);
         assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
                 "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh",
+                Renderer.LIBRARY);
         var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
         assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY);
     }
 
     @Test
-    void theDracutModuleRunsTheSameBootCoreAsInitramfsTools() {
+    void bothFrontEndsSourceTheOneLibraryThatTheirGeneratorsPutIntoTheInitramfs() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
+        String library = files.get(Renderer.LIBRARY).text();
         String initBottom = files.get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text();
         String dracut = files.get(DRACUT + "overlayboot-boot.sh").text();
-        String core = initBottom.substring(initBottom.indexOf("# Test and plan hooks"), initBottom.indexOf("# --- initramfs-tools adapter"));
-        assertThat(core).contains("ob_steps()", "ob_read_cmdline()", "ob_record()");
-        assertThat(dracut).contains(core).contains("# --- dracut adapter").doesNotContain("/scripts/functions");
+        String sourced = "ob_functions=${OVERLAYBOOT_FUNCTIONS:-/" + Renderer.LIBRARY + "}";
+
+        assertThat(library).contains("ob_steps()", "ob_read_cmdline()", "ob_record()", "ob_main()");
+        for (String frontEnd : List.of(initBottom, dracut)) {
+            assertThat(frontEnd).contains(sourced, "\n. \"$ob_functions\"\n", "\nob_main\n")
+                    .doesNotContain("ob_steps()", "ob_read_cmdline()", "ob_record()");
+            assertThat(frontEnd.lines().count()).isLessThan(60);
+        }
+        assertThat(initBottom).contains(". /scripts/functions", "\tpanic \"$1\"");
+        assertThat(dracut).contains(". /lib/dracut-lib.sh").doesNotContain("/scripts/functions");
+        assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").text())
+                .contains("cp -p /" + Renderer.LIBRARY + " \"${DESTDIR}/" + Renderer.LIBRARY + "\"");
+        assertThat(files.get(DRACUT + "module-setup.sh").text()).contains("inst_simple /" + Renderer.LIBRARY + "\n");
         assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").text()).contains("add_dracutmodules+=\" overlayboot \"");
     }
 

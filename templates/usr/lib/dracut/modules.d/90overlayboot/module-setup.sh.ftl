@@ -1,8 +1,9 @@
 #!/bin/bash
 # overlayboot [=version]: dracut module. Puts into every initrd what the boot core needs: the union
-# module, blkid for LABEL=/UUID= devices, the config file, the boot core and its pre-pivot hook,
-# and the boot helper when one is installed. Rendered by 'overlayboot render'; switched on for every
-# dracut run by /etc/dracut.conf.d/overlayboot.conf (add_dracutmodules+=" overlayboot ").
+# module, blkid for LABEL=/UUID= devices, the config file, the boot core ([=libraryPath]) with
+# its front-end and pre-pivot hook, and the boot helper when one is installed. Rendered by
+# 'overlayboot render'; switched on for every dracut run by /etc/dracut.conf.d/overlayboot.conf
+# (add_dracutmodules+=" overlayboot ").
 #
 # dracut sources this file and calls the functions below; $moddir, $kernel, instmods, inst_*,
 # inst_hook and dwarn come from dracut.
@@ -40,6 +41,7 @@ installkernel() {
 install() {
 	inst_multiple mount umount mkdir mv sleep modprobe
 	inst_multiple -o blkid
+	inst_simple [=libraryPath]
 	inst_simple "$moddir/overlayboot-boot.sh" /usr/lib/overlayboot/overlayboot-boot
 	# After Debian's 98usrmount (pre-pivot 50), so a separate /usr is mounted and carried over.
 	inst_hook pre-pivot 90 "$moddir/overlayboot-pre-pivot.sh"
