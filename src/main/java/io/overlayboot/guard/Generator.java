@@ -89,6 +89,11 @@ record Generator(String name, String marker, String rebuild, String moduleSource
         return ALL.stream().filter(g -> initrd.has(g.marker())).findFirst();
     }
 
+    /** The command that rebuilds kernel {@code version}'s initrd with the generator {@code name}, initramfs-tools' when not known. */
+    static String rebuild(String name, String version) {
+        return ALL.stream().filter(g -> g.name().equals(name)).findFirst().orElse(INITRAMFS_TOOLS).rebuild().formatted(version);
+    }
+
     /** The paths whose text the check reads. */
     static boolean wantsText(String path) {
         return path.endsWith("etc/overlayboot.conf")
