@@ -24,6 +24,8 @@ public enum ExitCode {
      * {@code mode=}, an initrd that cannot be read or was built by an unknown generator).
      */
     CANNOT_TELL(7),
+    /** {@code status} only: the root is protected now, but the next boot will not protect it ({@code check} says why). */
+    NEXT_BOOT_UNPROTECTED(8),
     /** A bug in overlayboot. */
     INTERNAL(70);
 

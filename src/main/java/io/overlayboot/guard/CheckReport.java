@@ -153,7 +153,8 @@ public final class CheckReport {
         return m;
     }
 
-    private static List<Object> reasons(List<Reason> reasons) {
+    /** Each reason as the JSON object of {@code check} and {@code status} ({@code kind}, {@code text}, {@code hint}). */
+    public static List<Object> reasons(List<Reason> reasons) {
         List<Object> list = new ArrayList<>();
         for (Reason r : reasons) {
             Map<String, Object> m = new LinkedHashMap<>();

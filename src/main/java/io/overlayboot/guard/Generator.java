@@ -7,53 +7,103 @@ import java.util.Optional;
 /**
  * What an initrd built by one initramfs generator must hold for overlayboot to run at boot. The
  * generator is recognised by a file only it puts in every initrd ({@link #marker}); the checks that
- * do not depend on the generator (the union module, {@code blkid}) are in {@link InitrdCheck}.
+ * do not depend on the generator (the union module, {@code blkid}) are in {@link KernelCheck}.
  *
  * <p>Supporting another generator is one more entry in {@link #ALL}: its marker, the path of
  * overlayboot's boot code in its initrds, and the paths that must exist besides.
  *
  * @param name the generator as users know it
  * @param marker a path every initrd of this generator holds
+ * @param rebuild the command that rebuilds one kernel's initrd ({@code %1$s} stands for the kernel version)
+ * @param moduleSource the file on the target that puts the union module into the initrd, for the hint
  * @param requirements what must be in the initrd, first the boot code
  */
-record Generator(String name, String marker, List<Requirement> requirements) {
+record Generator(String name, String marker, String rebuild, String moduleSource, List<Requirement> requirements) {
     /**
-     * A file the initrd must hold.
+     * A file the initrd must hold, at one of a few places.
      *
      * @param what what it is, for the reason ("the boot script")
-     * @param path its path in the initrd
+     * @param paths where it may be in the initrd, the usual place first (the one a reason names)
      * @param mustContain text the file must contain, or empty; checked only when the boot code (the first
      *     requirement) is present, since its absence is then the one cause
-     * @param hint how to get it back (%s stands for the kernel version)
+     * @param hint how to get it back ({@code %1$s} stands for the kernel version)
      */
-    record Requirement(String what, String path, String mustContain, String hint) {}
+    record Requirement(String what, List<String> paths, String mustContain, String hint) {
+        Requirement {
+            paths = List.copyOf(paths);
+        }
 
-    private static final String REBUILD = "update-initramfs -u -k %s";
+        Requirement(String what, String path, String mustContain, String hint) {
+            this(what, List.of(path), mustContain, hint);
+        }
 
-    static final Generator INITRAMFS_TOOLS = new Generator("initramfs-tools", "conf/initramfs.conf", List.of(
+        /** The place a reason names. */
+        String path() {
+            return paths.getFirst();
+        }
+
+        /** Where {@code initrd} holds it, if anywhere. */
+        Optional<String> in(InitrdContents initrd) {
+            return paths.stream().filter(initrd::has).findFirst();
+        }
+    }
+
+    private static final String UPDATE_INITRAMFS = "update-initramfs -u -k %1$s";
+
+    static final Generator INITRAMFS_TOOLS = new Generator("initramfs-tools", "conf/initramfs.conf", UPDATE_INITRAMFS,
+            "/etc/initramfs-tools/hooks/overlayboot", List.of(
             new Requirement("the boot script", "scripts/init-bottom/overlayboot", "",
                     "check that /etc/initramfs-tools/scripts/init-bottom/overlayboot and /etc/initramfs-tools/hooks/overlayboot"
-                            + " exist ('overlayboot install' puts them back), then run " + REBUILD),
+                            + " exist ('overlayboot install' puts them back), then run " + UPDATE_INITRAMFS),
             new Requirement("the boot script's place in the init-bottom order", "scripts/init-bottom/ORDER",
-                    "/scripts/init-bottom/overlayboot", "run " + REBUILD),
+                    "/scripts/init-bottom/overlayboot", "run " + UPDATE_INITRAMFS),
             new Requirement("the config file", "etc/overlayboot.conf", "",
-                    "check /etc/overlayboot.conf and /etc/initramfs-tools/hooks/overlayboot exist, then run " + REBUILD),
+                    "check /etc/overlayboot.conf and /etc/initramfs-tools/hooks/overlayboot exist, then run " + UPDATE_INITRAMFS),
             new Requirement("the boot library the script sources", Renderer.LIBRARY, "",
                     "check that /" + Renderer.LIBRARY + " and /etc/initramfs-tools/hooks/overlayboot exist"
-                            + " ('overlayboot install' puts them back), then run " + REBUILD)));
+                            + " ('overlayboot install' puts them back), then run " + UPDATE_INITRAMFS)));
+
+    private static final String DRACUT_REBUILD = "dracut --force /boot/initrd.img-%1$s %1$s";
+    private static final String DRACUT_MODULE = "/usr/lib/dracut/modules.d/90overlayboot";
+
+    /**
+     * dracut (059 of Debian 12, 106 of Debian 13): {@code lib/dracut-lib.sh} is in every initrd (its
+     * base module). The module's pre-pivot hook lands in the hook directory of that dracut version:
+     * {@code /var/lib/dracut/hooks} (dracut-ng 106) or {@code /lib/dracut/hooks} (059; with a merged
+     * {@code /usr}, {@code lib} is a link to {@code usr/lib}).
+     */
+    static final Generator DRACUT = new Generator("dracut", "lib/dracut-lib.sh", DRACUT_REBUILD,
+            DRACUT_MODULE + "/module-setup.sh", List.of(
+            new Requirement("the dracut module's pre-pivot hook", List.of(
+                    "var/lib/dracut/hooks/pre-pivot/90-overlayboot-pre-pivot.sh",
+                    "lib/dracut/hooks/pre-pivot/90-overlayboot-pre-pivot.sh",
+                    "usr/lib/dracut/hooks/pre-pivot/90-overlayboot-pre-pivot.sh"), "",
+                    "check that " + DRACUT_MODULE + "/ and /etc/dracut.conf.d/overlayboot.conf exist"
+                            + " ('overlayboot install' puts them back), then run " + DRACUT_REBUILD),
+            new Requirement("the boot core the hook runs", "usr/lib/overlayboot/overlayboot-boot", "",
+                    "check " + DRACUT_MODULE + "/overlayboot-boot.sh exists, then run " + DRACUT_REBUILD),
+            new Requirement("the boot library the core sources", Renderer.LIBRARY, "",
+                    "check that /" + Renderer.LIBRARY + " exists ('overlayboot install' puts it back), then run " + DRACUT_REBUILD),
+            new Requirement("the config file", "etc/overlayboot.conf", "",
+                    "check /etc/overlayboot.conf and " + DRACUT_MODULE + "/module-setup.sh exist, then run " + DRACUT_REBUILD)));
 
     /** Every generator overlayboot can verify, in the order they are tried. */
-    static final List<Generator> ALL = List.of(INITRAMFS_TOOLS);
+    static final List<Generator> ALL = List.of(INITRAMFS_TOOLS, DRACUT);
 
     /** The generator that built the initrd, if it is one of {@link #ALL}. */
     static Optional<Generator> of(InitrdContents initrd) {
         return ALL.stream().filter(g -> initrd.has(g.marker())).findFirst();
     }
 
+    /** The command that rebuilds kernel {@code version}'s initrd with the generator {@code name}, initramfs-tools' when not known. */
+    static String rebuild(String name, String version) {
+        return ALL.stream().filter(g -> g.name().equals(name)).findFirst().orElse(INITRAMFS_TOOLS).rebuild().formatted(version);
+    }
+
     /** The paths whose text the check reads. */
     static boolean wantsText(String path) {
         return path.endsWith("etc/overlayboot.conf")
                 || ALL.stream().flatMap(g -> g.requirements().stream())
-                        .anyMatch(r -> !r.mustContain().isEmpty() && path.endsWith(r.path()));
+                        .anyMatch(r -> !r.mustContain().isEmpty() && r.paths().stream().anyMatch(path::endsWith));
     }
 }

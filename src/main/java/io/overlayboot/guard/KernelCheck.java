@@ -36,11 +36,11 @@ final class KernelCheck {
     KernelReport check(String version, List<String> initrds, String cmdline) {
         List<Reason> reasons = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        String rebuild = "update-initramfs -u -k " + version;
         String etcConfig = root.readText("etc/overlayboot.conf").orElse("");
 
         Optional<InitrdContents> contents = contents(version, initrds, reasons);
         Optional<Generator> generator = contents.flatMap(Generator::of);
+        String rebuild = generator.orElse(Generator.INITRAMFS_TOOLS).rebuild().formatted(version);
         String shown = String.join(" ", initrds);
         if (contents.isPresent() && generator.isEmpty()) {
             reasons.add(Reason.cannotTell("initrd " + shown + " was not built by "
@@ -67,23 +67,24 @@ final class KernelCheck {
         if (generator.isPresent()) {
             InitrdContents initrd = contents.get();
             Generator g = generator.get();
-            boolean bootCode = initrd.has(g.requirements().getFirst().path());
+            boolean bootCode = g.requirements().getFirst().in(initrd).isPresent();
             for (Generator.Requirement r : g.requirements()) {
                 String hint = r.hint().formatted(version);
-                if (!initrd.has(r.path())) {
+                Optional<String> at = r.in(initrd);
+                if (at.isEmpty()) {
                     if (r.mustContain().isEmpty() || bootCode) {
                         reasons.add(Reason.unprotected("initrd " + shown + " has no " + r.path() + " (" + r.what() + ")", hint));
                     }
                 } else if (!r.mustContain().isEmpty() && bootCode
-                        && !initrd.text(r.path()).orElse("").contains(r.mustContain())) {
-                    reasons.add(Reason.unprotected("initrd " + shown + ": " + r.path() + " does not run " + r.mustContain()
+                        && !initrd.text(at.get()).orElse("").contains(r.mustContain())) {
+                    reasons.add(Reason.unprotected("initrd " + shown + ": " + at.get() + " does not run " + r.mustContain()
                             + " (" + r.what() + ")", hint));
                 }
             }
             if (module && !builtIn && unions.stream().noneMatch(u -> initrdHasModule(initrd, version, u))) {
                 reasons.add(Reason.unprotected("initrd " + shown + " has no " + unionNames + " module (" + String.join(" or ",
                         unions.stream().map(u -> u + ".ko").toList()) + ") for kernel " + version,
-                        "check that /etc/initramfs-tools/hooks/overlayboot exists (it adds the module), then run " + rebuild));
+                        "check that " + g.moduleSource() + " exists (it adds the module), then run " + rebuild));
             }
             if (bootCode && settings.get(Settings.MODE).equals("device") && BLKID.stream().noneMatch(initrd::has)) {
                 String text = "initrd " + shown + " has no blkid, so the upper device " + settings.get(Settings.DEV)

@@ -80,7 +80,7 @@ public final class NextBootCheck {
                 warnings.addAll(report.warnings());
                 if (!report.settings().active()) {
                     reasons.add(Reason.unprotected("the config file inside /boot/initrd.img-" + version.get()
-                            + " sets no mode=, and no GRUB menu passes a parameter", "run update-initramfs -u -k " + version.get()));
+                            + " sets no mode=, and no GRUB menu passes a parameter", "run " + Generator.rebuild(report.generator(), version.get())));
                 }
             }
         }

@@ -59,7 +59,16 @@ public final class Renderer {
             new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true, null),
             new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
             new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null),
-            new Output(LIBRARY, "lib/overlayboot-functions.ftl", 0644, r -> true, null));
+            new Output(LIBRARY, "lib/overlayboot-functions.ftl", 0644, r -> true, null),
+            new Output("usr/lib/overlayboot/overlayboot-fill", 0755, r -> true, null),
+            new Output("etc/systemd/system/overlayboot-fill.service", 0644, r -> true, null),
+            new Output("etc/systemd/system/overlayboot-fill.timer", 0644, Renderer::fillChecks, null),
+            new Output("etc/systemd/system/timers.target.d/overlayboot-fill.conf", 0644, Renderer::fillChecks, null));
+
+    /** The fill check's timer runs unless fill_interval is 0. */
+    private static boolean fillChecks(RenderRequest r) {
+        return !r.value(Settings.FILL_INTERVAL).equals("0");
+    }
 
     private final Configuration freemarker;
 
@@ -110,7 +119,9 @@ public final class Renderer {
 
     private static Map<String, Object> model(RenderRequest request) {
         List<Map<String, Object>> settings = new ArrayList<>();
+        Map<String, Object> values = new HashMap<>();
         for (Setting s : Settings.ALL) {
+            values.put(s.name(), request.value(s));
             Map<String, Object> m = new HashMap<>();
             m.put("name", s.name());
             m.put("var", s.shellVariable());
@@ -130,6 +141,7 @@ public final class Renderer {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("version", Version.version());
         model.put("settings", settings);
+        model.put("values", values);
         model.put("configPath", BootParameters.CONFIG_PATH);
         model.put("libraryPath", "/" + LIBRARY);
         model.put("kernelParameter", request.kernelParameter());

@@ -16,18 +16,48 @@ import java.util.Optional;
 
 /**
  * What protects this machine right now: what the boot script recorded in
- * {@code /run/overlayboot/state}, what {@code /proc/mounts} says about {@code /}, and how full the
- * upper layer is. The state alone can lie (a later remount); the mount table decides.
+ * {@code /run/overlayboot/state}, what {@code /proc/mounts} says about {@code /}, {@code /ro} (the
+ * lower layer) and {@code /rw} (the upper layer), and how full each is. The state alone can lie (a
+ * later remount); the mount table decides.
  *
  * @param protectedNow whether {@code /} is a union right now
  * @param rootType the filesystem type mounted at {@code /}
  * @param state the boot script's record (empty when it did not run or did nothing)
- * @param upperTotal bytes of the upper layer's filesystem (0 when unknown)
- * @param upperUsed bytes used in it
+ * @param lower the read-only lower layer at {@code /ro}, when protected and mounted
+ * @param upper the upper layer at {@code /rw}, when protected and mounted
+ * @param ramBytes the machine's RAM ({@code MemTotal} of {@code /proc/meminfo}), 0 when unknown
  */
-public record Status(boolean protectedNow, String rootType, Map<String, String> state, long upperTotal, long upperUsed) {
+public record Status(boolean protectedNow, String rootType, Map<String, String> state, Optional<Layer> lower,
+        Optional<Layer> upper, long ramBytes) {
     public Status {
         state = Map.copyOf(state);
+    }
+
+    /**
+     * One layer of the union as mounted.
+     *
+     * @param mountPoint where it is mounted, {@code /ro} or {@code /rw}
+     * @param device the mount table's source field (a device, or the tmpfs's name)
+     * @param type its filesystem type
+     * @param size bytes of its filesystem (0 when unknown)
+     * @param used bytes used in it
+     * @param free bytes free in it
+     */
+    public record Layer(String mountPoint, String device, String type, long size, long used, long free) {
+        /** Whole percent used, if the size is known. */
+        public Optional<Integer> percentUsed() {
+            return size > 0 ? Optional.of((int) Math.round(100.0 * used / size)) : Optional.empty();
+        }
+    }
+
+    /** Bytes of the upper layer's filesystem, 0 when unknown. */
+    public long upperTotal() {
+        return upper.map(Layer::size).orElse(0L);
+    }
+
+    /** Bytes used in the upper layer, 0 when unknown. */
+    public long upperUsed() {
+        return upper.map(Layer::used).orElse(0L);
     }
 
     /**
@@ -36,7 +66,8 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
      * and is shown escaped; a mount table that cannot be read, or is not one, is a one-line error.
      */
     public static Status read(Path root, Path procMounts) throws IOException {
-        String rootType = rootType(procMounts);
+        Map<String, String[]> table = underRoot(root, mountTable(procMounts));
+        String rootType = table.containsKey("/") ? table.get("/")[1] : "unknown";
         Map<String, String> state = new LinkedHashMap<>();
         Path stateFile = root.resolve("run/overlayboot/state");
         if (Files.isRegularFile(stateFile)) {
@@ -48,21 +79,70 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
                 }
             }
         }
-        long total = 0;
-        long used = 0;
-        Path rw = root.resolve("rw");
         boolean union = rootType.equals("overlay") || rootType.equals("aufs");
-        if (union && Files.isDirectory(rw)) {
-            FileStore store = Files.getFileStore(rw);
-            total = store.getTotalSpace();
-            used = total - store.getUnallocatedSpace();
-        }
-        return new Status(union, rootType, state, total, used);
+        Optional<Layer> lower = union ? layer(root, "/ro", table) : Optional.empty();
+        Optional<Layer> upper = union ? layer(root, "/rw", table) : Optional.empty();
+        return new Status(union, rootType, state, lower, upper, memTotal(root.resolve("proc/meminfo")));
     }
 
-    /** The type of the topmost filesystem at {@code /}, or "unknown" (a chroot may not see it). */
-    private static String rootType(Path procMounts) {
-        String type = "unknown";
+    /**
+     * The layer mounted at {@code mountPoint}, with the sizes of its filesystem. Without a line in
+     * the mount table (an older boot, a chroot) the directory still counts when it exists, with
+     * device and type unknown.
+     */
+    private static Optional<Layer> layer(Path root, String mountPoint, Map<String, String[]> table) throws IOException {
+        Path dir = root.resolve(mountPoint.substring(1));
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        String[] line = table.getOrDefault(mountPoint, new String[] {"", ""});
+        FileStore store = Files.getFileStore(dir);
+        long size = store.getTotalSpace();
+        long free = store.getUnallocatedSpace();
+        return Optional.of(new Layer(mountPoint, line[0], line[1], size, size - free, free));
+    }
+
+    /** {@code MemTotal} in bytes, 0 when the file is missing or has none. */
+    private static long memTotal(Path meminfo) {
+        try {
+            for (String line : Files.readAllLines(meminfo)) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 2 && f[0].equals("MemTotal:")) {
+                    return Long.parseLong(f[1]) * (f.length > 2 && f[2].equals("kB") ? 1024 : 1);
+                }
+            }
+        } catch (IOException | NumberFormatException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /**
+     * The mounts of the system at {@code root} when it is mounted somewhere else than {@code /}:
+     * the lines at {@code root} and below it, with {@code root} taken off ({@code /mnt/x/rw} is
+     * {@code /rw}). A table with no such line is taken as the root's own (a saved copy).
+     */
+    private static Map<String, String[]> underRoot(Path root, Map<String, String[]> table) {
+        String prefix = root.toAbsolutePath().normalize().toString();
+        if (prefix.equals("/")) {
+            return table;
+        }
+        Map<String, String[]> inside = new LinkedHashMap<>();
+        table.forEach((mountPoint, line) -> {
+            if (mountPoint.equals(prefix)) {
+                inside.put("/", line);
+            } else if (mountPoint.startsWith(prefix + "/")) {
+                inside.put(mountPoint.substring(prefix.length()), line);
+            }
+        });
+        return inside.isEmpty() ? table : inside;
+    }
+
+    /**
+     * Mount point to its source and type, the topmost mount winning (a chroot may see no {@code /}).
+     */
+    private static Map<String, String[]> mountTable(Path procMounts) {
+        Map<String, String[]> table = new LinkedHashMap<>();
         int number = 0;
         for (byte[] raw : lines(procMounts, "the mount table")) {
             number++;
@@ -76,11 +156,9 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
                         + " is not a mount table line: '" + abbreviate(line) + "'",
                         "name a copy of /proc/self/mounts with --mounts");
             }
-            if (f[1].equals("/")) {
-                type = f[2];
-            }
+            table.put(f[1], new String[] {f[0], f[2]});
         }
-        return type;
+        return table;
     }
 
     private static List<byte[]> lines(Path file, String what) {
@@ -113,7 +191,7 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
     }
 
     public Optional<Integer> upperPercentUsed() {
-        return upperTotal > 0 ? Optional.of((int) Math.round(100.0 * upperUsed / upperTotal)) : Optional.empty();
+        return upper.flatMap(Layer::percentUsed);
     }
 
     /** One line per fact, for people. */
@@ -122,7 +200,7 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         if (protectedNow) {
             lines.add("protected: / is a " + rootType + " union; writes are lost at reboot");
             upperPercentUsed().ifPresent(p -> lines.add("upper layer (/rw): " + p + "% used, "
-                    + human(upperUsed) + " of " + human(upperTotal)
+                    + human(upperUsed()) + " of " + human(upperTotal())
                     + (p >= 90 ? " -- nearly full: writes will fail with 'No space left on device'" : "")));
         } else {
             lines.add("NOT protected: / is " + rootType + "; writes go to disk");

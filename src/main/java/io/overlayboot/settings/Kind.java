@@ -112,6 +112,23 @@ public sealed interface Kind {
         }
     }
 
+    /** A whole percent, 1 to 100. */
+    record Percent() implements Kind {
+        private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]{0,2}");
+
+        public boolean accepts(String v) {
+            return DIGITS.matcher(v).matches() && Integer.parseInt(v) <= 100;
+        }
+
+        public String expected() {
+            return "a whole percent from 1 to 100";
+        }
+
+        public String shellCheck() {
+            return "ob_is_percent";
+        }
+    }
+
     /**
      * A block device: LABEL= or PARTLABEL= with a name of up to {@link #MAX_NAME} bytes, UUID= or
      * PARTUUID= with hex digits in dash-separated groups (up to {@link #MAX_UUID} characters: the

@@ -41,9 +41,23 @@ public final class Settings {
     public static final Setting DEBUG = new Setting("debug", "--debug-boot", "0", new Kind.Flag(),
             "1 logs every step of the boot script on the console.", true);
 
+    public static final Setting FILL_INTERVAL = new Setting("fill_interval", "--fill-interval", "30", new Kind.Seconds(),
+            "Seconds between checks of how full the upper layer is, while / is protected (the overlayboot-fill timer;"
+                    + " taken when the files are rendered, not from the kernel command line); 0 turns the checks off.", true);
+    public static final Setting FILL_WARN = new Setting("fill_warn", "--fill-warn", "80", new Kind.Percent(),
+            "Percent full of the upper layer at which the fill check warns: the journal (warning), the logged-in"
+                    + " terminals once per crossing, and a login message while it stays above.", true);
+    public static final Setting FILL_CRITICAL = new Setting("fill_critical", "--fill-critical", "95", new Kind.Percent(),
+            "Percent full at which the fill check says it at the critical level, once per crossing, and runs fill_action.", true);
+    public static final Setting FILL_ACTION = new Setting("fill_action", "--fill-action", "none",
+            new Kind.Choice(List.of("none", "reboot", "poweroff", "command")),
+            "What to do once when the upper layer crosses fill_critical: nothing, reboot (a kiosk starts clean),"
+                    + " power off, or run the executable /etc/overlayboot/fill-critical with the percent as its argument.", true);
+
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL =
-            List.of(MODE, SIZE, DEV, TIMEOUT, FSTYPE, DIR, SWAP, RECURSE, DRIVER, ONERROR, FALLBACK, HELPER, DEBUG);
+            List.of(MODE, SIZE, DEV, TIMEOUT, FSTYPE, DIR, SWAP, RECURSE, DRIVER, ONERROR, FALLBACK, HELPER, DEBUG,
+                    FILL_INTERVAL, FILL_WARN, FILL_CRITICAL, FILL_ACTION);
 
     private Settings() {}
 

@@ -101,11 +101,95 @@ class KernelCheckTest {
 
     @Test
     void anInitrdOfAnotherGeneratorCannotBeToldAbout() throws IOException {
-        Map<String, String> dracut = Map.of("usr/lib/dracut/modules.txt", "base\n", "init", "");
-        KernelReport r = check("aufs=tmpfs", initrd("initrd.img-" + V, dracut, Map.of(), false));
+        Map<String, String> mkinitcpio = Map.of("buildconfig", "HOOKS=(base udev)\n", "init", "");
+        KernelReport r = check("aufs=tmpfs", initrd("initrd.img-" + V, mkinitcpio, Map.of(), false));
         assertThat(r.outcome()).isEqualTo(Outcome.UNKNOWN);
         assertThat(r.reasons()).singleElement().extracting(Reason::text).asString()
-                .contains("was not built by initramfs-tools (no conf/initramfs.conf)");
+                .contains("was not built by initramfs-tools (no conf/initramfs.conf) or dracut (no lib/dracut-lib.sh)");
+    }
+
+    /**
+     * A dracut initrd as dracut lays it out with overlayboot's module included, packed by
+     * overlayboot's own {@link Packer} (zstd, as Debian 13's dracut compresses): <pre>
+     * lib -> usr/lib                                   (merged /usr)
+     * usr/lib/dracut-lib.sh                            (dracut's base module: the marker)
+     * usr/lib/dracut/modules.txt                       (... overlayboot)
+     * HOOKDIR/pre-pivot/90-overlayboot-pre-pivot.sh    (inst_hook pre-pivot 90)
+     * usr/lib/overlayboot/overlayboot-boot             (the boot core)
+     * usr/share/overlayboot/overlayboot-functions      (the boot library it sources)
+     * etc/overlayboot.conf
+     * usr/lib/modules/V/kernel/fs/overlayfs/overlay.ko.xz
+     * usr/sbin/blkid
+     * </pre>
+     * with HOOKDIR {@code var/lib/dracut/hooks} (dracut-ng 106) or {@code usr/lib/dracut/hooks}
+     * (059, reached as {@code lib/dracut/hooks}); {@code leave} names the paths left out.
+     */
+    private String dracutInitrd(String name, String hookDir, String... leave) throws IOException {
+        java.util.Set<String> left = java.util.Set.of(leave);
+        List<io.overlayboot.initramfs.PackEntry> entries = new java.util.ArrayList<>();
+        entries.add(io.overlayboot.initramfs.PackEntry.symlink("lib", "usr/lib"));
+        java.util.Set<String> dirs = new java.util.TreeSet<>();
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put("usr/lib/dracut-lib.sh", "#!/bin/sh\ngetarg() { :; }\n");
+        files.put("usr/lib/dracut/modules.txt", "base\nfs-lib\noverlayboot\n");
+        files.put(hookDir + "/pre-pivot/90-overlayboot-pre-pivot.sh", "ob_dracut_pre_pivot\n");
+        files.put("usr/lib/overlayboot/overlayboot-boot", "#!/bin/sh\n");
+        files.put(io.overlayboot.render.Renderer.LIBRARY, "ob_main() { :; }\n");
+        files.put("etc/overlayboot.conf", CONFIG);
+        files.put("usr/lib/modules/" + V + "/kernel/fs/overlayfs/overlay.ko.xz", "");
+        files.put("usr/sbin/blkid", "");
+        files.keySet().removeAll(left);
+        for (String f : files.keySet()) {
+            for (int slash = f.indexOf('/'); slash > 0; slash = f.indexOf('/', slash + 1)) {
+                dirs.add(f.substring(0, slash));
+            }
+        }
+        dirs.forEach(d -> entries.add(io.overlayboot.initramfs.PackEntry.directory(d, 0755)));
+        files.forEach((f, text) -> entries.add(io.overlayboot.initramfs.PackEntry.file(f, 0644,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        Path out = Files.createDirectories(root.resolve("boot")).resolve(name);
+        try (var o = Files.newOutputStream(out)) {
+            io.overlayboot.initramfs.Packer.write(entries, io.overlayboot.initramfs.Compression.ZSTD, 3, 0, o);
+        }
+        return "/boot/" + name;
+    }
+
+    @Test
+    void aDracutInitrdWithTheModuleProtectsInEitherHookDirectory() throws IOException {
+        for (String hookDir : List.of("var/lib/dracut/hooks", "usr/lib/dracut/hooks")) {
+            KernelReport r = check("ro aufs=tmpfs", dracutInitrd("initrd.img-" + V, hookDir));
+            assertThat(r.reasons()).as(hookDir).isEmpty();
+            assertThat(r.generator()).isEqualTo("dracut");
+            assertThat(r.outcome()).isEqualTo(Outcome.PROTECTED);
+        }
+    }
+
+    @Test
+    void aDracutInitrdWithoutTheHookIsUnprotectedNamingItAndDracutsRebuild() throws IOException {
+        String hook = "var/lib/dracut/hooks/pre-pivot/90-overlayboot-pre-pivot.sh";
+        KernelReport r = check("ro aufs=tmpfs", dracutInitrd("a", "var/lib/dracut/hooks", hook,
+                "usr/lib/overlayboot/overlayboot-boot", io.overlayboot.render.Renderer.LIBRARY, "etc/overlayboot.conf"));
+        assertThat(r.outcome()).isEqualTo(Outcome.UNPROTECTED);
+        assertThat(r.reasons()).extracting(Reason::text).contains("initrd /boot/a has no " + hook
+                + " (the dracut module's pre-pivot hook)");
+        assertThat(r.reasons().getFirst().hint()).isEqualTo("check that /usr/lib/dracut/modules.d/90overlayboot/ and"
+                + " /etc/dracut.conf.d/overlayboot.conf exist ('overlayboot install' puts them back), then run"
+                + " dracut --force /boot/initrd.img-" + V + " " + V);
+    }
+
+    @Test
+    void aDracutInitrdWithoutTheCoreOrTheModuleNamesWhatIsMissing() throws IOException {
+        KernelReport core = check("ro aufs=tmpfs", dracutInitrd("a", "var/lib/dracut/hooks", "usr/lib/overlayboot/overlayboot-boot"));
+        assertThat(core.reasons()).singleElement().extracting(Reason::text).asString()
+                .isEqualTo("initrd /boot/a has no usr/lib/overlayboot/overlayboot-boot (the boot core the hook runs)");
+
+        KernelReport module = check("ro aufs=tmpfs", dracutInitrd("b", "var/lib/dracut/hooks",
+                "usr/lib/modules/" + V + "/kernel/fs/overlayfs/overlay.ko.xz"));
+        assertThat(module.reasons()).singleElement().satisfies(reason -> {
+            assertThat(reason.text()).isEqualTo("initrd /boot/b has no overlay or aufs module (overlay.ko or aufs.ko) for kernel " + V);
+            assertThat(reason.hint()).isEqualTo("check that /usr/lib/dracut/modules.d/90overlayboot/module-setup.sh exists"
+                    + " (it adds the module), then run dracut --force /boot/initrd.img-" + V + " " + V);
+        });
     }
 
     @Test

@@ -28,6 +28,10 @@ class RendererTest {
     }
 
     static final String DRACUT = "usr/lib/dracut/modules.d/90overlayboot/";
+    static final String FILL = "usr/lib/overlayboot/overlayboot-fill";
+    static final String FILL_SERVICE = "etc/systemd/system/overlayboot-fill.service";
+    static final String FILL_TIMER = "etc/systemd/system/overlayboot-fill.timer";
+    static final String FILL_WANTS = "etc/systemd/system/timers.target.d/overlayboot-fill.conf";
 
     @Test
     void defaultsGiveBothFrontEndsAndTheSharedFilesWithTheirModes() {
@@ -37,8 +41,10 @@ class RendererTest {
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
-                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY);
+                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
         assertThat(files.get(Renderer.LIBRARY).mode()).isEqualTo(0644);
+        assertThat(files.get(FILL).mode()).isEqualTo(0755);
+        assertThat(files.get(FILL_TIMER).mode()).isEqualTo(0644);
         assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs/post-update.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
@@ -55,12 +61,21 @@ class RendererTest {
         assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
                 "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh",
-                Renderer.LIBRARY);
+                Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
         var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
         assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY);
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
+    }
+
+    @Test
+    void fillIntervalZeroLeavesTheTimerOutAndTheTimerCarriesTheInterval() {
+        assertThat(render(RenderRequest.defaults()).get(FILL_TIMER).text()).contains("OnUnitActiveSec=30s\n");
+        Map<String, RenderedFile> off = render(new RenderRequest(Map.of("fill_interval", "0"), List.of(), true));
+        assertThat(off).containsKeys(FILL, FILL_SERVICE).doesNotContainKeys(FILL_TIMER, FILL_WANTS);
+        assertThat(render(new RenderRequest(Map.of("fill_warn", "70", "fill_action", "reboot"), List.of(), true)).get(FILL).text())
+                .contains("\nob_warn=70\n").contains("\nob_action=reboot\n");
     }
 
     @Test
