@@ -21,9 +21,9 @@ ob_mounts=${OVERLAYBOOT_MOUNTS:-/proc/self/mounts}
 ob_hook=${OVERLAYBOOT_FILL_HOOK:-/etc/overlayboot/fill-critical}
 ob_upper=$ob_root/rw
 
-ob_warn=[=values.fill_warn]
-ob_critical=[=values.fill_critical]
-ob_action=[=values.fill_action]
+ob_warn="[=values.fill_warn]"
+ob_critical="[=values.fill_critical]"
+ob_action="[=values.fill_action]"
 
 # True when / (the last mount there) is a union.
 ob_is_union() {

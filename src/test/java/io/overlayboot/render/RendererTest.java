@@ -75,7 +75,7 @@ class RendererTest {
         Map<String, RenderedFile> off = render(new RenderRequest(Map.of("fill_interval", "0"), List.of(), true));
         assertThat(off).containsKeys(FILL, FILL_SERVICE).doesNotContainKeys(FILL_TIMER, FILL_WANTS);
         assertThat(render(new RenderRequest(Map.of("fill_warn", "70", "fill_action", "reboot"), List.of(), true)).get(FILL).text())
-                .contains("\nob_warn=70\n").contains("\nob_action=reboot\n");
+                .contains("\nob_warn=\"70\"\n").contains("\nob_action=\"reboot\"\n");
     }
 
     @Test
