@@ -141,7 +141,8 @@ class MainTest {
         assertThat(r.code()).isZero();
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
-        assertThat(r.out()).contains("Rendered 11 files; the GRUB drop-in adds aufs=tmpfs.");
+        assertThat(work.resolve("usr/share/overlayboot/overlayboot-functions")).isReadable();
+        assertThat(r.out()).contains("Rendered 12 files; the GRUB drop-in adds aufs=tmpfs.");
     }
 
     @Test
