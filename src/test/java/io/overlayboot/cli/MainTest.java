@@ -170,6 +170,7 @@ class MainTest {
         assertThat(r.code()).isZero();
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
+        assertThat(work.resolve("usr/share/overlayboot/overlayboot-functions")).isReadable();
         assertThat(r.out()).contains("Rendered 16 files; the GRUB drop-in adds aufs=tmpfs.");
     }
 
