@@ -326,10 +326,15 @@ ob_persist_undo() {
 
 # The state record's lines: each path persisted, each that stayed volatile.
 ob_persist_record() {
+	ob_r_ifs=$IFS
+	IFS=' +'
+	set -f
 	for ob_r in ${OB_PERSISTED:-}; do
 		printf 'persisted=%s\n' "$ob_r"
 	done
 	for ob_r in ${OB_PERSIST_FAILED:-}; do
 		printf 'volatile=%s\n' "$ob_r"
 	done
+	set +f
+	IFS=$ob_r_ifs
 }
