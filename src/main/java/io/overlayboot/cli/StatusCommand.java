@@ -2,6 +2,7 @@ package io.overlayboot.cli;
 
 import io.overlayboot.core.Json;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.runtime.PersistedPaths;
 import io.overlayboot.runtime.Status;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,13 +34,15 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Status status = Status.read(root, mounts);
+        PersistedPaths persisted = PersistedPaths.of(status.state(), PersistedPaths.mountPoints(mounts));
         var out = spec.commandLine().getOut();
         if (json.enabled()) {
             out.println(Json.write(Json.object("protected", status.protectedNow(), "rootType", status.rootType(),
                     "upperTotalBytes", status.upperTotal(), "upperUsedBytes", status.upperUsed(),
-                    "boot", status.state())));
+                    "boot", status.state(), "persisted", persisted.json())));
         } else {
             status.describe().forEach(out::println);
+            persisted.describe().forEach(out::println);
         }
         return (status.protectedNow() ? ExitCode.OK : ExitCode.NOT_PROTECTED).code();
     }
