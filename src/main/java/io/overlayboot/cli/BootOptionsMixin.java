@@ -113,7 +113,7 @@ public final class BootOptionsMixin {
         }
         Entries binding = new Entries();
         return OptionSpec.builder(setting.cliFlag())
-                .paramLabel("PATH")
+                .paramLabel(setting.name().toUpperCase(java.util.Locale.ROOT))
                 .type(List.class)
                 .auxiliaryTypes(String.class)
                 .description((setting.help() + " Allowed: " + setting.kind().expected() + ".").replace("%", "%%"))
