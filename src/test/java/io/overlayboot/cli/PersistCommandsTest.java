@@ -34,6 +34,21 @@ class PersistCommandsTest {
         }
     }
 
+    @Test
+    void configureSetsPersistFromRepeatedFlagsAndRefusesABadEntryNamingIt() throws Exception {
+        Path root = io.overlayboot.install.DebianTreeAccess.create(tmp.resolve("root"), true);
+        String r = root.toString();
+        assertThat(Cli.run("install", "--root", r, "--yes").code()).isZero();
+        Cli.Run ok = Cli.run("configure", "--root", r, "--yes", "--persist", "/srv/data", "--persist", "@machine-id");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(Files.readString(root.resolve("etc/overlayboot.conf"))).contains("\npersist=/srv/data @machine-id\n");
+        byte[] before = Files.readAllBytes(root.resolve("etc/overlayboot.conf"));
+        Cli.Run bad = Cli.run("configure", "--root", r, "--yes", "--persist", "/sys/x");
+        assertThat(bad.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(bad.err()).hasLineCount(1).contains("'/sys/x' is under /sys");
+        assertThat(Files.readAllBytes(root.resolve("etc/overlayboot.conf"))).isEqualTo(before);
+    }
+
     private Path protectedMachine() throws Exception {
         Files.createDirectories(tmp.resolve("run/overlayboot"));
         Files.writeString(tmp.resolve("run/overlayboot/state"), """
