@@ -125,7 +125,7 @@ ob_persist() {
 	if umount "$OB_PS"; then
 		OB_PERSIST_PS=0
 	fi
-	if [ -z "$OB_PERSISTED" ] && [ "$OB_PERSIST_RW" = 1 ] && mount -n -o remount,ro "$OB_STAGE/ro"; then
+	if [ -z "$OB_PERSISTED" ] && [ "$OB_PERSIST_RW" = 1 ] && mount -n -o remount,ro overlayboot-persist "$OB_STAGE/ro"; then
 		OB_PERSIST_RW=0
 	fi
 	return 0
@@ -147,7 +147,7 @@ ob_persist_source() {
 		OB_WHY="cannot bind the root filesystem at $OB_PS"
 		return 1
 	fi
-	if ! mount -n -o remount,rw "$OB_PS"; then
+	if ! mount -n -o remount,rw overlayboot-persist "$OB_PS"; then
 		umount "$OB_PS" || true
 		OB_WHY="cannot make the root filesystem writable (mount -o remount,rw)"
 		return 1
@@ -269,6 +269,7 @@ ob_persist_path() {
 	if [ ! -e "$ob_p_src" ]; then
 		if [ -n "$OB_STORE" ] && [ -e "$OB_STAGE/ro$3" ] && ob_persist_safe "$OB_STAGE/ro" "$3"; then
 			# first boot with this store: it starts from the root filesystem's content
+			# (cp: busybox's, or dracut's base module's; a klibc-only initramfs has none and warns)
 			if ! mkdir -p "${ob_p_src%/*}/" || ! cp -a "$OB_STAGE/ro$3" "$ob_p_src"; then
 				ob_persist_failed "$3" "cannot copy it from the root filesystem to the store"
 				return 0
@@ -319,7 +320,7 @@ ob_persist_undo() {
 		OB_PERSIST_PS=0
 	fi
 	if [ "$OB_PERSIST_RW" = 1 ]; then
-		mount -n -o remount,ro "$OB_STAGE/ro" || true
+		mount -n -o remount,ro overlayboot-persist "$OB_STAGE/ro" || true
 	fi
 	OB_PERSISTED=""
 }
