@@ -147,7 +147,9 @@ ob_persist_source() {
 		OB_WHY="cannot bind the root filesystem at $OB_PS"
 		return 1
 	fi
-	if ! mount -n -o remount,rw overlayboot-persist "$OB_PS"; then
+	# busybox's mount retries read-only when the device is write-protected and still succeeds:
+	# the mount table says whether the remount made it writable
+	if ! mount -n -o remount,rw overlayboot-persist "$OB_PS" || ! ob_persist_is_rw "$OB_PS"; then
 		umount "$OB_PS" || true
 		OB_WHY="cannot make the root filesystem writable (mount -o remount,rw)"
 		return 1
@@ -155,6 +157,20 @@ ob_persist_source() {
 	OB_PERSIST_PS=1
 	OB_PERSIST_RW=1
 	return 0
+}
+
+# ob_persist_is_rw DIR: the topmost mount at DIR is read-write.
+ob_persist_is_rw() {
+	ob_w_opts=""
+	while read -r _ ob_w_mp _ ob_w_o _; do
+		if [ "$ob_w_mp" = "$1" ]; then
+			ob_w_opts=$ob_w_o
+		fi
+	done <"$OB_MOUNTS"
+	case "$ob_w_opts" in
+	rw | rw,*) return 0 ;;
+	esac
+	return 1
 }
 
 ob_persist_mount_store() {
