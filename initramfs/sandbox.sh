@@ -12,7 +12,8 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
-#                 RUNS=N (run the script N times), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
+#                 RUNS=N (run the script N times), ROOT_RW=1 (the root image's loop device is
+#                 writable, as a real disk, for persist=; it is still mounted read-only), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
 #   filesystems   optional: what /proc/filesystems claims inside the chroot
 # Prints sections: "=== boot rc=N", "=== probe rc=N", "=== mounts", "=== state".
@@ -127,7 +128,11 @@ if [ -r "$W/upper.img" ]; then
 	blockdev --rereadpt "$loop" 2>/dev/null || true
 	add_loop "$loop"
 fi
-root_loop=$(losetup -f --show -r "$W/root.img")
+if [ "${ROOT_RW:-0}" = 1 ]; then
+	root_loop=$(losetup -f --show "$W/root.img")
+else
+	root_loop=$(losetup -f --show -r "$W/root.img")
+fi
 LOOPS+=("$root_loop")
 add_loop "$root_loop"
 mount -t ext4 -o ro "$root_loop" "$B/root"

@@ -624,6 +624,7 @@ ob_steps() {
 	ob_step "" ob_carry_submounts || return 1
 	ob_step "move /ro $OB_STAGE/ro" ob_move_lower_in || return 1
 	ob_step "move /rw $OB_STAGE/rw" ob_move_upper_in || return 1
+	ob_step "$(ob_persist_description)" ob_persist || return 1
 	ob_step "fstab swap=$OB_SWAP recurse=$OB_RECURSE" ob_fstab || return 1
 	ob_step "move $OB_STAGE $OB_ROOT" ob_move_union
 }
@@ -759,6 +760,7 @@ ob_record() {
 		ob_print_settings
 		printf 'upper=%s\n' "$(ob_escape "${OB_UPPER_DESC:-}")"
 		printf 'union=%s\n' "${OB_FS:-}"
+		ob_persist_record
 		printf '%s' "$OB_WARNINGS" | while IFS= read -r ob_w; do
 			printf 'warning=%s\n' "$ob_w"
 		done
@@ -856,3 +858,4 @@ ob_main() {
 	return 0
 }
 
+<#include "/lib/persist.ftl">

@@ -52,6 +52,9 @@ public final class BootOptionsMixin {
 
     private static OptionSpec optionFor(Setting setting, BootOptionsMixin boot) {
         String defaultText = setting.defaultValue().isEmpty() ? "(empty)" : setting.defaultValue();
+        if (setting == Settings.PERSIST) {
+            return persistOption(setting, boot);
+        }
         return OptionSpec.builder(setting.cliFlag())
                 .paramLabel(setting.name().toUpperCase(java.util.Locale.ROOT))
                 .type(String.class)
@@ -68,6 +71,54 @@ public final class BootOptionsMixin {
                         return null;
                     }
                 })
+                .build();
+    }
+
+    /**
+     * {@code --persist PATH}, repeatable: the entries are joined with spaces, as in the config file.
+     * picocli adds each occurrence to the list the getter returns, so that list keeps the choice in step.
+     */
+    private static OptionSpec persistOption(Setting setting, BootOptionsMixin boot) {
+        final class Entries extends ArrayList<String> implements CommandLine.Model.IGetter, CommandLine.Model.ISetter {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public boolean add(String entry) {
+                super.add(entry);
+                boot.chosen.put(setting.name(), String.join(" ", this));
+                return true;
+            }
+
+            @Override
+            public boolean addAll(java.util.Collection<? extends String> more) {
+                more.forEach(this::add);
+                return !more.isEmpty();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T get() {
+                return (T) this;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T set(T value) {
+                List<String> copy = value == null ? List.of() : List.copyOf((List<String>) value);
+                clear();
+                boot.chosen.remove(setting.name());
+                addAll(copy);
+                return null;
+            }
+        }
+        Entries binding = new Entries();
+        return OptionSpec.builder(setting.cliFlag())
+                .paramLabel(setting.name().toUpperCase(java.util.Locale.ROOT))
+                .type(List.class)
+                .auxiliaryTypes(String.class)
+                .description((setting.help() + " Allowed: " + setting.kind().expected() + ".").replace("%", "%%"))
+                .getter(binding)
+                .setter(binding)
                 .build();
     }
 }

@@ -8,6 +8,7 @@ import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
 import io.overlayboot.install.SettingsChange;
 import io.overlayboot.render.Sysctl;
+import io.overlayboot.settings.Persist;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +32,12 @@ import picocli.CommandLine.Spec;
             "sysctl=NAME=VALUE sets a sysctl setting, sysctl=NAME= drops it."
         })
 final class ConfigureCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "KEY=VALUE", description = "Settings to change.")
-    private List<String> assignments;
+    @Parameters(arity = "0..*", paramLabel = "KEY=VALUE", description = "Settings to change.")
+    private List<String> assignments = new java.util.ArrayList<>();
+
+    @Option(names = "--persist", paramLabel = "PERSIST",
+            description = "Set persist= to these entries (repeatable; docs/persist.md); the same as persist='A B'.")
+    private List<String> persist = new java.util.ArrayList<>();
 
     @Mixin
     private TargetOptions target;
@@ -46,7 +52,15 @@ final class ConfigureCommand implements Callable<Integer> {
     public Integer call() {
         Map<Setting, String> settings = new LinkedHashMap<>();
         Map<String, String> sysctl = new LinkedHashMap<>();
-        for (String a : assignments) {
+        List<String> all = new java.util.ArrayList<>(assignments);
+        if (!persist.isEmpty()) {
+            all.add(Settings.PERSIST.name() + "=" + String.join(" ", persist));
+        }
+        if (all.isEmpty()) {
+            throw new OverlaybootException(io.overlayboot.core.ExitCode.USAGE, "Nothing to change",
+                    "name settings like size=25%, or --persist PATH");
+        }
+        for (String a : all) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
                 throw OverlaybootException.badInput("Bad setting '" + a + "': not KEY=VALUE", "write it like size=25%");
@@ -65,6 +79,12 @@ final class ConfigureCommand implements Callable<Integer> {
             Setting setting = Settings.byName(key).orElseThrow(() -> OverlaybootException.badInput(
                     "Unknown setting '" + key + "' in '" + a + "'", "known settings: "
                             + String.join(" ", Settings.ALL.stream().map(Setting::name).toList()) + " sysctl"));
+            if (setting == Settings.PERSIST) {
+                Persist.firstProblem(value).ifPresent(problem -> {
+                    throw OverlaybootException.badInput("Bad persist entry " + problem,
+                            "persist absolute paths like /var/lib/foo, or presets: " + Persist.presetNames());
+                });
+            }
             if (!value.isEmpty() && !setting.kind().accepts(value)) {
                 throw OverlaybootException.badInput("Bad value '" + value + "' for " + key, "expected " + setting.kind().expected());
             }

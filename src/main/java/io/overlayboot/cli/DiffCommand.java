@@ -3,6 +3,7 @@ package io.overlayboot.cli;
 import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.runtime.PersistedPaths;
 import io.overlayboot.runtime.UpperDiff;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {
             "List what changed since boot: what a reboot will throw away.",
-            "Every file added (A), changed (M) or deleted (D) in the upper layer."
+            "Every file added (A), changed (M) or deleted (D) in the upper layer; each persisted path in force",
+            "(persist=, docs/persist.md) as K: what is written under it is kept."
         })
 final class DiffCommand implements Callable<Integer> {
     @Option(names = "--upper", paramLabel = "DIR", defaultValue = "/rw/upper", description = "The upper layer (default: /rw/upper).")
@@ -27,6 +29,17 @@ final class DiffCommand implements Callable<Integer> {
 
     @Option(names = "--lower", paramLabel = "DIR", defaultValue = "/ro", description = "The lower layer (default: /ro).")
     private Path lower;
+
+    @Option(names = "--unpersisted", description = "Only what a reboot throws away: leave out the kept (persisted) paths.")
+    private boolean unpersisted;
+
+    @Option(names = "--state", paramLabel = "FILE", defaultValue = "/run/overlayboot/state",
+            description = "The boot's record, which names the persisted paths (default: /run/overlayboot/state).")
+    private Path state;
+
+    @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts",
+            description = "The mount table, which says whether each persisted path is in force (default: /proc/self/mounts).")
+    private Path mounts;
 
     @Mixin
     private JsonOption json;
@@ -41,21 +54,27 @@ final class DiffCommand implements Callable<Integer> {
                     "check with 'overlayboot status', or name it with --upper");
         }
         UpperDiff.Diff diff = UpperDiff.between(upper, lower);
-        List<UpperDiff.Change> changes = diff.changes();
+        PersistedPaths persisted = PersistedPaths.read(state, mounts);
+        // what lies in the upper under a persisted path is hidden by its bind mount: not what the system sees
+        List<UpperDiff.Change> changes = diff.changes().stream().filter(c -> !persisted.keeps(c.path())).toList();
+        List<String> kept = unpersisted ? List.of() : persisted.inForce();
         var out = spec.commandLine().getOut();
         Output output = new Output(out, spec.commandLine().getErr());
         diff.unreadable().forEach(dir -> output.warn("cannot read " + dir + ": the changes under it are not listed"
                 + " (hint: run as root)"));
         if (json.enabled()) {
-            out.println(Json.write(changes.stream()
+            List<Object> rows = new java.util.ArrayList<>(changes.stream()
                     .map(c -> Json.object("change", c.kind().name().toLowerCase(java.util.Locale.ROOT), "path", c.path()))
-                    .toList()));
+                    .toList());
+            kept.forEach(p -> rows.add(Json.object("change", "kept", "path", p)));
+            out.println(Json.write(rows));
         } else {
             changes.forEach(c -> out.println(switch (c.kind()) {
                 case ADDED -> "A ";
                 case CHANGED -> "M ";
                 case DELETED -> "D ";
             } + c.path()));
+            kept.forEach(p -> out.println("K " + p));
         }
         return ExitCode.OK.code();
     }

@@ -4,6 +4,7 @@ import io.overlayboot.core.Json;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.guard.NextBootCheck;
 import io.overlayboot.runtime.Parameters;
+import io.overlayboot.runtime.PersistedPaths;
 import io.overlayboot.runtime.Status;
 import io.overlayboot.runtime.StatusReport;
 import java.io.IOException;
@@ -41,7 +42,8 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Status status = Status.read(root, mounts);
         StatusReport report = new StatusReport(status, Parameters.inForce(status.state(), text("proc/cmdline"),
-                text("etc/overlayboot.conf")), new NextBootCheck(root).check());
+                text("etc/overlayboot.conf")), new NextBootCheck(root).check(),
+                PersistedPaths.of(status.state(), PersistedPaths.mountPoints(mounts)));
         var out = spec.commandLine().getOut();
         if (json.enabled()) {
             out.println(Json.write(report.json()));

@@ -36,6 +36,7 @@ final class Boot {
     private String work;
     private String fs = "";
     private String upperDescription = "";
+    private final Persisting persisting;
 
     Boot(BootPlan plan, Console console, BootPaths paths) {
         this(plan, console, paths, MountOps.SYSTEM);
@@ -52,6 +53,7 @@ final class Boot {
         this.upper = plan.upper();
         this.work = plan.work();
         plan.resolution().warnings().forEach(warnings::add);
+        this.persisting = new Persisting(plan, ops, console, this::warn, BootPlan.UNION);
     }
 
     /** A step that failed: its message says why, as the script's {@code OB_WHY}. */
@@ -140,6 +142,11 @@ final class Boot {
         }
         moveInto(BootPlan.RO);
         moveInto(BootPlan.RW);
+        if (plan.persistStep().isPresent()) {
+            step(plan.persistStep().get());
+            undos.push(persisting::undo);
+            persisting.run();
+        }
         step("fstab swap=" + plan.get(Settings.SWAP) + " recurse=" + plan.get(Settings.RECURSE));
         if (!writeFstab()) {
             warn("cannot rewrite /etc/fstab of the protected root; it still lists the root line");
@@ -325,7 +332,7 @@ final class Boot {
     private void record(String status, String message) {
         try {
             StateRecord.write(paths.runDir().resolve("state"), StateRecord.text(status, message, plan.resolution(),
-                    upperDescription, fs, warnings));
+                    upperDescription, fs, persisting.persisted(), persisting.failed(), warnings));
         } catch (IOException | RuntimeException e) {
             // as the script: the console lines are the record of last resort
         }

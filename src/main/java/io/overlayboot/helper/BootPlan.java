@@ -70,8 +70,19 @@ public record BootPlan(Resolution resolution, String rootmnt) {
                 + " at " + UNION);
         steps.add("move " + RO + " " + UNION + RO);
         steps.add("move " + RW + " " + UNION + RW);
+        persistStep().ifPresent(steps::add);
         steps.add("fstab swap=" + get(Settings.SWAP) + " recurse=" + get(Settings.RECURSE));
         steps.add("move " + UNION + " " + rootmnt);
         return steps;
+    }
+
+    /** The persist step's description, as the script's {@code ob_persist_description}; none without persist=. */
+    java.util.Optional<String> persistStep() {
+        String persist = get(Settings.PERSIST);
+        if (persist.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String store = get(Settings.STORE);
+        return java.util.Optional.of("persist " + persist + (store.isEmpty() ? " on the root filesystem" : " on store " + store));
     }
 }

@@ -21,6 +21,12 @@ final class StateRecord {
 
     static String text(String status, String message, Resolution resolution, String upper, String union,
             List<String> warnings) {
+        return text(status, message, resolution, upper, union, List.of(), List.of(), warnings);
+    }
+
+    /** With the persisted paths ({@code persisted=}) and those that stayed volatile ({@code volatile=}). */
+    static String text(String status, String message, Resolution resolution, String upper, String union,
+            List<String> persisted, List<String> volatileOnes, List<String> warnings) {
         StringBuilder text = new StringBuilder();
         line(text, "status", status);
         line(text, "message", message);
@@ -28,6 +34,8 @@ final class StateRecord {
         resolution.values().forEach((k, v) -> line(text, k, v));
         line(text, "upper", upper);
         line(text, "union", union);
+        persisted.forEach(p -> line(text, "persisted", p));
+        volatileOnes.forEach(p -> line(text, "volatile", p));
         warnings.forEach(w -> line(text, "warning", w));
         return text.toString();
     }

@@ -1,6 +1,7 @@
 package io.overlayboot.render;
 
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.settings.Persist;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import java.util.LinkedHashMap;
@@ -22,6 +23,12 @@ public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boo
         chosen.forEach((name, value) -> {
             Setting setting = Settings.byName(name).orElseThrow(() -> OverlaybootException.badInput(
                     "Unknown boot option '" + name + "'", "see 'overlayboot render --help' for the list"));
+            if (setting == Settings.PERSIST) {
+                Persist.firstProblem(value).ifPresent(problem -> {
+                    throw OverlaybootException.badInput("Bad --persist entry " + problem,
+                            "persist absolute paths like /var/lib/foo, or presets: " + Persist.presetNames());
+                });
+            }
             if (!setting.kind().accepts(value)) {
                 throw OverlaybootException.badInput("Bad value '" + value + "' for " + setting.cliFlag(),
                         "expected " + setting.kind().expected());

@@ -9,6 +9,7 @@ import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateScalarModel;
 import io.overlayboot.core.Version;
 import io.overlayboot.settings.BootParameters;
+import io.overlayboot.settings.Persist;
 import io.overlayboot.settings.Setting;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;
@@ -149,6 +150,10 @@ public final class Renderer {
         model.put("driver", request.value(Settings.DRIVER));
         model.put("sysctls", sysctls);
         model.put("q", (TemplateMethodModelEx) Renderer::quoteArgument);
+        model.put("persistRefused", Persist.REFUSED);
+        model.put("persistPresets", Persist.PRESETS.stream().map(p -> Map.of("name", p.name(), "targets",
+                p.targets().stream().map(t -> t.type().name().toLowerCase(java.util.Locale.ROOT) + " " + t.mode() + " "
+                        + (t.glob() ? 1 : 0) + " " + t.path()).toList())).toList());
         return model;
     }
 

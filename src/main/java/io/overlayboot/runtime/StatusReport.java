@@ -17,8 +17,9 @@ import java.util.Map;
  * @param status what is true right now
  * @param parameters the settings in force and where each came from
  * @param nextBoot what the next boot will do
+ * @param persisted the persisted paths the boot recorded, each with whether it is in force now
  */
-public record StatusReport(Status status, List<Parameters.Parameter> parameters, NextBoot nextBoot) {
+public record StatusReport(Status status, List<Parameters.Parameter> parameters, NextBoot nextBoot, PersistedPaths persisted) {
     /** The version of the JSON object; raised when a field is removed or changes meaning or type. */
     public static final int SCHEMA_VERSION = 1;
 
@@ -46,6 +47,7 @@ public record StatusReport(Status status, List<Parameters.Parameter> parameters,
     /** The text for people: now, then the next boot, then the settings that are not the default. */
     public List<String> lines() {
         List<String> lines = new ArrayList<>(status.describe());
+        lines.addAll(persisted.describe());
         CheckReport.lines(nextBoot).stream().filter(l -> l.startsWith("next boot: ")).forEach(lines::add);
         List<String> set = parameters.stream().filter(p -> p.source() != Parameters.Source.DEFAULT)
                 .map(p -> p.name() + "=" + p.value() + " (" + p.source().label() + ")").toList();
@@ -83,7 +85,7 @@ public record StatusReport(Status status, List<Parameters.Parameter> parameters,
         m.put("nextBoot", next);
         m.put("warnings", warnings());
         m.put("boot", status.state());
-        m.put("persisted", List.of());
+        m.put("persisted", persisted.json());
         return m;
     }
 

@@ -199,4 +199,21 @@ public sealed interface Kind {
             return "ob_is_subpath";
         }
     }
+
+    /** The {@code persist} list: absolute paths and presets, separated by spaces or '+' ({@link Persist}). */
+    record PersistList() implements Kind {
+        public boolean accepts(String v) {
+            return Persist.accepts(v);
+        }
+
+        public String expected() {
+            return "absolute paths or presets (" + Persist.presetNames() + ") separated by spaces, or by '+' on the"
+                    + " kernel command line; not /, not under " + String.join(" ", Persist.REFUSED)
+                    + ", no '.' or '..'";
+        }
+
+        public String shellCheck() {
+            return "ob_is_persist " + Persist.MAX_ENTRY + " '" + Persist.presetNames() + "'";
+        }
+    }
 }

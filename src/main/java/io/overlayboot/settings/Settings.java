@@ -40,6 +40,12 @@ public final class Settings {
             "Who performs the mounts at boot: the native helper, the jlink'd JVM helper, the shell script, or auto (first present).", true);
     public static final Setting DEBUG = new Setting("debug", "--debug-boot", "0", new Kind.Flag(),
             "1 logs every step of the boot script on the console.", true);
+    public static final Setting PERSIST = new Setting("persist", "--persist", "", new Kind.PersistList(),
+            "Paths that write through to persistent storage (the root filesystem, or store=) while the rest stays"
+                    + " volatile: absolute paths and presets (docs/persist.md). --persist is repeatable.", true);
+    public static final Setting STORE = new Setting("store", "--store", "", new Kind.Device(),
+            "The device that holds the persisted paths instead of the root filesystem: LABEL=x, UUID=x, PARTUUID=x,"
+                    + " PARTLABEL=x or /dev/x; empty writes them to the root filesystem.", true);
 
     public static final Setting FILL_INTERVAL = new Setting("fill_interval", "--fill-interval", "30", new Kind.Seconds(),
             "Seconds between checks of how full the upper layer is, while / is protected (the overlayboot-fill timer;"
@@ -57,7 +63,7 @@ public final class Settings {
     /** Every setting, in documentation order. */
     public static final List<Setting> ALL =
             List.of(MODE, SIZE, DEV, TIMEOUT, FSTYPE, DIR, SWAP, RECURSE, DRIVER, ONERROR, FALLBACK, HELPER, DEBUG,
-                    FILL_INTERVAL, FILL_WARN, FILL_CRITICAL, FILL_ACTION);
+                    PERSIST, STORE, FILL_INTERVAL, FILL_WARN, FILL_CRITICAL, FILL_ACTION);
 
     private Settings() {}
 

@@ -82,10 +82,11 @@ public final class CmdlineCases {
                 Arbitraries.strings().withChars("abcLABEL=%:,/.-0129").ofMaxLength(10));
         Arbitrary<String> option = Combinators.combine(
                         Arbitraries.of("size", "sise", "dev", "timeout", "fstype", "dir", "swap", "recurse", "driver",
-                                "onerror", "fallback", "helper", "debug", "mode", ""),
+                                "onerror", "fallback", "helper", "debug", "mode", "persist", "store", ""),
                         Arbitraries.of("=", "", "=="),
                         Arbitraries.of("1", "0", "50%", "2G", "lots", "overlay", "aufs", "panic", "none", "jvm",
-                                "LABEL=d", "ext4", "a/b", "../x", "", "3600", "3601"))
+                                "LABEL=d", "ext4", "a/b", "../x", "", "3600", "3601", "/etc/x+@logs", "/proc/x",
+                                "@docker", "@nope", "/a/../b", "/", "/x/", "+/y++/z"))
                 .as((n, eq, v) -> n + eq + v);
         Arbitrary<String> overlayboot = Combinators.combine(
                         Arbitraries.of("tmpfs", "device", "disabled", "tmpf", ""),
