@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot maintenance [-- COMMAND...]}: change the protected root for good, from a chroot into the lower layer. */
 @Command(name = "maintenance", mixinStandardHelpOptions = true,
-        description = {"Run a shell or command in the lower layer, writable for a session.",
+        description = {"Run a shell or command in the lower layer, made writable for it.",
             "Runs $SHELL (or COMMAND, after --) chrooted into /ro, remounted read-write for the session only;",
             "/proc, /sys, /dev, /run (and /boot, /boot/efi when separate) are available inside. On exit, Ctrl-C or",
             "SIGTERM every mount it made is undone and /ro is read-only again; after a SIGKILL the next run cleans up.",
