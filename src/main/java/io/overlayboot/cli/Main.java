@@ -41,7 +41,8 @@ public final class Main implements Runnable {
             UninstallCommand.class,
             ConfigureCommand.class,
             TryCommand.class,
-            MaintenanceCommand.class);
+            MaintenanceCommand.class,
+            UpgradeCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
