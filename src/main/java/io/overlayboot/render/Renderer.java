@@ -42,6 +42,10 @@ public final class Renderer {
 
     static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
     static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
+    /** apt's warning before dpkg runs on a protected root (maintain/, 'overlayboot upgrade'). */
+    static final String APT_HOOK = "etc/apt/apt.conf.d/80overlayboot";
+    /** The check that apt hook runs. */
+    static final String APT_CHECK = "etc/overlayboot/apt-pre-invoke";
 
     private static final List<Output> OUTPUTS = List.of(
             new Output(INIT_BOTTOM, 0755, r -> true, Generator.INITRAMFS_TOOLS),
@@ -55,7 +59,9 @@ public final class Renderer {
             new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty(), null),
             new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true, null),
             new Output("etc/initramfs/post-update.d/zz-overlayboot", 0755, r -> true, Generator.INITRAMFS_TOOLS),
-            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null));
+            new Output("etc/profile.d/overlayboot.sh", 0644, r -> true, null),
+            new Output(APT_HOOK, 0644, r -> true, null),
+            new Output(APT_CHECK, 0755, r -> true, null));
 
     private final Configuration freemarker;
 

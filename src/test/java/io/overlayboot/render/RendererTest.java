@@ -37,7 +37,9 @@ class RendererTest {
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
-                "etc/profile.d/overlayboot.sh");
+                "etc/profile.d/overlayboot.sh", "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+        assertThat(files.get("etc/apt/apt.conf.d/80overlayboot").mode()).isEqualTo(0644);
+        assertThat(files.get("etc/overlayboot/apt-pre-invoke").mode()).isEqualTo(0755);
         assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs/post-update.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
@@ -53,12 +55,13 @@ class RendererTest {
         var initramfsTools = new Renderer().render(RenderRequest.defaults(), Generator.INITRAMFS_TOOLS).stream().map(RenderedFile::path);
         assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
                 "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh",
+                "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
         var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
         assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh");
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
     }
 
     @Test
