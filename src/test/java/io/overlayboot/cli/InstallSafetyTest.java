@@ -166,7 +166,7 @@ class InstallSafetyTest {
                 printf '#!/bin/sh\n. /etc/default/grub\n' > disk/root/usr/sbin/grub-mkconfig
                 chmod 755 disk/root/usr/sbin/*
                 before=$(hash)
-                for free in 0 4 8 16 24 48 64; do
+                for free in 0 4 8 16 24 48 64 96 128; do
                     dd if=/dev/zero of=disk/fill bs=4k 2>/dev/null
                     truncate -s -${free}K disk/fill
                     ob install --sysctl vm.swappiness=10 >/dev/null 2>err; code=$?
@@ -182,7 +182,7 @@ class InstallSafetyTest {
                 script, "sh", tmp.toString(), java, cp), Duration.ofMinutes(5));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stdout()).doesNotContain("differs").doesNotContain("uninstall exit").doesNotContain(" exit 70")
-                .contains("free=0 install=4").contains("free=64 install=0");
+                .contains("free=0 install=4").contains("free=128 install=0");
     }
 
     @Test
