@@ -141,7 +141,7 @@ class MainTest {
         assertThat(r.code()).isZero();
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
-        assertThat(r.out()).contains("Rendered 11 files; the GRUB drop-in adds aufs=tmpfs.");
+        assertThat(r.out()).contains("Rendered 13 files; the GRUB drop-in adds aufs=tmpfs.");
     }
 
     @Test
