@@ -16,7 +16,8 @@ mkdir -p "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/overlayboot" "$stage/u
 
 echo "build-deb: jlink runtime" >&2
 modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
-"$JAVA_HOME/bin/jlink" --add-modules "$modules,jdk.zipfs" --strip-debug --no-man-pages --no-header-files \
+# jdk.unsupported: maintenance handles SIGTERM through sun.misc.Signal by reflection, which jdeps cannot see.
+"$JAVA_HOME/bin/jlink" --add-modules "$modules,jdk.zipfs,jdk.unsupported" --strip-debug --no-man-pages --no-header-files \
 	--compress=zip-6 --output "$stage/usr/lib/overlayboot/runtime"
 find "$stage/usr/lib/overlayboot/runtime" -type f \( -name '*.so' -o -perm -u+x \) -exec strip --strip-unneeded {} +
 install -m 0644 "$jar" "$stage/usr/lib/overlayboot/overlayboot.jar"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code overlayboot install}: lay the rendered files into a target root and update its initramfs and GRUB. */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {
-            "Install overlayboot into a root and update its initramfs and GRUB.",
+            "Install overlayboot into a root; update its initramfs and GRUB.",
             "Installs into the target root (/ by default): the boot script, the initramfs hook, the config,"
                     + " the GRUB kernel parameter; then runs update-initramfs -u -k all and update-grub"
                     + " (via chroot for --root, or printed when the target cannot run them).",

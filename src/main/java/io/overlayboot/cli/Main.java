@@ -40,7 +40,9 @@ public final class Main implements Runnable {
             InstallCommand.class,
             UninstallCommand.class,
             ConfigureCommand.class,
-            TryCommand.class);
+            TryCommand.class,
+            MaintenanceCommand.class,
+            UpgradeCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
@@ -86,7 +88,7 @@ public final class Main implements Runnable {
             return ExitCode.USAGE.code();
         });
         cmd.setExecutionStrategy(parseResult -> {
-            // picocli skips its checks when help is asked for, so 'overlayboot maintenance --help'
+            // picocli skips its checks when help is asked for, so 'overlayboot frobnicate --help'
             // would print the top-level help; a word where a command belongs is wrong either way.
             if (!parseResult.unmatched().isEmpty()) {
                 throw new CommandLine.UnmatchedArgumentException(cmd, parseResult.unmatched());

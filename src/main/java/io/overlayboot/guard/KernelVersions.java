@@ -4,13 +4,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Orders kernel versions the way people read them: {@code 6.1.0-9} before {@code 6.1.0-50}. */
-final class KernelVersions {
+public final class KernelVersions {
     private static final Pattern NUMBER = Pattern.compile("[0-9]+");
 
     private KernelVersions() {}
 
     /** A sort key: each run of digits zero-padded to 10 places. */
-    static String key(String version) {
+    public static String key(String version) {
         Matcher m = NUMBER.matcher(version);
         StringBuilder s = new StringBuilder();
         while (m.find()) {

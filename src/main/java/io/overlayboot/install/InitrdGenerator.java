@@ -13,8 +13,18 @@ import java.util.stream.Stream;
  * ({@code /etc/kernel/postinst.d/...}) decides when both are present; a target with neither is
  * refused.
  */
-final class InitrdGenerator {
+public final class InitrdGenerator {
     private InitrdGenerator() {}
+
+    /**
+     * The commands that rebuild every initrd of the root at {@code root}, as they are typed inside
+     * it (for {@code overlayboot upgrade}, which runs them chrooted there); refuses a root with
+     * neither generator.
+     */
+    public static List<List<String>> rebuildCommands(java.nio.file.Path root) {
+        Target target = Target.at(root);
+        return rebuild(target, detect(target));
+    }
 
     /** The generator of {@code target}; refuses one with neither, naming both. */
     static Generator detect(Target target) {

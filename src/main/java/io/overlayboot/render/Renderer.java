@@ -46,6 +46,10 @@ public final class Renderer {
     static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
     /** The boot library, relative to the target's root; the same path inside the initramfs. */
     public static final String LIBRARY = "usr/share/overlayboot/overlayboot-functions";
+    /** apt's warning before dpkg runs on a protected root (maintain/, 'overlayboot upgrade'). */
+    static final String APT_HOOK = "etc/apt/apt.conf.d/80overlayboot";
+    /** The check that apt hook runs. */
+    static final String APT_CHECK = "etc/overlayboot/apt-pre-invoke";
 
     private static final List<Output> OUTPUTS = List.of(
             new Output(INIT_BOTTOM, 0755, r -> true, Generator.INITRAMFS_TOOLS),
@@ -64,7 +68,9 @@ public final class Renderer {
             new Output("usr/lib/overlayboot/overlayboot-fill", 0755, r -> true, null),
             new Output("etc/systemd/system/overlayboot-fill.service", 0644, r -> true, null),
             new Output("etc/systemd/system/overlayboot-fill.timer", 0644, Renderer::fillChecks, null),
-            new Output("etc/systemd/system/timers.target.d/overlayboot-fill.conf", 0644, Renderer::fillChecks, null));
+            new Output("etc/systemd/system/timers.target.d/overlayboot-fill.conf", 0644, Renderer::fillChecks, null),
+            new Output(APT_HOOK, 0644, r -> true, null),
+            new Output(APT_CHECK, 0755, r -> true, null));
 
     /** The fill check's timer runs unless fill_interval is 0. */
     private static boolean fillChecks(RenderRequest r) {

@@ -119,6 +119,25 @@ public final class Exec {
             return new Result(argv, timeout, timedOut ? -1 : p.exitValue(), timedOut, out.text(), "");
         }
 
+        /**
+         * Starts the program attached to our terminal (stdin, stdout and stderr inherited), for an
+         * interactive shell; the caller waits for it. The time limit does not apply: a person is at
+         * the keyboard.
+         */
+        public Process startAttached() {
+            ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+            pb.environment().putAll(env);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            try {
+                return pb.start();
+            } catch (IOException e) {
+                throw new ExecException(ExecException.Reason.CANNOT_START, this, null,
+                        "cannot run '" + argv.getFirst() + "': " + e.getMessage(), e);
+            }
+        }
+
         /** The command as one would type it (for messages). */
         public String shown() {
             return String.join(" ", argv);

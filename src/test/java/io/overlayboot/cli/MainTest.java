@@ -105,14 +105,14 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageErrorEvenWithHelp() {
-        Cli.Run alone = run("maintenance");
+        Cli.Run alone = run("frobnicate");
         assertThat(alone.code()).isEqualTo(ExitCode.USAGE.code());
-        assertThat(alone.err()).contains("'maintenance'");
-        Cli.Run withHelp = run("maintenance", "--help");
+        assertThat(alone.err()).contains("'frobnicate'");
+        Cli.Run withHelp = run("frobnicate", "--help");
         assertThat(withHelp.code()).isEqualTo(ExitCode.USAGE.code());
         assertThat(withHelp.out()).isEmpty();
         assertThat(withHelp.err()).isEqualTo(alone.err());
-        assertThat(run("maintenance", "-h").code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(run("frobnicate", "-h").code()).isEqualTo(ExitCode.USAGE.code());
     }
 
     @Test
@@ -138,7 +138,7 @@ class MainTest {
         assertThat(Main.needed("-V", "settings")).containsExactly(SettingsCommand.class);
         assertThat(Main.needed("--help")).isEqualTo(Main.COMMANDS);
         assertThat(Main.needed("help", "status")).isEqualTo(Main.COMMANDS);
-        assertThat(Main.needed("maintenance", "--help")).isEqualTo(Main.COMMANDS);
+        assertThat(Main.needed("frobnicate", "--help")).isEqualTo(Main.COMMANDS);
         for (Class<?> c : Main.COMMANDS) {
             assertThat(commands()).containsKey(Main.nameOf(c));
         }
@@ -171,7 +171,7 @@ class MainTest {
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
         assertThat(work.resolve("usr/share/overlayboot/overlayboot-functions")).isReadable();
-        assertThat(r.out()).contains("Rendered 16 files; the GRUB drop-in adds aufs=tmpfs.");
+        assertThat(r.out()).contains("Rendered 18 files; the GRUB drop-in adds aufs=tmpfs.");
     }
 
     @Test

@@ -41,7 +41,11 @@ class RenderedShellLintTest {
             if (f.path().endsWith(".conf") || f.path().endsWith(".service") || f.path().endsWith(".timer")) {
                 continue;
             }
-            Path file = Files.write(work.resolve(f.path().replace('/', '_')), f.content());
+            byte[] shell = f.path().startsWith("etc/apt/apt.conf.d/") // apt config: lint the command it runs
+                    ? ("#!/bin/sh\n" + AptHookTest.commandOf(new String(f.content(), java.nio.charset.StandardCharsets.UTF_8)) + "\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : f.content();
+            Path file = Files.write(work.resolve(f.path().replace('/', '_')), shell);
             Exec.Result sc = Exec.run(List.of("shellcheck", "-s", "sh", "-S", "style", file.toString()), Duration.ofMinutes(1));
             assertThat(sc.stdout() + sc.stderr()).as("shellcheck %s", f.path()).isEmpty();
             assertThat(sc.exitCode()).isZero();

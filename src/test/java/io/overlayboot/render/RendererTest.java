@@ -41,10 +41,12 @@ class RendererTest {
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
-                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
+                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
         assertThat(files.get(Renderer.LIBRARY).mode()).isEqualTo(0644);
         assertThat(files.get(FILL).mode()).isEqualTo(0755);
         assertThat(files.get(FILL_TIMER).mode()).isEqualTo(0644);
+        assertThat(files.get("etc/apt/apt.conf.d/80overlayboot").mode()).isEqualTo(0644);
+        assertThat(files.get("etc/overlayboot/apt-pre-invoke").mode()).isEqualTo(0755);
         assertThat(files.get("etc/kernel/postinst.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/initramfs/post-update.d/zz-overlayboot").mode()).isEqualTo(0755);
         assertThat(files.get("etc/profile.d/overlayboot.sh").mode()).isEqualTo(0644);
@@ -61,12 +63,12 @@ class RendererTest {
         assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
                 "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh",
-                Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
+                Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
         var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
         assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS);
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
     }
 
     @Test

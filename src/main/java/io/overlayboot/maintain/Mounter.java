@@ -1,0 +1,74 @@
+package io.overlayboot.maintain;
+
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The {@code mount}/{@code umount} calls of a session, each checked. */
+final class Mounter {
+    private static final Duration LIMIT = Duration.ofMinutes(2);
+
+    private Mounter() {}
+
+    /** {@code mount -o remount,MODE POINT}; going read-only is retried once after dropping caches. */
+    static void remount(Path point, String mode) {
+        Exec.Result r = mount("-o", "remount," + mode, point.toString());
+        if (!r.ok() && mode.equals("ro")) {
+            // A file replaced in the lower stays pending while the union above still caches its
+            // old inode, and the kernel refuses to go read-only (EBUSY) until it is released.
+            try {
+                Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
+            } catch (IOException e) {
+                // not allowed here: the retry fails and says so
+            }
+            r = mount("-o", "remount," + mode, point.toString());
+        }
+        if (!r.ok()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot remount " + point + " " + mode + ": "
+                    + r.stderr().strip(), mode.equals("ro")
+                    ? "a process may still have a file open for writing there (fuser -vm " + point + "); then: mount -o remount,ro " + point
+                    : "is " + point + " on a read-only device?");
+        }
+    }
+
+    /** Binds {@code source} (with what is mounted below it when {@code recursive}) at {@code point}, as a slave. */
+    static void bind(Path source, Path point, boolean recursive) {
+        Exec.Result r = mount(recursive ? "--rbind" : "--bind", source.toString(), point.toString());
+        if (r.ok()) {
+            // Mounts made inside must not propagate back to the running system's tree.
+            r = mount("--make-rslave", point.toString());
+        }
+        if (!r.ok()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot bind " + source + " at " + point + ": "
+                    + r.stderr().strip(), null);
+        }
+    }
+
+    /**
+     * Unmounts {@code point} and everything below it. When it is busy, detaches it lazily (the
+     * kernel frees it when its last user goes) and returns false.
+     */
+    static boolean unmount(Path point) {
+        Exec.Result r = Exec.run(List.of("umount", "-R", point.toString()), LIMIT);
+        if (r.ok()) {
+            return true;
+        }
+        Exec.Result lazy = Exec.run(List.of("umount", "-R", "-l", point.toString()), LIMIT);
+        if (!lazy.ok()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot unmount " + point + ": " + r.stderr().strip()
+                    + "; " + lazy.stderr().strip(), "see what uses it: fuser -vm " + point);
+        }
+        return false;
+    }
+
+    private static Exec.Result mount(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("mount"));
+        argv.addAll(List.of(args));
+        return Exec.run(argv, LIMIT);
+    }
+}

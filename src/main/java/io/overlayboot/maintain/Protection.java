@@ -1,0 +1,28 @@
+package io.overlayboot.maintain;
+
+import io.overlayboot.core.OverlaybootException;
+import java.util.Optional;
+
+/**
+ * Whether a maintenance session makes sense here: {@code /} must be a union (overlay or aufs, as
+ * {@code status} decides it, from the mount table) with the lower layer mounted at {@code /ro}.
+ */
+final class Protection {
+    private Protection() {}
+
+    /** Refuses with {@link io.overlayboot.core.ExitCode#ENVIRONMENT} when the root is not protected. */
+    static void require(Layout layout) {
+        MountTable table = MountTable.read(layout.mountTable());
+        Optional<MountTable.Mount> root = table.at(layout.root().toString());
+        String type = root.map(MountTable.Mount::type).orElse("not a mount of its own");
+        if (!type.equals("overlay") && !type.equals("aufs")) {
+            throw OverlaybootException.environment(layout.root() + " is not protected (" + type
+                    + "): changes there are permanent already, so no maintenance session is needed",
+                    "run the command directly, e.g. apt-get upgrade");
+        }
+        if (!table.isMountPoint(layout.lower().toString())) {
+            throw OverlaybootException.environment("The lower layer " + layout.show(layout.lower()) + " is not mounted ("
+                    + layout.mountTable() + " has no mount there)", "is / protected by overlayboot? 'overlayboot status' tells");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.overlayboot.maintain;
+
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.guard.KernelVersions;
+import io.overlayboot.guard.NextBoot;
+import io.overlayboot.guard.NextBootCheck;
+import io.overlayboot.install.InitrdGenerator;
+import io.overlayboot.sys.Exec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * {@code overlayboot upgrade}: in a maintenance {@link Session}, {@code apt-get update}, a
+ * non-interactive {@code apt-get upgrade} (or {@code dist-upgrade}), the initrd generator and
+ * {@code update-grub}, all chrooted into the lower layer, then the next-boot check on the lower;
+ * and whether a reboot is needed to run what was installed. The running RAM layer is not touched.
+ */
+public final class Upgrade {
+    /** apt on a slow mirror and an initrd per kernel take long; past this a step is stuck. */
+    static final Duration LIMIT = Duration.ofHours(2);
+    /** apt and dpkg asking nothing: keep changed conffiles, no debconf or listchanges prompts. */
+    static final Map<String, String> NONINTERACTIVE = Map.of("DEBIAN_FRONTEND", "noninteractive",
+            "APT_LISTCHANGES_FRONTEND", "none", "LC_ALL", "C.UTF-8");
+
+    /**
+     * What to run.
+     *
+     * @param distUpgrade {@code dist-upgrade} instead of {@code upgrade} (may install and remove packages)
+     * @param aptOptions {@code KEY=VALUE} options for apt, each passed as {@code -o KEY=VALUE}
+     */
+    public record Options(boolean distUpgrade, List<String> aptOptions) {
+        public Options {
+            aptOptions = List.copyOf(aptOptions);
+            for (String o : aptOptions) {
+                if (!o.matches("[A-Za-z0-9_:-]+(::[A-Za-z0-9_-]+)*=.*")) {
+                    throw new OverlaybootException(ExitCode.USAGE, "--apt-option '" + o + "' is not an apt option KEY=VALUE",
+                            "for example --apt-option Acquire::Retries=3 (passed to apt-get as -o Acquire::Retries=3)");
+                }
+            }
+        }
+    }
+
+    /**
+     * What came of it.
+     *
+     * @param nextBoot the next-boot check of the lower, after the upgrade
+     * @param rebootReasons why a reboot is needed to run the new software; empty when it is not
+     */
+    public record Outcome(NextBoot nextBoot, List<String> rebootReasons) {
+        public Outcome {
+            rebootReasons = List.copyOf(rebootReasons);
+        }
+    }
+
+    private Upgrade() {}
+
+    /** The commands, in order, as typed inside the lower. */
+    static List<List<String>> commands(Path lower, Options options) {
+        List<String> aptO = options.aptOptions().stream().flatMap(o -> Stream.of("-o", o)).toList();
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(concat(List.of("apt-get"), aptO, List.of("update")));
+        commands.add(concat(List.of("apt-get", "-y", "-o", "Dpkg::Options::=--force-confold"), aptO,
+                List.of(options.distUpgrade() ? "dist-upgrade" : "upgrade")));
+        commands.addAll(InitrdGenerator.rebuildCommands(lower));
+        if (Files.isExecutable(lower.resolve("usr/sbin/update-grub"))) {
+            commands.add(List.of("update-grub"));
+        }
+        return commands;
+    }
+
+    /**
+     * Opens a session, runs {@link #commands}, checks the next boot and closes the session.
+     * {@code progress} hears each step, {@code output} each line the commands print; a failing
+     * command ends the run ({@link ExitCode#EXTERNAL_FAILURE}) after the session is undone.
+     */
+    public static Outcome run(Layout layout, Options options, Consumer<String> progress, Consumer<String> output) {
+        try (Session session = Session.open(layout, progress)) {
+            List<List<String>> commands = commands(layout.lower(), options);
+            if (!Files.isExecutable(layout.lower().resolve("usr/sbin/update-grub"))) {
+                progress.accept("no update-grub in " + layout.show(layout.lower()) + ": the GRUB menu is left as it is");
+            }
+            for (List<String> command : commands) {
+                String shown = String.join(" ", command);
+                progress.accept("running inside " + layout.show(layout.lower()) + ": " + shown);
+                Exec.Result r = session.run(command, NONINTERACTIVE, LIMIT, output);
+                if (session.signal() != null) {
+                    throw new OverlaybootException(ExitCode.ABORTED, "Stopped by SIG" + session.signal() + " during '" + shown + "'",
+                            "run 'overlayboot upgrade' again; apt continues where it stopped (dpkg --configure -a if it says so)");
+                }
+                if (!r.ok()) {
+                    throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'" + shown + "' inside " + layout.show(layout.lower())
+                            + (r.timedOut() ? " took longer than " + LIMIT.toHours() + " hours and was killed"
+                                    : " failed with exit code " + r.exitCode()) + " (its output is above)",
+                            "fix the cause (look around with 'overlayboot maintenance') and run 'overlayboot upgrade' again");
+                }
+            }
+            progress.accept("checking the next boot of " + layout.show(layout.lower()));
+            NextBoot nextBoot = new NextBootCheck(layout.lower()).check();
+            return new Outcome(nextBoot, rebootReasons(layout, runningKernel()));
+        }
+    }
+
+    /** Why the new software needs a reboot to run: the packages' own flag, or a newer kernel than the running one. */
+    static List<String> rebootReasons(Layout layout, String running) {
+        List<String> reasons = new ArrayList<>();
+        Path flag = layout.root().resolve("run/reboot-required");
+        if (Files.exists(flag)) {
+            String packages = read(layout.root().resolve("run/reboot-required.pkgs")).lines().distinct()
+                    .reduce((a, b) -> a + ", " + b).orElse("");
+            reasons.add("/run/reboot-required is set" + (packages.isEmpty() ? "" : " (by " + packages + ")"));
+        }
+        newestKernel(layout.lower()).filter(v -> KernelVersions.key(v).compareTo(KernelVersions.key(running)) > 0)
+                .ifPresent(v -> reasons.add("kernel " + v + " is installed; " + running + " is running"));
+        return reasons;
+    }
+
+    /** The newest kernel with both modules and an image in /boot, by version. */
+    static Optional<String> newestKernel(Path root) {
+        Path modules = root.resolve("lib/modules");
+        if (!Files.isDirectory(modules)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(modules)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(v -> Files.exists(root.resolve("boot/vmlinuz-" + v)))
+                    .max(Comparator.comparing(KernelVersions::key));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String runningKernel() {
+        return read(Path.of("/proc/sys/kernel/osrelease")).strip();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b, List<String> c) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.addAll(c);
+        return all;
+    }
+}

@@ -1,0 +1,138 @@
+package io.overlayboot.maintain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.cli.Cli;
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.sys.Exec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code overlayboot maintenance} on a real protected layout, built in a private mount namespace:
+ * a tmpfs lower (with a static busybox) mounted read-only at {@code ROOT/ro} under an overlay at
+ * {@code ROOT}, with {@code proc}, {@code sys}, {@code dev}, a tmpfs {@code run} and a separate
+ * {@code boot} mounted in the union as on a booted machine.
+ */
+class MaintenanceTest {
+    /** Builds the protected layout in the current directory and defines {@code ob} (the CLI) and helpers. */
+    static final String SETUP = """
+            set -e
+            cd "$1"; java=$2; cp=$3
+            ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
+            # for '(obexec ...) & pid=$!': $! is then the JVM itself, not a subshell waiting for it
+            obexec() { exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
+            mkdir -p lowerfs rw root
+            mount -t tmpfs lowerfs lowerfs
+            mkdir -p lowerfs/bin lowerfs/etc lowerfs/proc lowerfs/sys lowerfs/dev lowerfs/run lowerfs/boot lowerfs/ro
+            cp /usr/bin/busybox lowerfs/bin/busybox
+            for t in sh cat echo sleep touch ls test grep; do ln -s busybox "lowerfs/bin/$t"; done
+            mount -o remount,ro lowerfs
+            mount -t tmpfs rw rw; mkdir rw/upper rw/work
+            mount -t overlay -o lowerdir=lowerfs,upperdir=rw/upper,workdir=rw/work overlayboot root
+            mount --move lowerfs root/ro
+            mount -t proc proc root/proc
+            mount --rbind /sys root/sys
+            mount --rbind /dev root/dev
+            mount -t tmpfs run root/run
+            mount -t tmpfs boot root/boot
+            R=$PWD/root
+            # what the session left: whether anything is mounted below ROOT/ro, and the lower's mode
+            left() { if grep -q " $R/ro/" /proc/self/mounts; then echo mounts; else echo none; fi; }
+            mode() { grep " $R/ro " /proc/self/mounts | cut -d' ' -f4 | cut -d, -f1; }
+            waitfor() { n=0; while [ ! -e "$1" ] && [ $n -lt 300 ]; do sleep 0.1; n=$((n+1)); done; }
+            set +e
+            """;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aCommandWritesIntoTheLowerAndEverythingIsUndoneOnSuccessFailureAndSigterm() {
+        Exec.Result r = sandbox("""
+                ob maintenance --root "$R" -- /bin/sh -c 'echo written > /etc/new; test -e /proc/self/mounts && test -e /dev/null && ls /boot'
+                echo "ok: exit $? left $(left) mode $(mode) file $(cat "$R/ro/etc/new")"
+                ob maintenance --root "$R" -- /bin/sh -c 'exit 3'
+                echo "fail: exit $? left $(left) mode $(mode)"
+                (obexec maintenance --root "$R" -- /bin/sh -c 'touch /etc/started; sleep 60') & pid=$!
+                waitfor "$R/ro/etc/started"
+                echo "during: left $(left) mode $(mode) record $(grep -c '^mount=' "$R/run/overlayboot/maintenance")"
+                ob maintenance --root "$R" -- /bin/true 2>second.err
+                echo "second: exit $?"
+                kill -TERM "$pid"; wait "$pid"
+                echo "term: exit $? left $(left) mode $(mode) record $(ls "$R/run/overlayboot" | wc -l)"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                ok: exit 0 left none mode ro file written
+                fail: exit 3 left none mode ro
+                during: left mounts mode rw record 5
+                second: exit 6
+                term: exit 143 left none mode ro record 0
+                """);
+        assertThat(r.stderr()).contains("overlayboot: maintenance: /ro is read-write until the command ends")
+                .contains("overlayboot: maintenance: done: /ro is read-only again");
+    }
+
+    @Test
+    void aKilledSessionIsCleanedUpByTheNextOnceNothingRunsInside() {
+        Exec.Result r = sandbox("""
+                (obexec maintenance --root "$R" -- /bin/sh -c 'touch /etc/started; exec sleep 600') & pid=$!
+                waitfor "$R/ro/etc/started"
+                kill -KILL "$pid"; wait "$pid"
+                echo "killed: left $(left) mode $(mode) record $(grep -c '^mount=' "$R/run/overlayboot/maintenance")"
+                ob maintenance --root "$R" -- /bin/true
+                echo "busy: exit $? left $(left) mode $(mode)"
+                child=$(sed -n 's/^child=\\([0-9]*\\) .*/\\1/p' "$R/run/overlayboot/maintenance")
+                kill -KILL "$child"; n=0; while kill -0 "$child" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+                ob maintenance --root "$R" -- /bin/sh -c 'echo again > /etc/again'
+                echo "next: exit $? left $(left) mode $(mode) file $(cat "$R/ro/etc/again") record $(ls "$R/run/overlayboot" | wc -l)"
+                ob maintenance --root "$R" --cleanup
+                echo "cleanup: exit $?"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                killed: left mounts mode rw record 5
+                busy: exit 6 left mounts mode rw
+                next: exit 0 left none mode ro file again record 0
+                cleanup: exit 0
+                """);
+        assertThat(r.stderr()).contains("processes still run inside /ro")
+                .contains("cleaning up after an earlier maintenance session (pid ")
+                .contains("overlayboot: maintenance: nothing to clean up");
+    }
+
+    @Test
+    void anUnprotectedRootIsRefusedWithExit4SayingToRunTheCommandDirectly() throws Exception {
+        Path mounts = Files.writeString(work.resolve("mounts"), "/dev/vda1 " + work.toRealPath() + " ext4 rw 0 0\n");
+        var run = Cli.run("maintenance", "--root", work.toString(), "--mounts", mounts.toString(), "--", "apt-get", "upgrade");
+        assertThat(run.code()).isEqualTo(ExitCode.ENVIRONMENT.code()).isEqualTo(4);
+        assertThat(run.err().lines().toList()).hasSize(1);
+        assertThat(run.err()).contains("is not protected (ext4)").contains("run the command directly");
+        assertThat(Files.exists(work.resolve("run"))).isFalse();
+    }
+
+    @Test
+    void aRootWithoutItsLowerMountedIsRefused() throws Exception {
+        Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot " + work.toRealPath() + " overlay rw 0 0\n");
+        var run = Cli.run("maintenance", "--root", work.toString(), "--mounts", mounts.toString());
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(run.err()).contains("The lower layer /ro is not mounted");
+    }
+
+    @Test
+    void cleanupTakesNoCommand() {
+        var run = Cli.run("maintenance", "--root", work.toString(), "--cleanup", "--", "true");
+        assertThat(run.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(run.err()).contains("--cleanup runs no command");
+    }
+
+    private Exec.Result sandbox(String steps) {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        return Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", SETUP + steps, "sh",
+                work.toString(), java, cp), Duration.ofMinutes(3));
+    }
+}

@@ -1,0 +1,114 @@
+package io.overlayboot.maintain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.sys.Exec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code overlayboot upgrade} in the protected sandbox of {@link MaintenanceTest}, with stub
+ * {@code apt-get}, {@code update-initramfs} and {@code update-grub} in the lower that log how they
+ * were called (from inside the chroot) and what the environment told them.
+ */
+class UpgradeTest {
+    /** Stubs in the lower, and a newer kernel in the separate /boot (the session binds it in). */
+    static final String STUBS = """
+            mount -o remount,rw "$R/ro"
+            mkdir -p "$R/ro/usr/bin" "$R/ro/usr/sbin" "$R/ro/var/log" "$R/ro/etc/initramfs-tools" "$R/ro/lib/modules/999.0.0-test"
+            stub() {
+                { printf '#!/bin/sh\\n'
+                  printf 'echo "$(basename "$0") $* [$DEBIAN_FRONTEND] [$OVERLAYBOOT_MAINTENANCE]" >> /var/log/calls\\n'
+                  printf '%s\\n' "$2"; } > "$R/ro/$1"
+                chmod +x "$R/ro/$1"
+            }
+            stub usr/bin/apt-get 'case "$*" in *upgrade) echo stubpkg >> /run/reboot-required.pkgs; touch /run/reboot-required;; esac; [ "$*" != "update" ] || exit "${FAIL_UPDATE:-0}"'
+            stub usr/sbin/update-initramfs 'echo "update-initramfs: Generating /boot/initrd.img-999.0.0-test"'
+            stub usr/sbin/update-grub ''
+            touch "$R/boot/vmlinuz-999.0.0-test"
+            mount -o remount,ro "$R/ro"
+            """;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void runsAptThenTheInitrdGeneratorThenUpdateGrubInsideTheLowerAndSaysARebootIsNeeded() {
+        Exec.Result r = sandbox("""
+                ob upgrade --root "$R" --apt-option Acquire::Retries=3 > out
+                echo "exit $? left $(left) mode $(mode)"
+                cat "$R/ro/var/log/calls"
+                grep '^reboot' out
+                grep -c '^update-initramfs: Generating' out
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                exit 7 left none mode ro
+                apt-get -o Acquire::Retries=3 update [noninteractive] [1]
+                apt-get -y -o Dpkg::Options::=--force-confold -o Acquire::Retries=3 upgrade [noninteractive] [1]
+                update-initramfs -u -k all [noninteractive] [1]
+                update-grub  [noninteractive] [1]
+                reboot: needed: /run/reboot-required is set (by stubpkg)
+                reboot: needed: kernel 999.0.0-test is installed; %s is running
+                1
+                """.formatted(runningKernel()));
+        assertThat(r.stderr()).contains("overlayboot: upgrade: running inside /ro: apt-get -o Acquire::Retries=3 update")
+                .contains("overlayboot: upgrade: checking the next boot of /ro");
+    }
+
+    @Test
+    void distUpgradeAndAFailingStepStopsTheRunAndUndoesTheSession() {
+        Exec.Result r = sandbox("""
+                ob upgrade --root "$R" --dist-upgrade
+                echo "exit $? left $(left) mode $(mode)"
+                FAIL_UPDATE=100 ob upgrade --root "$R"
+                echo "exit $? left $(left) mode $(mode)"
+                cat "$R/ro/var/log/calls"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).contains("""
+                exit 7 left none mode ro
+                exit 5 left none mode ro
+                apt-get update [noninteractive] [1]
+                apt-get -y -o Dpkg::Options::=--force-confold dist-upgrade [noninteractive] [1]
+                update-initramfs -u -k all [noninteractive] [1]
+                update-grub  [noninteractive] [1]
+                apt-get update [noninteractive] [1]
+                """).endsWith("apt-get update [noninteractive] [1]\n");
+        assertThat(r.stderr()).contains("overlayboot: 'apt-get update' inside /ro failed with exit code 100 (its output is above)");
+    }
+
+    @Test
+    void anAptOptionThatIsNotKeyEqualsValueIsAUsageError() {
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(OverlaybootException.class,
+                () -> new Upgrade.Options(false, List.of("--force-yes")));
+        assertThat(e.exitCode()).isEqualTo(io.overlayboot.core.ExitCode.USAGE);
+        assertThat(e.getMessage()).contains("'--force-yes'");
+    }
+
+    @Test
+    void anUnprotectedRootIsRefusedBeforeAptRuns() throws Exception {
+        Path mounts = Files.writeString(work.resolve("mounts"), "/dev/vda1 " + work.toRealPath() + " ext4 rw 0 0\n");
+        var run = io.overlayboot.cli.Cli.run("upgrade", "--root", work.toString(), "--mounts", mounts.toString());
+        assertThat(run.code()).isEqualTo(4);
+        assertThat(run.err()).contains("is not protected").contains("run the command directly");
+    }
+
+    private static String runningKernel() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Exec.Result sandbox(String steps) {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        return Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
+                MaintenanceTest.SETUP + STUBS + steps, "sh", work.toString(), java, cp), Duration.ofMinutes(3));
+    }
+}
