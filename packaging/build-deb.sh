@@ -37,6 +37,18 @@ train=$(mktemp -d)
 	|| { cat "$train/log" >&2; exit 5; }
 rm -rf "$train"
 
+# The boot files in the package's own places (render --layout package): the initramfs-tools hook
+# and init-bottom script under /usr/share/initramfs-tools, the dracut module, and under /etc only
+# the conffiles (the config with no mode=, the kernel and initramfs guards, the login notice). Every
+# one is inert until 'overlayboot enable' (or 'install'): the boot script acts only on aufs=,
+# overlayboot= or mode=, the guards only when a manifest exists.
+boot=$(mktemp -d)
+# shellcheck disable=SC2086
+"$stage/usr/lib/overlayboot/runtime/bin/java" $java_opts -jar "$stage/usr/lib/overlayboot/overlayboot.jar" \
+	render --layout package --out "$boot/root" >/dev/null
+cp -a "$boot/root/." "$stage/"
+rm -rf "$boot"
+
 # The boot helper's initramfs runtime, when it was built (packaging/build-helper-runtime.sh).
 if [ -d "$here/target/helper-runtime/usr/lib/overlayboot" ]; then
 	cp -a "$here/target/helper-runtime/usr/lib/overlayboot/." "$stage/usr/lib/overlayboot/"
@@ -62,6 +74,12 @@ gzip -9n <"$here/packaging/debian/changelog" >"$stage/usr/share/doc/overlayboot/
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$here/packaging/debian/control" >"$stage/DEBIAN/control"
 install -m 0755 "$here/packaging/debian/prerm" "$stage/DEBIAN/prerm"
+install -m 0755 "$here/packaging/debian/postrm" "$stage/DEBIAN/postrm"
+# Every file under /etc is the admin's to edit: a conffile, kept across upgrades, removed on purge.
+(cd "$stage" && find etc -type f | LC_ALL=C sort | sed 's|^|/|') >"$stage/DEBIAN/conffiles"
+# The initrds are rebuilt through initramfs-tools' trigger (on install, upgrade and removal),
+# never by calling update-initramfs; without initramfs-tools nobody is interested and nothing runs.
+printf '%s\n' 'activate-noawait update-initramfs' >"$stage/DEBIAN/triggers"
 find "$stage" -type d -exec chmod 0755 {} +
 find "$stage" -type f -perm 0444 -exec chmod 0644 {} +
 dpkg-deb --root-owner-group -Zgzip --build "$stage" "$out" >&2
