@@ -73,6 +73,8 @@ class PackagingIT {
                 "k=$(ls /lib/modules | head -n1)",
                 "printf '%s\\n' 'GRUB_DEFAULT=0' 'GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"' >/etc/default/grub",
                 "sha256sum /etc/default/grub >/tmp/grub.sha",
+                // only what the test looks at: a MODULES=most initrd takes minutes per build here
+                "sed -i 's/^MODULES=.*/MODULES=list/' /etc/initramfs-tools/initramfs.conf",
                 "update-initramfs -c -k \"$k\" >/dev/null 2>&1",
                 "lsinitramfs /boot/initrd.img-$k | grep -c overlayboot || true",
                 "apt-get install -y -q --no-install-recommends /overlayboot.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 3; }",
