@@ -2,12 +2,19 @@
 # Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
 # and 13 ship no Java 25), an AOT cache for fast start-up, and /usr/bin/overlayboot. Installing the
 # package changes nothing about how the machine boots; 'overlayboot install' does that.
-# Needs: target/overlayboot.jar (mvn package), Temurin 25 (JAVA_HOME), dpkg-deb.
+# Needs: target/overlayboot.jar and target/manual (man pages and bash completion generated from the
+# picocli model by cli/ManualPages): both made by 'mvn -Pdeb package', which then runs this script.
+# Temurin 25 (JAVA_HOME), dpkg-deb.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="$here/target/overlayboot.jar"
-[ -f "$jar" ] || { echo "build-deb: $jar is missing (hint: mvn package)" >&2; exit 4; }
+manual="$here/target/manual"
+[ -f "$jar" ] || { echo "build-deb: $jar is missing (hint: mvn -Pdeb package)" >&2; exit 4; }
+if [ ! -f "$manual/man1/overlayboot.1" ] || [ ! -f "$manual/bash-completion/overlayboot" ]; then
+	echo "build-deb: the generated man pages in $manual are missing (hint: mvn -Pdeb package)" >&2
+	exit 4
+fi
 version=$(unzip -p "$jar" io/overlayboot/version.properties | sed -n 's/^version=//p')
 stage="$here/target/deb/overlayboot_${version}_amd64"
 out="$here/target/overlayboot_${version}_amd64.deb"
@@ -31,6 +38,18 @@ train=$(mktemp -d)
 	|| { cat "$train/log" >&2; exit 5; }
 rm -rf "$train"
 
+# The boot files in the package's own places (render --layout package): the initramfs-tools hook
+# and init-bottom script under /usr/share/initramfs-tools, the dracut module, and under /etc only
+# the conffiles (the config with no mode=, the kernel and initramfs guards, the login notice). Every
+# one is inert until 'overlayboot enable' (or 'install'): the boot script acts only on aufs=,
+# overlayboot= or mode=, the guards only when a manifest exists.
+boot=$(mktemp -d)
+# shellcheck disable=SC2086
+"$stage/usr/lib/overlayboot/runtime/bin/java" $java_opts -jar "$stage/usr/lib/overlayboot/overlayboot.jar" \
+	render --layout package --out "$boot/root" >/dev/null
+cp -a "$boot/root/." "$stage/"
+rm -rf "$boot"
+
 # The boot helper's initramfs runtime, when it was built (packaging/build-helper-runtime.sh).
 if [ -d "$here/target/helper-runtime/usr/lib/overlayboot" ]; then
 	cp -a "$here/target/helper-runtime/usr/lib/overlayboot/." "$stage/usr/lib/overlayboot/"
@@ -44,14 +63,24 @@ exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/ove
 WRAPPER
 chmod 0755 "$stage/usr/bin/overlayboot"
 
-mkdir -p "$stage/usr/share/man/man1" "$stage/usr/share/lintian/overrides"
-gzip -9n <"$here/packaging/debian/overlayboot.1" >"$stage/usr/share/man/man1/overlayboot.1.gz"
+mkdir -p "$stage/usr/share/man/man1" "$stage/usr/share/lintian/overrides" "$stage/usr/share/bash-completion/completions"
+for page in "$manual"/man1/*.1; do
+	name=$(basename "$page")
+	gzip -9n <"$page" >"$stage/usr/share/man/man1/$name.gz"
+done
+install -m 0644 "$manual/bash-completion/overlayboot" "$stage/usr/share/bash-completion/completions/overlayboot"
 install -m 0644 "$here/packaging/debian/lintian-overrides" "$stage/usr/share/lintian/overrides/overlayboot"
 install -m 0644 "$here/packaging/debian/copyright" "$stage/usr/share/doc/overlayboot/copyright"
 gzip -9n <"$here/packaging/debian/changelog" >"$stage/usr/share/doc/overlayboot/changelog.gz"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$here/packaging/debian/control" >"$stage/DEBIAN/control"
 install -m 0755 "$here/packaging/debian/prerm" "$stage/DEBIAN/prerm"
+install -m 0755 "$here/packaging/debian/postrm" "$stage/DEBIAN/postrm"
+# Every file under /etc is the admin's to edit: a conffile, kept across upgrades, removed on purge.
+(cd "$stage" && find etc -type f | LC_ALL=C sort | sed 's|^|/|') >"$stage/DEBIAN/conffiles"
+# The initrds are rebuilt through initramfs-tools' trigger (on install, upgrade and removal),
+# never by calling update-initramfs; without initramfs-tools nobody is interested and nothing runs.
+printf '%s\n' 'activate-noawait update-initramfs' >"$stage/DEBIAN/triggers"
 find "$stage" -type d -exec chmod 0755 {} +
 find "$stage" -type f -perm 0444 -exec chmod 0644 {} +
 dpkg-deb --root-owner-group -Zgzip --build "$stage" "$out" >&2

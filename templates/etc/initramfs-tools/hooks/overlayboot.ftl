@@ -40,6 +40,12 @@ for ob_mod in $ob_modules; do
 		ob_union_ok=1
 	fi
 done
+<#if packaged>
+# From the Debian package, before 'overlayboot enable': nothing boots protected, so no warning.
+if [ ! -e /var/lib/overlayboot/manifest.json ]; then
+	ob_union_ok=1
+fi
+</#if>
 if [ "$ob_union_ok" != 1 ]; then
 	printf 'W: overlayboot: no union filesystem (overlay or aufs) for kernel %s: this initrd boots UNPROTECTED\n' "${ob_kernel}" >&2
 fi

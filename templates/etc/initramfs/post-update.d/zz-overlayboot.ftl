@@ -16,6 +16,13 @@ if [ -z "$ob_version" ] || [ -z "$ob_initrd" ]; then
 	printf '%s\n' "W: overlayboot: update-initramfs passed no kernel version or initrd; not checking" >&2
 	exit 0
 fi
+<#if packaged>
+# Shipped by the Debian package: inert until 'overlayboot enable' (or 'install') recorded a
+# protection in /var/lib/overlayboot/manifest.json; an unprotected machine has nothing to guard.
+if [ ! -e /var/lib/overlayboot/manifest.json ]; then
+	exit 0
+fi
+</#if>
 if [ -n "${DEB_MAINT_PARAMS:-}" ] && [ -x /etc/kernel/postinst.d/zz-overlayboot ]; then
 	exit 0
 fi

@@ -15,6 +15,13 @@ if [ -z "$ob_version" ]; then
 		"${DPKG_MAINTSCRIPT_PACKAGE:-the kernel package}" >&2
 	exit 0
 fi
+<#if packaged>
+# Shipped by the Debian package: inert until 'overlayboot enable' (or 'install') recorded a
+# protection in /var/lib/overlayboot/manifest.json; an unprotected machine has nothing to guard.
+if [ ! -e /var/lib/overlayboot/manifest.json ]; then
+	exit 0
+fi
+</#if>
 # As the initramfs-tools hook: act only when the package is configured, and not for a kernel
 # that needs no initrd.
 if [ -n "${DEB_MAINT_PARAMS:-}" ]; then

@@ -2,6 +2,8 @@ package io.overlayboot.cli;
 
 import io.overlayboot.core.Json;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.render.Layout;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.render.RenderedFile;
 import io.overlayboot.render.Renderer;
@@ -24,6 +26,11 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
     private Path out;
 
+    @Option(names = "--layout", paramLabel = "admin|package", defaultValue = "admin",
+            description = {"admin (default): the files as 'install' lays them, under /etc.",
+                "package: the Debian package's places (/usr/share/initramfs-tools, /usr/lib/dracut), the conffiles under /etc, no GRUB drop-in: inert until 'overlayboot enable'."})
+    private String layout;
+
     @Mixin
     private BootOptionsMixin boot;
 
@@ -35,8 +42,14 @@ final class RenderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Layout placed = switch (layout) {
+            case "admin" -> Layout.ADMIN;
+            case "package" -> Layout.PACKAGE;
+            default -> throw new OverlaybootException(ExitCode.USAGE, "Unknown --layout '" + layout + "'",
+                    "use --layout admin or --layout package");
+        };
         RenderRequest request = boot.request();
-        List<RenderedFile> files = new Renderer().render(request);
+        List<RenderedFile> files = new Renderer().render(request, null, placed);
         TreeWriter.write(out, files);
         Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
         request.sysctl().stream().flatMap(s -> s.warning().stream()).forEach(output::warn);
@@ -46,7 +59,9 @@ final class RenderCommand implements Callable<Integer> {
                             "bytes", f.content().length)).toList()));
         } else {
             files.forEach(f -> output.line(String.format("%04o %s", f.mode(), out.resolve(f.path()))));
-            output.line("Rendered " + files.size() + " files; the GRUB drop-in adds " + request.kernelParameter() + ".");
+            output.line(placed == Layout.PACKAGE
+                    ? "Rendered " + files.size() + " files in the package's places; nothing switches protection on."
+                    : "Rendered " + files.size() + " files; the GRUB drop-in adds " + request.kernelParameter() + ".");
         }
         return ExitCode.OK.code();
     }

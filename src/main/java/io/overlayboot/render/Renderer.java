@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -100,12 +101,22 @@ public final class Renderer {
 
     /** Renders the files the request asks for that {@code generator} uses (and the shared ones). */
     public List<RenderedFile> render(RenderRequest request, Generator generator) {
+        return render(request, generator, Layout.ADMIN);
+    }
+
+    /**
+     * Renders the files the request asks for that {@code generator} (null: every one) uses, placed
+     * as {@code layout} says; the templates see {@code packaged} (true for {@link Layout#PACKAGE}).
+     */
+    public List<RenderedFile> render(RenderRequest request, Generator generator, Layout layout) {
         Map<String, Object> model = model(request);
+        model.put("packaged", layout == Layout.PACKAGE);
         List<RenderedFile> files = new ArrayList<>();
         for (Output output : OUTPUTS) {
             boolean forThis = generator == null || output.generator() == null || output.generator() == generator;
-            if (forThis && output.wanted().test(request)) {
-                files.add(new RenderedFile(output.path(), apply(output.template(), model), output.mode()));
+            Optional<String> place = layout.place(output.path());
+            if (forThis && output.wanted().test(request) && place.isPresent()) {
+                files.add(new RenderedFile(place.get(), apply(output.template(), model), output.mode()));
             }
         }
         return List.copyOf(files);

@@ -47,4 +47,22 @@ class RenderCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=" + dev);
     }
+
+    @org.junit.jupiter.api.Test
+    void anUnknownLayoutIsRefusedBeforeWriting() {
+        Cli.Run r = Cli.run("render", "--out", work.toString(), "--layout", "debian");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).startsWith("overlayboot: Unknown --layout 'debian'").contains("--layout package").hasLineCount(1);
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePackageLayoutWritesTheBootFilesUnderUsrAndNoGrubDropIn() {
+        Cli.Run r = Cli.run("render", "--out", work.toString(), "--layout", "package");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("nothing switches protection on");
+        assertThat(work.resolve("usr/share/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
+        assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).doesNotExist();
+        assertThat(work.resolve("etc/initramfs-tools")).doesNotExist();
+    }
 }

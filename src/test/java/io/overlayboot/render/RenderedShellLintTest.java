@@ -37,7 +37,10 @@ class RenderedShellLintTest {
     @MethodSource("variants")
     void renderedShellIsClean(Map<String, String> chosen) throws IOException {
         RenderRequest request = new RenderRequest(chosen, List.of(), true);
-        for (RenderedFile f : new Renderer().render(request)) {
+        // both layouts: the package's files carry their own guard against acting before 'enable'
+        List<RenderedFile> files = new java.util.ArrayList<>(new Renderer().render(request));
+        files.addAll(new Renderer().render(request, null, Layout.PACKAGE));
+        for (RenderedFile f : files) {
             if (f.path().endsWith(".conf") || f.path().endsWith(".service") || f.path().endsWith(".timer")) {
                 continue;
             }

@@ -81,6 +81,49 @@ class RendererTest {
     }
 
     @Test
+    void thePackageLayoutPutsTheBootFilesInThePackagesPlacesAndNothingThatSwitchesProtectionOn() {
+        Map<String, RenderedFile> files = new Renderer().render(RenderRequest.defaults(), null, Layout.PACKAGE).stream()
+                .collect(java.util.stream.Collectors.toMap(RenderedFile::path, f -> f));
+        assertThat(files).containsOnlyKeys("usr/share/initramfs-tools/scripts/init-bottom/overlayboot",
+                "usr/share/initramfs-tools/hooks/overlayboot", DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
+                DRACUT + "overlayboot-boot.sh", "usr/lib/dracut/dracut.conf.d/90-overlayboot.conf",
+                "etc/overlayboot.conf", "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
+                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, "usr/lib/systemd/system/overlayboot-fill.service",
+                "usr/lib/systemd/system/overlayboot-fill.timer", "usr/lib/systemd/system/timers.target.d/overlayboot-fill.conf",
+                "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+        assertThat(files.get("usr/share/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
+        // the same boot script as the admin layout's: it acts only on aufs=/overlayboot= or mode=
+        assertThat(files.get("usr/share/initramfs-tools/scripts/init-bottom/overlayboot").text())
+                .isEqualTo(render(RenderRequest.defaults()).get("etc/initramfs-tools/scripts/init-bottom/overlayboot").text());
+        assertThat(files.get("etc/overlayboot.conf").text()).doesNotContainPattern("(?m)^mode=");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot"})
+    void thePackagesGuardDoesNothingBeforeEnable(String path) throws IOException {
+        // the gate reads the host's /var/lib/overlayboot/manifest.json (only reads it); a host
+        // protected by overlayboot cannot run this test meaningfully
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/var/lib/overlayboot/manifest.json")));
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path called = work.resolve("called");
+        Path fake = Files.writeString(bin.resolve("overlayboot"), "#!/bin/sh\necho \"$@\" >>" + called + "\nexit 1\n");
+        fake.toFile().setExecutable(true);
+        for (Layout layout : List.of(Layout.PACKAGE, Layout.ADMIN)) { // the package's first: nothing called yet
+            RenderedFile guard = new Renderer().render(RenderRequest.defaults(), null, layout).stream()
+                    .filter(f -> f.path().equals(path)).findFirst().orElseThrow();
+            Path script = Files.write(work.resolve(layout + "-guard"), guard.content());
+            Exec.Result r = Exec.run(List.of("/bin/dash", script.toString(), "6.1.0-50-amd64", "/boot/initrd.img-6.1.0-50-amd64"),
+                    Map.of("PATH", bin + ":/usr/bin:/bin"), null, null, Duration.ofSeconds(20));
+            if (layout == Layout.PACKAGE) {
+                assertThat(r.exitCode()).as(r.stderr()).isZero();
+                assertThat(called).as("the packaged guard ran overlayboot before enable").doesNotExist();
+            } else {
+                assertThat(called).as("the admin layout's guard runs the check").exists();
+            }
+        }
+    }
+
+    @Test
     void bothFrontEndsSourceTheOneLibraryThatTheirGeneratorsPutIntoTheInitramfs() {
         Map<String, RenderedFile> files = render(RenderRequest.defaults());
         String library = files.get(Renderer.LIBRARY).text();
