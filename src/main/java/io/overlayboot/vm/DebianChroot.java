@@ -114,7 +114,7 @@ public final class DebianChroot {
         cmd.addAll(flags);
         cmd.addAll(List.of("--chroot", distro.directory()));
         cmd.addAll(List.of(work.toString(), "sh", "-ec", command));
-        return Exec.stream(cmd, Duration.ofMinutes(10), eachLine).check().lines();
+        return Exec.stream(cmd, Duration.ofMinutes(20), eachLine).check().lines();
     }
 
     private String read(String relative) {
