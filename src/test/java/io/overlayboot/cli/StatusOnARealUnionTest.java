@@ -65,7 +65,7 @@ class StatusOnARealUnionTest {
     /** An initramfs-tools initrd with what overlayboot needs, at LOWER/boot/initrd.img-V. */
     private void goodInitrd() throws IOException {
         List<PackEntry> e = new ArrayList<>();
-        for (String d : List.of("conf", "etc", "scripts", "scripts/init-bottom", "usr", "usr/lib", "usr/lib/modules",
+        for (String d : List.of("conf", "etc", "scripts", "scripts/init-bottom", "usr", "usr/share", "usr/share/overlayboot", "usr/lib", "usr/lib/modules",
                 "usr/lib/modules/" + V, "usr/lib/modules/" + V + "/kernel", "usr/lib/modules/" + V + "/kernel/fs",
                 "usr/lib/modules/" + V + "/kernel/fs/overlayfs")) {
             e.add(PackEntry.directory(d, 0755));
@@ -74,6 +74,7 @@ class StatusOnARealUnionTest {
         e.add(file("etc/overlayboot.conf", "mode=tmpfs\nsize=16m\n"));
         e.add(file("scripts/init-bottom/overlayboot", "#!/bin/sh\n"));
         e.add(file("scripts/init-bottom/ORDER", "/scripts/init-bottom/overlayboot \"$@\"\n"));
+        e.add(file(io.overlayboot.render.Renderer.LIBRARY, "ob_main() { :; }\n"));
         e.add(file("usr/lib/modules/" + V + "/kernel/fs/overlayfs/overlay.ko.xz", ""));
         try (OutputStream out = Files.newOutputStream(lower.resolve("boot/initrd.img-" + V))) {
             Packer.write(e, Compression.GZIP, 6, 0, out);

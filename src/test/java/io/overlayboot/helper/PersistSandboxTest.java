@@ -26,6 +26,7 @@ class PersistSandboxTest {
     static Path shared;
 
     private static Path script;
+    private static Path library;
     private static Path runtime;
     private static Path rootImage;
 
@@ -36,10 +37,12 @@ class PersistSandboxTest {
     @BeforeAll
     static void renderScriptBuildRuntimeAndRoot() throws Exception {
         script = shared.resolve("overlayboot");
-        byte[] text = new Renderer().render(RenderRequest.defaults()).stream()
-                .filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
-                .findFirst().orElseThrow().content();
-        Files.write(script, text);
+        library = shared.resolve("overlayboot-functions");
+        var rendered = new Renderer().render(RenderRequest.defaults());
+        Files.write(script, rendered.stream().filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
+                .findFirst().orElseThrow().content());
+        Files.write(library, rendered.stream().filter(f -> f.path().equals(Renderer.LIBRARY))
+                .findFirst().orElseThrow().content());
 
         Path jar = shared.resolve("overlayboot-helper.jar");
         String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -98,11 +101,14 @@ class PersistSandboxTest {
     private Boot boot(String name, String config, boolean rootWritable, boolean store, boolean helper, String shell)
             throws Exception {
         Path w = Files.createDirectories(dir.resolve(name + (helper ? "-helper" : "-shell-" + shell)));
-        String text = Files.readString(script);
+        String functions = Files.readString(library);
         if (helper) {
-            text = text.replace("ob_steps() {\n", "ob_steps() {\n\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
+            String stubbed = functions.replace("ob_steps() {\n", "ob_steps() {\n\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
+            assertThat(stubbed).as("the library's ob_steps, stubbed so only the helper can protect").isNotEqualTo(functions);
+            functions = stubbed;
         }
-        Files.writeString(w.resolve("script"), text);
+        Files.writeString(w.resolve("script"), Files.readString(script));
+        Files.writeString(w.resolve("functions"), functions);
         Files.writeString(w.resolve("cmdline"), "root=/dev/vda ro aufs=tmpfs\n");
         Files.writeString(w.resolve("conf"), config);
         Files.copy(rootImage, w.resolve("root.img"));
