@@ -1,5 +1,6 @@
 package io.overlayboot.maintain;
 
+import io.overlayboot.files.ProcMounts;
 import io.overlayboot.core.OverlaybootException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ record MountTable(List<Mount> mounts) {
             for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
                 String[] f = line.split(" ");
                 if (f.length >= 4) {
-                    mounts.add(new Mount(unescape(f[0]), unescape(f[1]), f[2], Arrays.asList(f[3].split(","))));
+                    mounts.add(new Mount(ProcMounts.unescape(f[0]), ProcMounts.unescape(f[1]), f[2], Arrays.asList(f[3].split(","))));
                 }
             }
         } catch (IOException e) {
@@ -64,20 +65,5 @@ record MountTable(List<Mount> mounts) {
 
     boolean isMountPoint(String point) {
         return at(point).isPresent();
-    }
-
-    /** Undoes the octal escapes of /proc/mounts ({@code \040} for a space). */
-    static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.overlayboot.runtime;
 
+import io.overlayboot.files.ProcMounts;
 import io.overlayboot.files.RootedPaths;
 import io.overlayboot.files.Trees;
 import io.overlayboot.core.ExitCode;
@@ -77,7 +78,7 @@ public final class Commit {
             for (String line : Files.readAllLines(procMounts, StandardCharsets.ISO_8859_1)) {
                 String[] f = line.split(" ");
                 if (f.length > 2) {
-                    mounts.add(new String[] {unescape(f[1]), f[2]});
+                    mounts.add(new String[] {ProcMounts.unescape(f[1]), f[2]});
                 }
             }
         } catch (IOException e) {
@@ -113,21 +114,6 @@ public final class Commit {
         } catch (IOException e) {
             return p.toAbsolutePath().normalize().toString();
         }
-    }
-
-    /** Undoes the octal escapes of /proc/mounts ({@code \040} for a space). */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static Outcome commitOne(Path from, Path to, String shown) {
