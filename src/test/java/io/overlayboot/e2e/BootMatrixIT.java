@@ -277,6 +277,39 @@ class BootMatrixIT {
         assertThat(Guests.sha256(root)).as("root image after the boot").isEqualTo(before);
     }
 
+    /**
+     * persist= over two boots of the same disk (issue 13): the first boot writes under a persisted
+     * directory, to the persisted machine-id and elsewhere; the second sees the persisted writes only.
+     */
+    @Test
+    void persistedPathsSurviveTheNextBootAndEveryOtherWriteVanishes() throws IOException {
+        Path root = freshRoot("persist");
+        String persist = "overlayboot=tmpfs:persist=@machine-id+/keep";
+
+        BootResult first = Guests.boot("10a-persist-first", VmSpec.of(installed, List.of(root), persist,
+                "obt.write=keep/file", "obt.write=etc/machine-id", WRITE));
+
+        Guests.assertCleanPowerOff(first);
+        assertThat(first.marker("state.status")).as(first.transcript()).contains("protected");
+        assertThat(first.markers("write")).as(first.transcript()).containsExactly("0", "0", "0");
+        assertThat(first.markers("mount")).as("a bind of the lower at each persisted path")
+                .anyMatch(m -> m.contains(" /keep ")).anyMatch(m -> m.contains(" /etc/machine-id "));
+        try (Ext4Image image = Ext4Image.open(root)) {
+            assertThat(image.fsckExit()).isLessThan(4);
+            assertThat(image.read("/keep/file")).contains("written by the guest");
+            assertThat(image.read("/etc/machine-id")).contains("written by the guest");
+            assertThat(image.exists(WRITTEN)).as("a write outside the persisted paths").isFalse();
+        }
+
+        BootResult second = Guests.boot("10b-persist-second", VmSpec.of(installed, List.of(root), persist,
+                "obt.check=keep/file", "obt.check=etc/machine-id", "obt.check=written-by-guest"));
+
+        Guests.assertCleanPowerOff(second);
+        assertThat(second.marker("state.status")).as(second.transcript()).contains("protected");
+        assertThat(second.markers("check.exists")).as(second.transcript()).containsExactly("1", "1", "0");
+        assertThat(second.markers("check.content")).containsExactly("written by the guest", "written by the guest");
+    }
+
     private static Path freshRoot(String name) throws IOException {
         Path copy = dir.resolve(name + "-root.img");
         Files.copy(rootTemplate, copy);
