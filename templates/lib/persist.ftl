@@ -40,6 +40,13 @@ ob_is_persist() {
 		case "$ob_p_e" in
 		<#list persistRefused as r>[=r] | [=r]/*<#sep> | </#sep></#list>) return 1 ;;
 		esac
+		# not a file the boot rewrites in the union, nor a directory above one (Persist.BOOT_WRITTEN)
+<#list persistBootWritten as w>
+		ob_p_w=[=w]/
+		case "$ob_p_w" in
+		"$ob_p_e"/*) return 1 ;;
+		esac
+</#list>
 	done
 	return 0
 }

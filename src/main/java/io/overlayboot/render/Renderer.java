@@ -168,6 +168,7 @@ public final class Renderer {
         model.put("sysctls", sysctls);
         model.put("q", (TemplateMethodModelEx) Renderer::quoteArgument);
         model.put("persistRefused", Persist.REFUSED);
+        model.put("persistBootWritten", Persist.BOOT_WRITTEN);
         model.put("persistPresets", Persist.PRESETS.stream().map(p -> Map.of("name", p.name(), "targets",
                 p.targets().stream().map(t -> t.type().name().toLowerCase(java.util.Locale.ROOT) + " " + t.mode() + " "
                         + (t.glob() ? 1 : 0) + " " + t.path()).toList())).toList());

@@ -21,6 +21,13 @@ public final class Persist {
     /** Filesystems that are not the root's, or overlayboot's own mount points. */
     public static final List<String> REFUSED = List.of("/proc", "/sys", "/dev", "/run", "/ro", "/rw");
 
+    /**
+     * Files the boot itself rewrites in the union (the fstab step drops the root and swap lines):
+     * neither they nor a directory above them may be persisted, or the boot would rewrite the real
+     * root filesystem's copy, and the next unprotected boot would read the rewritten one.
+     */
+    public static final List<String> BOOT_WRITTEN = List.of("/etc/fstab");
+
     private static final Pattern CHARACTERS = Pattern.compile("[A-Za-z0-9._@/-]+");
     private static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
 
@@ -107,6 +114,12 @@ public final class Persist {
         for (String refused : REFUSED) {
             if (entry.equals(refused) || entry.startsWith(refused + "/")) {
                 return Optional.of("is under " + refused + ", which is not part of the root filesystem's persistent content");
+            }
+        }
+        for (String written : BOOT_WRITTEN) {
+            if (written.equals(entry) || written.startsWith(entry + "/")) {
+                return Optional.of("holds " + written + ", which each protected boot rewrites in the union"
+                        + " (persist the paths beside it instead)");
             }
         }
         return Optional.empty();

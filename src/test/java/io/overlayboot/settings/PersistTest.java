@@ -30,6 +30,8 @@ class PersistTest {
             "/rw | is under /rw, which is not part of the root filesystem's persistent content",
             "/etc/f,o | has a character outside A-Z a-z 0-9 . _ @ - /",
             "/etc/f*o | has a character outside A-Z a-z 0-9 . _ @ - /",
+            "/etc | holds /etc/fstab, which each protected boot rewrites in the union (persist the paths beside it instead)",
+            "/etc/fstab | holds /etc/fstab, which each protected boot rewrites in the union (persist the paths beside it instead)",
             "@sshkeys | is not a preset (presets: @ssh-host-keys @machine-id @network @docker @logs)",
     })
     void everyBadEntryIsRefusedWithItsReason(String entry, String reason) {
@@ -45,6 +47,8 @@ class PersistTest {
         assertThat(Persist.problem("/rwdata")).isEmpty();
         assertThat(Persist.problem("/devices/x")).isEmpty();
         assertThat(Persist.problem("/etc/..hidden")).isEmpty();
+        assertThat(Persist.problem("/etcetera")).isEmpty();
+        assertThat(Persist.problem("/etc/fstab.d")).isEmpty();
     }
 
     @Test
@@ -104,7 +108,8 @@ class PersistTest {
         Arbitrary<String> component = Arbitraries.strings().withChars("abcXYZ019._@-").ofMinLength(1).ofMaxLength(8)
                 .filter(c -> !c.equals(".") && !c.equals(".."));
         return component.list().ofMinSize(1).ofMaxSize(5).map(c -> "/" + String.join("/", c))
-                .filter(p -> Persist.REFUSED.stream().noneMatch(r -> p.equals(r) || p.startsWith(r + "/")));
+                .filter(p -> Persist.REFUSED.stream().noneMatch(r -> p.equals(r) || p.startsWith(r + "/")))
+                .filter(p -> Persist.BOOT_WRITTEN.stream().noneMatch(w -> w.equals(p) || w.startsWith(p + "/")));
     }
 
     @Provide
