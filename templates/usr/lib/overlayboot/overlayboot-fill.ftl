@@ -99,9 +99,27 @@ ob_say() {
 	fi
 }
 
+# Sets ob_utype: the filesystem type of the upper layer's mount (the last mount at it).
+ob_upper_type() {
+	ob_utype=
+	while read -r _ ob_dir ob_fstype _; do
+		if [ "$ob_dir" = "$ob_upper" ]; then
+			ob_utype=$ob_fstype
+		fi
+	done <"$ob_mounts"
+}
+
 ob_act() {
 	case "$ob_action" in
-	reboot) ob_say crit "overlayboot: rebooting (fill_action=reboot) to start with an empty upper layer" log
+	reboot)
+		# A reboot empties only a RAM upper; on a device the next boot would find it as full and
+		# reboot again, for ever.
+		ob_upper_type
+		if [ "$ob_utype" != tmpfs ]; then
+			ob_say crit "overlayboot: not rebooting (fill_action=reboot): the upper layer $ob_upper is on a device ($ob_utype), which a reboot does not empty" log
+			return 0
+		fi
+		ob_say crit "overlayboot: rebooting (fill_action=reboot) to start with an empty upper layer" log
 		systemctl reboot ;;
 	poweroff) ob_say crit "overlayboot: powering off (fill_action=poweroff)" log
 		systemctl poweroff ;;

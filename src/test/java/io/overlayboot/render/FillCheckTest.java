@@ -47,6 +47,11 @@ class FillCheckTest {
      * ROOT is a plain directory with the tmpfs at ROOT/rw.
      */
     private String run(String shell, Path script, boolean union, int... steps) throws IOException {
+        return run(shell, script, union, "tmpfs", steps);
+    }
+
+    /** As {@link #run(String, Path, boolean, int...)}, with the upper layer a tmpfs or an 8 MiB ext4 image. */
+    private String run(String shell, Path script, boolean union, String upperType, int... steps) throws IOException {
         String log = work.resolve("log").toString();
         stub("logger", "printf 'logger %s\\n' \"$*\" >> '" + log + "'");
         stub("wall", "printf 'wall %s\\n' \"$(cat)\" >> '" + log + "'");
@@ -55,10 +60,16 @@ class FillCheckTest {
         Files.writeString(work.resolve("log"), "");
         StringBuilder s = new StringBuilder("""
                 set -e
-                W=$1 SH=$2 SCRIPT=$3 UNION=$4; shift 4
+                W=$1 SH=$2 SCRIPT=$3 UNION=$4 UPPER=$5; shift 5
                 T=$W/root U=$W/upper L=$W/lower LOG=$W/log
                 mkdir -p "$T" "$U" "$L" "$W/run"
-                mount -t tmpfs -o size=4m overlayboot-rw "$U"
+                if [ "$UPPER" = ext4 ]; then
+                    truncate -s 8M "$W/upper.img"
+                    mkfs.ext4 -q -F "$W/upper.img"
+                    mount -o loop "$W/upper.img" "$U"
+                else
+                    mount -t tmpfs -o size=4m overlayboot-rw "$U"
+                fi
                 if [ "$UNION" = 1 ]; then
                     mkdir "$U/upper" "$U/work"
                     mount -t overlay -o "lowerdir=$L,upperdir=$U/upper,workdir=$U/work" overlayboot "$T"
@@ -75,7 +86,7 @@ class FillCheckTest {
                 done
                 """);
         List<String> command = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", s.toString(), "sh",
-                work.toString(), shell, script.toString(), union ? "1" : "0"));
+                work.toString(), shell, script.toString(), union ? "1" : "0", upperType));
         for (int step : steps) {
             command.add(Integer.toString(step));
         }
@@ -126,6 +137,17 @@ class FillCheckTest {
                         "logger -t overlayboot -p user.crit -- overlayboot: rebooting (fill_action=reboot) to start with an empty"
                                 + " upper layer",
                         "systemctl reboot");
+    }
+
+    @Test
+    void rebootIsNotTheActionWhenTheUpperIsADeviceThatARebootDoesNotEmpty() throws IOException {
+        Path script = script(Map.of("fill_warn", "10", "fill_critical", "20", "fill_action", "reboot"));
+        String log = run("dash", script, true, "ext4", 80);
+        assertThat(log.lines().filter(l -> l.startsWith("logger") || l.startsWith("systemctl")).toList())
+                .anyMatch(l -> l.startsWith("logger -t overlayboot -p user.crit -- overlayboot: CRITICAL: the upper layer ROOT/rw"))
+                .contains("logger -t overlayboot -p user.crit -- overlayboot: not rebooting (fill_action=reboot): the upper layer"
+                        + " ROOT/rw is on a device (ext4), which a reboot does not empty")
+                .noneMatch(l -> l.startsWith("systemctl"));
     }
 
     @Test

@@ -43,7 +43,7 @@ installkernel() {
 install() {
 	inst_multiple mount umount mkdir mv sleep modprobe
 	inst_multiple -o blkid
-	inst_simple [=libraryPath]
+	inst_simple [=libraryPath] || dwarn "overlayboot: [=libraryPath] is missing: this initrd boots UNPROTECTED"
 	inst_simple "$moddir/overlayboot-boot.sh" /usr/lib/overlayboot/overlayboot-boot
 	# After Debian's 98usrmount (pre-pivot 50), so a separate /usr is mounted and carried over.
 	inst_hook pre-pivot 90 "$moddir/overlayboot-pre-pivot.sh"
