@@ -141,7 +141,7 @@ class RendererTest {
         assertThat(dracut).contains(". /lib/dracut-lib.sh").doesNotContain("/scripts/functions");
         assertThat(files.get("etc/initramfs-tools/hooks/overlayboot").text())
                 .contains("cp -p /" + Renderer.LIBRARY + " \"${DESTDIR}/" + Renderer.LIBRARY + "\"");
-        assertThat(files.get(DRACUT + "module-setup.sh").text()).contains("inst_simple /" + Renderer.LIBRARY + "\n");
+        assertThat(files.get(DRACUT + "module-setup.sh").text()).contains("inst_simple /" + Renderer.LIBRARY + " || dwarn \"overlayboot: /" + Renderer.LIBRARY + " is missing: this initrd boots UNPROTECTED\"\n");
         assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").text()).contains("add_dracutmodules+=\" overlayboot \"");
     }
 
