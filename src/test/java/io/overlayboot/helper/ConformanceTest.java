@@ -64,23 +64,10 @@ class ConformanceTest {
 
     @BeforeAll
     static void renderScriptAndBuildRuntime() throws Exception {
-        script = shared.resolve("overlayboot");
-        library = shared.resolve("overlayboot-functions");
-        List<RenderedFile> rendered = new Renderer().render(RenderRequest.defaults());
-        Files.write(script, rendered.stream().filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
-                .findFirst().orElseThrow().content());
-        Files.write(library, rendered.stream().filter(f -> f.path().equals(Renderer.LIBRARY))
-                .findFirst().orElseThrow().content());
-
-        Path jar = shared.resolve("overlayboot-helper.jar");
-        String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        Processes.run(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create", "--file",
-                jar.toString(), "--main-class", HelperMain.class.getName(), "-C", classes, "io/overlayboot/helper",
-                "-C", classes, "io/overlayboot/settings", "-C", classes, "io/overlayboot/sys");
-        runtime = shared.resolve("usr-lib-overlayboot");
-        Processes.exec(List.of("packaging/build-helper-runtime.sh", "--jar", jar.toString(), "--no-aot",
-                runtime.toString()), Map.of("JAVA_HOME", System.getProperty("java.home")));
-        assertThat(runtime.resolve("jvm/bin/java")).isExecutable();
+        HelperBootFixture fixture = HelperBootFixture.build(shared);
+        script = fixture.script;
+        library = fixture.library;
+        runtime = fixture.runtime;
 
         Path content = Files.createDirectories(shared.resolve("rootfs"));
         Files.createDirectories(content.resolve("etc"));

@@ -36,22 +36,10 @@ class PersistSandboxTest {
     /** The root: SSH host keys, an empty machine-id, Docker state, a symbolic link out of the root. */
     @BeforeAll
     static void renderScriptBuildRuntimeAndRoot() throws Exception {
-        script = shared.resolve("overlayboot");
-        library = shared.resolve("overlayboot-functions");
-        var rendered = new Renderer().render(RenderRequest.defaults());
-        Files.write(script, rendered.stream().filter(f -> f.path().equals("etc/initramfs-tools/scripts/init-bottom/overlayboot"))
-                .findFirst().orElseThrow().content());
-        Files.write(library, rendered.stream().filter(f -> f.path().equals(Renderer.LIBRARY))
-                .findFirst().orElseThrow().content());
-
-        Path jar = shared.resolve("overlayboot-helper.jar");
-        String classes = Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        Processes.run(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "--create", "--file",
-                jar.toString(), "--main-class", HelperMain.class.getName(), "-C", classes, "io/overlayboot/helper",
-                "-C", classes, "io/overlayboot/settings", "-C", classes, "io/overlayboot/sys");
-        runtime = shared.resolve("usr-lib-overlayboot");
-        Processes.exec(List.of("packaging/build-helper-runtime.sh", "--jar", jar.toString(), "--no-aot",
-                runtime.toString()), Map.of("JAVA_HOME", System.getProperty("java.home")));
+        HelperBootFixture fixture = HelperBootFixture.build(shared);
+        script = fixture.script;
+        library = fixture.library;
+        runtime = fixture.runtime;
 
         Path content = Files.createDirectories(shared.resolve("rootfs"));
         for (String d : List.of("etc/ssh", "var/lib/docker", "var/log", "dev", "proc", "sys", "run", "sbin", "srv")) {
@@ -103,9 +91,7 @@ class PersistSandboxTest {
         Path w = Files.createDirectories(dir.resolve(name + (helper ? "-helper" : "-shell-" + shell)));
         String functions = Files.readString(library);
         if (helper) {
-            String stubbed = functions.replace("ob_steps() {\n", "ob_steps() {\n\tOB_WHY=\"the shell path ran\"\n\treturn 1\n");
-            assertThat(stubbed).as("the library's ob_steps, stubbed so only the helper can protect").isNotEqualTo(functions);
-            functions = stubbed;
+            functions = ConformanceTest.stubbedSteps(functions);
         }
         Files.writeString(w.resolve("script"), Files.readString(script));
         Files.writeString(w.resolve("functions"), functions);
