@@ -1,10 +1,9 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
 import io.overlayboot.install.SettingsChange;
 import io.overlayboot.render.Sysctl;
@@ -14,13 +13,10 @@ import io.overlayboot.settings.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot configure KEY=VALUE...}: change the settings of an installed target. */
 @Command(name = "configure", mixinStandardHelpOptions = true,
@@ -31,7 +27,7 @@ import picocli.CommandLine.Spec;
             "KEY is a boot option name (as in /etc/overlayboot.conf); an empty VALUE goes back to the default.",
             "sysctl=NAME=VALUE sets a sysctl setting, sysctl=NAME= drops it."
         })
-final class ConfigureCommand implements Callable<Integer> {
+final class ConfigureCommand implements Subcommand {
     @Parameters(arity = "0..*", paramLabel = "KEY=VALUE", description = "Settings to change.")
     private List<String> assignments = new java.util.ArrayList<>();
 
@@ -45,11 +41,8 @@ final class ConfigureCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
+    public Rendered run(Output out) {
         Map<Setting, String> settings = new LinkedHashMap<>();
         Map<String, String> sysctl = new LinkedHashMap<>();
         List<String> all = new java.util.ArrayList<>(assignments);
@@ -57,7 +50,7 @@ final class ConfigureCommand implements Callable<Integer> {
             all.add(Settings.PERSIST.name() + "=" + String.join(" ", persist));
         }
         if (all.isEmpty()) {
-            throw new OverlaybootException(io.overlayboot.core.ExitCode.USAGE, "Nothing to change",
+            throw new OverlaybootException(ExitCode.USAGE, "Nothing to change",
                     "name settings like size=25%, or --persist PATH");
         }
         for (String a : all) {
@@ -94,11 +87,7 @@ final class ConfigureCommand implements Callable<Integer> {
         List<Sysctl> set = sysctl.entrySet().stream().filter(e -> !e.getValue().isEmpty())
                 .map(e -> new Sysctl(e.getKey().strip(), e.getValue().strip())).toList();
         List<String> dropped = sysctl.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
-        RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Apply(ctx).run(Planner.configure(new SettingsChange(settings, set, dropped)));
-        if (json.enabled()) {
-            TargetOptions.printJson(spec, ctx.target().root(), result);
-        }
-        return ExitCode.OK.code();
+        RunContext ctx = target.context(out);
+        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.configure(new SettingsChange(settings, set, dropped))));
     }
 }

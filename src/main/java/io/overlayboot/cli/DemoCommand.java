@@ -1,20 +1,18 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.core.Json;
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.files.Trees;
 import io.overlayboot.render.RenderRequest;
 import io.overlayboot.sandbox.Demo;
 import io.overlayboot.sandbox.Sandbox;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot demo}: see the boot script protect a root, safely, on this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -24,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
                     + " initramfs, a read-only ext4 root image), then shows where a write went. Touches nothing outside a temp directory.",
             "Needs root, busybox-static, initramfs-tools-core and e2fsprogs."
         })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Subcommand {
     @Option(names = "--cmdline", paramLabel = "TEXT",
             description = "The kernel command line to boot with. Default: root=/dev/vda ro plus the parameter the GRUB drop-in adds"
                     + " (none with --no-grub). The initramfs holds the rendered config file either way.")
@@ -39,26 +37,20 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
+    /** The demo tells its story on stdout as it goes; with {@code --json} that is dropped for the summary. */
     @Override
-    public Integer call() throws IOException {
+    public Rendered run(Output out) throws IOException {
         RenderRequest request = boot.request();
         String line = cmdline != null ? cmdline : Demo.defaultCmdline(request);
         Path work = Files.createTempDirectory("overlayboot-demo");
-        var out = spec.commandLine().getOut();
         try {
-            Sandbox.Result r = Demo.run(request, line, work, json.enabled() ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : out);
-            if (json.enabled()) {
-                out.println(Json.write(Json.object("cmdline", line, "status", r.state().getOrDefault("status", "none"),
-                        "root", r.mountAt("/root").map(Sandbox.Mount::type).orElse(""),
-                        "console", r.boot().output())));
-            }
-            return ExitCode.OK.code();
+            Sandbox.Result r = Demo.run(request, line, work, out.json() ? new PrintWriter(Writer.nullWriter()) : out.out());
+            return Rendered.of(text -> {}, () -> Json.object("cmdline", line, "status", r.state().getOrDefault("status", "none"),
+                    "root", r.mountAt("/root").map(Sandbox.Mount::type).orElse(""),
+                    "console", r.boot().output()));
         } finally {
             if (keep) {
-                spec.commandLine().getErr().println("overlayboot: kept " + work);
+                out.err().println("overlayboot: kept " + work);
             } else {
                 Trees.delete(work);
             }

@@ -2,19 +2,17 @@ package io.overlayboot.cli;
 
 import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.runtime.PersistedPaths;
 import io.overlayboot.runtime.UpperDiff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot diff}: what changed since boot, i.e. what a reboot will throw away. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
@@ -23,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Every file added (A), changed (M) or deleted (D) in the upper layer; each persisted path in force",
             "(persist=, docs/persist.md) as K: what is written under it is kept."
         })
-final class DiffCommand implements Callable<Integer> {
+final class DiffCommand implements Subcommand {
     @Option(names = "--upper", paramLabel = "DIR", defaultValue = "/rw/upper", description = "The upper layer (default: /rw/upper).")
     private Path upper;
 
@@ -44,11 +42,8 @@ final class DiffCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() throws IOException {
+    public Rendered run(Output out) throws IOException {
         if (!Files.isDirectory(upper)) {
             throw OverlaybootException.environment("No upper layer at " + upper + ": the root is not protected by overlayboot",
                     "check with 'overlayboot status', or name it with --upper");
@@ -58,24 +53,21 @@ final class DiffCommand implements Callable<Integer> {
         // what lies in the upper under a persisted path is hidden by its bind mount: not what the system sees
         List<UpperDiff.Change> changes = diff.changes().stream().filter(c -> !persisted.keeps(c.path())).toList();
         List<String> kept = unpersisted ? List.of() : persisted.inForce();
-        var out = spec.commandLine().getOut();
-        Output output = new Output(out, spec.commandLine().getErr());
-        diff.unreadable().forEach(dir -> output.warn("cannot read " + dir + ": the changes under it are not listed"
+        diff.unreadable().forEach(dir -> out.warn("cannot read " + dir + ": the changes under it are not listed"
                 + " (hint: run as root)"));
-        if (json.enabled()) {
-            List<Object> rows = new java.util.ArrayList<>(changes.stream()
-                    .map(c -> Json.object("change", c.kind().name().toLowerCase(java.util.Locale.ROOT), "path", c.path()))
+        List<String> lines = new ArrayList<>();
+        changes.forEach(c -> lines.add(switch (c.kind()) {
+            case ADDED -> "A ";
+            case CHANGED -> "M ";
+            case DELETED -> "D ";
+        } + c.path()));
+        kept.forEach(p -> lines.add("K " + p));
+        return Rendered.lines(lines, () -> {
+            List<Object> rows = new ArrayList<>(changes.stream()
+                    .map(c -> Json.object("change", c.kind().name().toLowerCase(Locale.ROOT), "path", c.path()))
                     .toList());
             kept.forEach(p -> rows.add(Json.object("change", "kept", "path", p)));
-            out.println(Json.write(rows));
-        } else {
-            changes.forEach(c -> out.println(switch (c.kind()) {
-                case ADDED -> "A ";
-                case CHANGED -> "M ";
-                case DELETED -> "D ";
-            } + c.path()));
-            kept.forEach(p -> out.println("K " + p));
-        }
-        return ExitCode.OK.code();
+            return rows;
+        });
     }
 }

@@ -1,19 +1,16 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.core.Json;
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.initramfs.Extractor;
+import io.overlayboot.initramfs.InitrdReader;
 import io.overlayboot.initramfs.Segment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot extract}: unpack an initrd into a directory, safely. */
 @Command(name = "extract", mixinStandardHelpOptions = true,
@@ -24,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
                     + " targets relative to the link (they mean the same inside DIR); skips device nodes and fifos unless"
                     + " --devices. Keeps permission bits (not setuid/setgid/sticky) and mtimes, not owners."
         })
-final class ExtractCommand implements Callable<Integer> {
+final class ExtractCommand implements Subcommand {
     @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd to unpack.")
     private Path initrd;
 
@@ -37,27 +34,19 @@ final class ExtractCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
-        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
+    public Rendered run(Output output) {
         try {
-            Extractor x = new Extractor(dir, devices, spec.commandLine().getErr());
-            List<Segment> segments = io.overlayboot.initramfs.InitrdReader.read(initrd, x);
+            Extractor x = new Extractor(dir, devices, output.err());
+            List<Segment> segments = InitrdReader.read(initrd, x);
             x.finish();
-            if (json.enabled()) {
-                output.json(Json.object("initrd", initrd.toString(), "dir", dir.toString(), "written", x.written(),
-                        "skipped", x.skipped(), "segments", segments.size()));
-            } else {
-                output.line(String.format("Unpacked %d entries from %d segments into %s%s", x.written(),
-                        segments.stream().filter(s -> !s.isPadding()).count(), dir,
-                        x.skipped() > 0 ? " (" + x.skipped() + " skipped)" : ""));
-            }
+            return Rendered.of(out -> out.println(String.format("Unpacked %d entries from %d segments into %s%s", x.written(),
+                            segments.stream().filter(s -> !s.isPadding()).count(), dir,
+                            x.skipped() > 0 ? " (" + x.skipped() + " skipped)" : "")),
+                    () -> Json.object("initrd", initrd.toString(), "dir", dir.toString(), "written", x.written(),
+                            "skipped", x.skipped(), "segments", segments.size()));
         } catch (IOException e) {
             throw InitramfsErrors.of(initrd, e);
         }
-        return ExitCode.OK.code();
     }
 }

@@ -1,17 +1,13 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.initramfs.Listing;
 import io.overlayboot.initramfs.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot inspect}: list the segments and entries of any initrd. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -21,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Reads what the kernel reads: uncompressed (early microcode) cpio, gzip, zstd, xz, lzma, lz4 (legacy), bzip2,"
                     + " concatenated, with zero padding between. A damaged initrd gives an error with the offset."
         })
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Subcommand {
     @Parameters(index = "0", paramLabel = "INITRD", description = "The initrd (initramfs image) to read.")
     private Path initrd;
 
@@ -31,18 +27,15 @@ final class InspectCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
+    /** The listing streams, text or JSON, without keeping a 30 MB initrd's entries in memory. */
     @Override
-    public Integer call() {
+    public Rendered run(Output out) {
         try {
-            new Listing(spec.commandLine().getOut(), longFormat, json.enabled(), Progress.onTerminal(spec.commandLine().getErr()))
-                    .list(initrd);
+            new Listing(out.out(), longFormat, out.json(), Progress.onTerminal(out.err())).list(initrd);
         } catch (IOException e) {
-            spec.commandLine().getOut().flush();
+            out.out().flush();
             throw InitramfsErrors.of(initrd, e);
         }
-        return ExitCode.OK.code();
+        return Rendered.printed();
     }
 }

@@ -1,15 +1,10 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot install}: lay the rendered files into a target root and update its initramfs and GRUB. */
 @Command(name = "install", mixinStandardHelpOptions = true,
@@ -21,7 +16,7 @@ import picocli.CommandLine.Spec;
             "Shows what it changes and asks first; --dry-run shows the full diff and changes nothing.",
             "Running it again with other options changes the install; with the same options it changes nothing."
         })
-final class InstallCommand implements Callable<Integer> {
+final class InstallCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
@@ -31,16 +26,9 @@ final class InstallCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
-        RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Apply(ctx).run(Planner.install(boot.request()));
-        if (json.enabled()) {
-            TargetOptions.printJson(spec, ctx.target().root(), result);
-        }
-        return ExitCode.OK.code();
+    public Rendered run(Output out) {
+        RunContext ctx = target.context(out);
+        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.install(boot.request())));
     }
 }

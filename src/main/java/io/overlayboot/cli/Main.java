@@ -93,7 +93,7 @@ public final class Main implements Runnable {
             if (!parseResult.unmatched().isEmpty()) {
                 throw new CommandLine.UnmatchedArgumentException(cmd, parseResult.unmatched());
             }
-            return new CommandLine.RunLast().execute(parseResult);
+            return Execution.execute(parseResult);
         });
         cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
             if (ex instanceof OverlaybootException oe) {

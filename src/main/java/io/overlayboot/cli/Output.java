@@ -1,19 +1,25 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.Json;
 import java.io.PrintWriter;
 
-/** Where a command speaks: results on stdout, warnings on stderr, each prefixed consistently. */
-public record Output(PrintWriter out, PrintWriter err) {
-    public void line(String text) {
+/**
+ * Where a command speaks while it runs: its result goes to {@code out} (rendered by
+ * {@link Execution}, or streamed by the command itself), warnings and progress to {@code err}.
+ *
+ * @param json whether {@code --json} was given (stdout then carries one JSON value and nothing else)
+ */
+record Output(PrintWriter out, PrintWriter err, boolean json) {
+    void line(String text) {
         out.println(text);
     }
 
-    public void warn(String text) {
+    void warn(String text) {
         err.println("overlayboot: warning: " + text);
     }
 
-    public void json(Object value) {
-        out.println(Json.write(value));
+    /** A line of progress on stderr, flushed at once. */
+    void progress(String text) {
+        err.println(text);
+        err.flush();
     }
 }

@@ -1,7 +1,7 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.Json;
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.Layout;
 import io.overlayboot.render.RenderRequest;
@@ -10,7 +10,6 @@ import io.overlayboot.render.Renderer;
 import io.overlayboot.render.TreeWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
             "Writes every file that makes a Debian-style machine boot protected under DIR, laid out as under the target's /.",
             "With no options: the GRUB drop-in adds aufs=tmpfs (writes in RAM, capped at 50%% of it); a boot without a parameter stays plain."
         })
-final class RenderCommand implements Callable<Integer> {
+final class RenderCommand implements Subcommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write into (created if missing).")
     private Path out;
 
@@ -37,11 +36,8 @@ final class RenderCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
+    public Rendered run(Output output) {
         Layout placed = switch (layout) {
             case "admin" -> Layout.ADMIN;
             case "package" -> Layout.PACKAGE;
@@ -51,18 +47,14 @@ final class RenderCommand implements Callable<Integer> {
         RenderRequest request = boot.request();
         List<RenderedFile> files = new Renderer().render(request, null, placed);
         TreeWriter.write(out, files);
-        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
         request.sysctl().stream().flatMap(s -> s.warning().stream()).forEach(output::warn);
-        if (json.enabled()) {
-            output.json(Json.object("out", out.toString(), "kernelParameter", request.kernelParameter(),
-                    "files", files.stream().map(f -> Json.object("path", f.path(), "mode", String.format("%04o", f.mode()),
-                            "bytes", f.content().length)).toList()));
-        } else {
-            files.forEach(f -> output.line(String.format("%04o %s", f.mode(), out.resolve(f.path()))));
-            output.line(placed == Layout.PACKAGE
+        return Rendered.of(text -> {
+            files.forEach(f -> text.println(String.format("%04o %s", f.mode(), out.resolve(f.path()))));
+            text.println(placed == Layout.PACKAGE
                     ? "Rendered " + files.size() + " files in the package's places; nothing switches protection on."
                     : "Rendered " + files.size() + " files; the GRUB drop-in adds " + request.kernelParameter() + ".");
-        }
-        return ExitCode.OK.code();
+        }, () -> Json.object("out", out.toString(), "kernelParameter", request.kernelParameter(),
+                "files", files.stream().map(f -> Json.object("path", f.path(), "mode", String.format("%04o", f.mode()),
+                        "bytes", f.content().length)).toList()));
     }
 }

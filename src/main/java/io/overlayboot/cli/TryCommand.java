@@ -4,8 +4,7 @@ import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.vm.TryRun;
-import java.util.List;
-import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
             "Needs root and: qemu-system-x86 mmdebstrap e2fsprogs busybox-static. The first run builds a Debian chroot in"
                     + " /var/cache/overlayboot (1-3 minutes, cached); each run then takes about a minute."
         })
-final class TryCommand implements Callable<Integer> {
+final class TryCommand implements Subcommand {
     @Mixin
     private BootOptionsMixin boot;
 
@@ -29,14 +28,10 @@ final class TryCommand implements Callable<Integer> {
     @Option(names = "--console", description = "Also show the VMs' serial console.")
     private boolean console;
 
-    @picocli.CommandLine.Spec
-    private picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() {
-        Output output = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
+    public Rendered run(Output output) {
         // Progress only for a person at a terminal; --json output stays clean for scripts.
-        boolean quiet = json.enabled() || System.console() == null || !System.console().isTerminal();
+        boolean quiet = output.json() || System.console() == null || !System.console().isTerminal();
         TryRun.Outcome outcome = TryRun.run(boot.request(),
                 line -> {
                     if (!quiet) {
@@ -48,41 +43,45 @@ final class TryCommand implements Callable<Integer> {
                         output.err().println("  | " + line);
                     }
                 });
-        if (json.enabled()) {
-            output.json(Json.object("kernelParameter", outcome.kernelParameter(), "vanished", outcome.vanished(),
-                    "survivedDisabled", outcome.survivedDisabled(),
-                    "boots", outcome.boots().stream().map(b -> Json.object("purpose", b.purpose(),
-                            "parameters", String.join(" ", b.parameters()),
-                            "status", b.result().marker("state.status").orElse(""),
-                            "root", b.result().marker("root.source").orElse("") + " " + b.result().marker("root.fstype").orElse(""),
-                            "overlaybootLines", b.result().linesContaining("overlayboot: ").stream()
-                                    .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:")).toList())).toList()));
-        } else {
-            for (TryRun.Boot b : outcome.boots()) {
-                output.line(b.purpose());
-                output.line("  root: " + b.result().marker("root.source").orElse("?") + " ("
-                        + b.result().marker("root.fstype").orElse("?") + ")");
-                b.result().linesContaining("overlayboot: ").stream()
-                        .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:"))
-                        .map(l -> l.substring(l.indexOf("overlayboot: ")))
-                        .distinct()
-                        .forEach(l -> output.line("  " + l));
-                b.result().marker("check.exists").ifPresent(e -> output.line("  /" + TryRun.FILE + (e.equals("1") ? " is there" : " is gone")));
-                b.result().marker("write").ifPresent(w -> output.line("  wrote /" + TryRun.FILE + (w.equals("0") ? "" : " FAILED (exit " + w + ")")));
-            }
-            output.line(outcome.vanished()
-                    ? "Protected: the write of boot 1 was gone after the reboot."
-                    : "NOT protected: the write of boot 1 was still on disk after the reboot.");
-            output.line(outcome.survivedDisabled()
-                    ? "With overlayboot=disabled a write stays on disk, as it should."
-                    : "The write made with overlayboot=disabled was not seen on the next boot.");
-        }
+        Rendered result = Rendered.of(out -> text(outcome, out), () -> json(outcome));
         if (!outcome.asPromised()) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "the try VM did not behave as promised with "
+            return result.thenFail(new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "the try VM did not behave as promised with "
                     + (outcome.kernelParameter().isEmpty() ? "these options" : outcome.kernelParameter())
                     + ": vanished=" + outcome.vanished() + ", survivedDisabled=" + outcome.survivedDisabled(),
-                    "read the lines above, or run again with --console");
+                    "read the lines above, or run again with --console"));
         }
-        return ExitCode.OK.code();
+        return result;
+    }
+
+    private static Object json(TryRun.Outcome outcome) {
+        return Json.object("kernelParameter", outcome.kernelParameter(), "vanished", outcome.vanished(),
+                "survivedDisabled", outcome.survivedDisabled(),
+                "boots", outcome.boots().stream().map(b -> Json.object("purpose", b.purpose(),
+                        "parameters", String.join(" ", b.parameters()),
+                        "status", b.result().marker("state.status").orElse(""),
+                        "root", b.result().marker("root.source").orElse("") + " " + b.result().marker("root.fstype").orElse(""),
+                        "overlaybootLines", b.result().linesContaining("overlayboot: ").stream()
+                                .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:")).toList())).toList());
+    }
+
+    private static void text(TryRun.Outcome outcome, PrintWriter out) {
+        for (TryRun.Boot b : outcome.boots()) {
+            out.println(b.purpose());
+            out.println("  root: " + b.result().marker("root.source").orElse("?") + " ("
+                    + b.result().marker("root.fstype").orElse("?") + ")");
+            b.result().linesContaining("overlayboot: ").stream()
+                    .filter(l -> !l.startsWith("[") && !l.startsWith("OBT:"))
+                    .map(l -> l.substring(l.indexOf("overlayboot: ")))
+                    .distinct()
+                    .forEach(l -> out.println("  " + l));
+            b.result().marker("check.exists").ifPresent(e -> out.println("  /" + TryRun.FILE + (e.equals("1") ? " is there" : " is gone")));
+            b.result().marker("write").ifPresent(w -> out.println("  wrote /" + TryRun.FILE + (w.equals("0") ? "" : " FAILED (exit " + w + ")")));
+        }
+        out.println(outcome.vanished()
+                ? "Protected: the write of boot 1 was gone after the reboot."
+                : "NOT protected: the write of boot 1 was still on disk after the reboot.");
+        out.println(outcome.survivedDisabled()
+                ? "With overlayboot=disabled a write stays on disk, as it should."
+                : "The write made with overlayboot=disabled was not seen on the next boot.");
     }
 }

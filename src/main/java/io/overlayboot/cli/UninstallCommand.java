@@ -1,15 +1,10 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot uninstall}: put every file back as it was before install. */
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
@@ -19,23 +14,16 @@ import picocli.CommandLine.Spec;
                     + " in var/lib/overlayboot/; then refresh the initramfs and GRUB the same way install does.",
             "Refuses to overwrite a file changed since install unless --force."
         })
-final class UninstallCommand implements Callable<Integer> {
+final class UninstallCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
-        RunContext ctx = target.context(spec, json.enabled());
-        Result result = new Apply(ctx).run(Planner.uninstall());
-        if (json.enabled()) {
-            TargetOptions.printJson(spec, ctx.target().root(), result);
-        }
-        return ExitCode.OK.code();
+    public Rendered run(Output out) {
+        RunContext ctx = target.context(out);
+        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.uninstall()));
     }
 }

@@ -1,17 +1,13 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.guard.CheckReport;
 import io.overlayboot.maintain.Layout;
 import io.overlayboot.maintain.Upgrade;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code overlayboot upgrade}: install updates into the lower layer of a protected machine, so they survive reboots. */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
@@ -21,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "and whether a reboot is needed to run the new software. The running RAM layer is not touched.",
             "Exit 0 when the next boot protects, 1 when it will not, 7 when it cannot tell; 5 when a step failed,",
             "4 when / is not protected (run apt-get directly), 6 when a maintenance session is open."})
-final class UpgradeCommand implements Callable<Integer> {
+final class UpgradeCommand implements Subcommand {
     @Option(names = "--dist-upgrade", description = "apt-get dist-upgrade: also install new dependencies and remove packages.")
     private boolean distUpgrade;
 
@@ -29,37 +25,24 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "An apt option for both apt-get calls, passed as -o KEY=VALUE (repeatable).")
     private List<String> aptOptions = new ArrayList<>();
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-            description = "The running system's / (default: /); its lower layer is DIR/ro.")
-    private Path root;
-
-    @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts", description = "The mount table to read.")
-    private Path mounts;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private RunningSystemMixin system;
 
     @Override
-    public Integer call() {
-        Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
+    public Rendered run(Output out) {
         Upgrade.Options options = new Upgrade.Options(distUpgrade, aptOptions);
-        Upgrade.Outcome outcome = Upgrade.run(Layout.of(root, mounts), options, line -> {
-            out.err().println("overlayboot: upgrade: " + line);
-            out.err().flush();
-        }, line -> {
-            out.out().println(line);
-            out.out().flush();
-        });
-        CheckReport.lines(outcome.nextBoot()).forEach(out::line);
+        // apt's own output streams to stdout as it runs; the verdict follows it
+        Upgrade.Outcome outcome = Upgrade.run(Layout.of(system.root(), system.mounts()), options,
+                line -> out.progress("overlayboot: upgrade: " + line), line -> {
+                    out.line(line);
+                    out.out().flush();
+                });
+        List<String> lines = new ArrayList<>(CheckReport.lines(outcome.nextBoot()));
         if (outcome.rebootReasons().isEmpty()) {
-            out.line("reboot: not needed");
+            lines.add("reboot: not needed");
         } else {
-            outcome.rebootReasons().forEach(r -> out.line("reboot: needed: " + r));
+            outcome.rebootReasons().forEach(r -> lines.add("reboot: needed: " + r));
         }
-        return switch (outcome.nextBoot().outcome()) {
-            case PROTECTED -> ExitCode.OK.code();
-            case UNPROTECTED -> ExitCode.NOT_PROTECTED.code();
-            case UNKNOWN -> ExitCode.CANNOT_TELL.code();
-        };
+        return Rendered.lines(lines).exit(CheckCommand.exitCode(outcome.nextBoot().outcome()));
     }
 }

@@ -20,23 +20,27 @@ import org.tukaani.xz.XZOutputStream;
  * right after it; the ones {@code pack} can write also know how to encode.
  */
 public enum Compression {
-    NONE("none", 0),
-    GZIP("gzip", 9),
-    ZSTD("zstd", 3),
-    XZ("xz", 6),
-    LZMA("lzma", -1),
-    LZ4("lz4", 9),
-    BZIP2("bzip2", -1);
+    NONE("none", 0, 0, 0),
+    GZIP("gzip", 9, 1, 9),
+    ZSTD("zstd", 3, 1, 19),
+    XZ("xz", 6, 0, 9),
+    LZMA("lzma", -1, 0, 0),
+    LZ4("lz4", 9, 1, 12),
+    BZIP2("bzip2", -1, 0, 0);
 
     /** Memory the xz and lzma decoders may use; a hostile header asking for more is refused. */
     static final int DECODER_MEMORY_KIB = 256 * 1024;
 
     private final String label;
     private final int defaultLevel;
+    private final int minLevel;
+    private final int maxLevel;
 
-    Compression(String label, int defaultLevel) {
+    Compression(String label, int defaultLevel, int minLevel, int maxLevel) {
         this.label = label;
         this.defaultLevel = defaultLevel;
+        this.minLevel = minLevel;
+        this.maxLevel = maxLevel;
     }
 
     public String label() {
@@ -45,6 +49,21 @@ public enum Compression {
 
     public int defaultLevel() {
         return defaultLevel;
+    }
+
+    /** The lowest level {@code pack --level} accepts for this format (none has only 0). */
+    public int minLevel() {
+        return minLevel;
+    }
+
+    /** The highest level {@code pack --level} accepts for this format. */
+    public int maxLevel() {
+        return maxLevel;
+    }
+
+    /** Whether {@code level} is one this format can write; {@link #NONE} takes any, as it ignores it. */
+    public boolean acceptsLevel(int level) {
+        return this == NONE || (level >= minLevel && level <= maxLevel);
     }
 
     public boolean canWrite() {

@@ -23,9 +23,11 @@ import java.util.TreeMap;
  * @param notes one line per decision worth telling the user
  */
 public record Overlay(List<PackEntry> entries, List<String> notes) {
-    static final String SCRIPT_SOURCE = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
+    static final String SCRIPT_SOURCE = Renderer.INIT_BOTTOM;
     static final String SCRIPT = "scripts/init-bottom/overlayboot";
-    static final String CONFIG = "etc/overlayboot.conf";
+    static final String CONFIG = Renderer.CONFIG;
+    /** The rendered files the overlay is made of, as {@code overlayboot render} lays them out. */
+    public static final List<String> RENDERED = List.of(SCRIPT_SOURCE, Renderer.LIBRARY, CONFIG);
     static final String HELPER = "usr/lib/overlayboot/overlayboot-helper";
 
     /** Thrown when an input the overlay needs is missing; the CLI turns it into a user error. */

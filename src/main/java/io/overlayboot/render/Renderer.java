@@ -43,7 +43,10 @@ public final class Renderer {
         }
     }
 
-    static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
+    /** initramfs-tools' boot script, relative to the target's root. */
+    public static final String INIT_BOTTOM = "etc/initramfs-tools/scripts/init-bottom/overlayboot";
+    /** The config file, relative to the target's root; the same path inside the initramfs. */
+    public static final String CONFIG = "etc/overlayboot.conf";
     static final String DRACUT_MODULE = "usr/lib/dracut/modules.d/90overlayboot/";
     /** The boot library, relative to the target's root; the same path inside the initramfs. */
     public static final String LIBRARY = "usr/share/overlayboot/overlayboot-functions";
@@ -59,7 +62,7 @@ public final class Renderer {
             new Output(DRACUT_MODULE + "overlayboot-pre-pivot.sh", 0755, r -> true, Generator.DRACUT),
             new Output(DRACUT_MODULE + "overlayboot-boot.sh", 0755, r -> true, Generator.DRACUT),
             new Output("etc/dracut.conf.d/overlayboot.conf", 0644, r -> true, Generator.DRACUT),
-            new Output("etc/overlayboot.conf", 0644, r -> true, null),
+            new Output(CONFIG, 0644, r -> true, null),
             new Output("etc/default/grub.d/overlayboot.cfg", 0644, RenderRequest::grub, null),
             new Output("etc/sysctl.d/90-overlayboot.conf", 0644, r -> !r.sysctl().isEmpty(), null),
             new Output("etc/kernel/postinst.d/zz-overlayboot", 0755, r -> true, null),
