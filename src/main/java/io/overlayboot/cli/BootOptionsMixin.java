@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@link Setting} from the settings table, so the CLI cannot drift from the boot script.
  */
 public final class BootOptionsMixin {
-    private final Map<String, String> chosen = new LinkedHashMap<>();
+    private final Map<Setting, String> chosen = new LinkedHashMap<>();
 
     @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
             description = "Also write this sysctl setting to etc/sysctl.d/90-overlayboot.conf (repeatable).")
@@ -35,7 +35,7 @@ public final class BootOptionsMixin {
     }
 
     /** The settings set explicitly on the command line. */
-    public Map<String, String> chosen() {
+    public Map<Setting, String> chosen() {
         return Map.copyOf(chosen);
     }
 
@@ -66,7 +66,7 @@ public final class BootOptionsMixin {
                     @SuppressWarnings("unchecked")
                     public <T> T set(T value) {
                         if (value != null) { // picocli resets options to null before each parse
-                            boot.chosen.put(setting.name(), (String) value);
+                            boot.chosen.put(setting, (String) value);
                         }
                         return null;
                     }
@@ -85,7 +85,7 @@ public final class BootOptionsMixin {
             @Override
             public boolean add(String entry) {
                 super.add(entry);
-                boot.chosen.put(setting.name(), String.join(" ", this));
+                boot.chosen.put(setting, String.join(" ", this));
                 return true;
             }
 
@@ -106,7 +106,7 @@ public final class BootOptionsMixin {
             public <T> T set(T value) {
                 List<String> copy = value == null ? List.of() : List.copyOf((List<String>) value);
                 clear();
-                boot.chosen.remove(setting.name());
+                boot.chosen.remove(setting);
                 addAll(copy);
                 return null;
             }

@@ -71,7 +71,7 @@ final class InstallPlanner {
             old.sysctl().forEach(s -> sysctl.put(s.key(), s));
             change.sysctl().forEach(s -> sysctl.put(s.key(), s));
             change.droppedSysctl().forEach(sysctl::remove);
-            RenderRequest request = new RenderRequest(Manifest.byName(chosen), List.copyOf(sysctl.values()),
+            RenderRequest request = new RenderRequest(chosen, List.copyOf(sysctl.values()),
                     old.grub() == GrubMethod.DROP_IN);
             return new InstallPlanner(target, installed).plan(request, old.grub(), "Change the settings of overlayboot");
         };
@@ -139,7 +139,7 @@ final class InstallPlanner {
         backups.forEach(b -> planned.addAll(missingDirectories(parent(b.backup()), planned)));
         desired.keySet().forEach(path -> planned.addAll(missingDirectories(parent(path), planned)));
         planned.stream().filter(d -> !dirs.contains(d)).forEach(dirs::add);
-        Map<Setting, String> chosen = Manifest.bySetting(request.chosen());
+        Map<Setting, String> chosen = request.chosen();
         List<Entry> intended = new ArrayList<>(entries);
         intended.addAll(dropped);
         Records records = new Records(Optional.of(new Manifest(method, chosen, request.sysctl(), true, dirs, intended)),

@@ -78,21 +78,14 @@ public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl
 
     /** The render request this manifest's options describe. */
     public RenderRequest request() {
-        return new RenderRequest(byName(chosen), sysctl, grub == GrubMethod.DROP_IN);
+        return new RenderRequest(chosen, sysctl, grub == GrubMethod.DROP_IN);
     }
 
-    /** {@code chosen} keyed by setting name, as {@link RenderRequest} and the manifest file keep it. */
-    static Map<String, String> byName(Map<Setting, String> chosen) {
+    /** {@code chosen} keyed by setting name, as the manifest file keeps it. */
+    private static Map<String, String> byName(Map<Setting, String> chosen) {
         Map<String, String> names = new LinkedHashMap<>();
         chosen.forEach((setting, value) -> names.put(setting.name(), value));
         return names;
-    }
-
-    /** The settings of {@code names} (a {@link RenderRequest}'s {@code chosen}, already checked), in the same order. */
-    static Map<Setting, String> bySetting(Map<String, String> names) {
-        Map<Setting, String> chosen = new LinkedHashMap<>();
-        names.forEach((name, value) -> chosen.put(Settings.byName(name).orElseThrow(), value));
-        return chosen;
     }
 
     public Optional<Entry> entry(String path) {

@@ -12,17 +12,16 @@ import java.util.Map;
  * What to render: the boot options the user chose (the rest keep their defaults), the sysctl
  * settings asked for, and whether to write the GRUB drop-in.
  *
- * @param chosen setting name to value, only for settings the user set explicitly
+ * @param chosen the value of each setting the user set explicitly (the others keep their defaults), in
+ *     the order given; every value is checked against its setting's {@link io.overlayboot.settings.Kind}
  * @param sysctl sysctl settings for {@code etc/sysctl.d/90-overlayboot.conf}; none, no file
  * @param grub whether to write {@code etc/default/grub.d/overlayboot.cfg}
  */
-public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boolean grub) {
+public record RenderRequest(Map<Setting, String> chosen, List<Sysctl> sysctl, boolean grub) {
     public RenderRequest {
         chosen = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(chosen));
         sysctl = List.copyOf(sysctl);
-        chosen.forEach((name, value) -> {
-            Setting setting = Settings.byName(name).orElseThrow(() -> OverlaybootException.badInput(
-                    "Unknown boot option '" + name + "'", "see 'overlayboot render --help' for the list"));
+        chosen.forEach((setting, value) -> {
             if (setting == Settings.PERSIST) {
                 Persist.firstProblem(value).ifPresent(problem -> {
                     throw OverlaybootException.badInput("Bad --persist entry " + problem,
@@ -34,10 +33,21 @@ public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boo
                         "expected " + setting.kind().expected());
             }
         });
-        if ("device".equals(chosen.get("mode")) && !chosen.containsKey("dev")) {
+        if ("device".equals(chosen.get(Settings.MODE)) && !chosen.containsKey(Settings.DEV)) {
             throw OverlaybootException.badInput("--mode device needs --dev",
                     "name the upper device, e.g. --dev LABEL=overlay");
         }
+    }
+
+    /**
+     * A request from settings named as on the kernel command line and in the config file
+     * ({@code size}, {@code mode}, ...); an unknown name is refused like a bad value.
+     */
+    public static RenderRequest of(Map<String, String> byName, List<Sysctl> sysctl, boolean grub) {
+        Map<Setting, String> chosen = new LinkedHashMap<>();
+        byName.forEach((name, value) -> chosen.put(Settings.byName(name).orElseThrow(() -> OverlaybootException.badInput(
+                "Unknown boot option '" + name + "'", "see 'overlayboot render --help' for the list")), value));
+        return new RenderRequest(chosen, sysctl, grub);
     }
 
     /** The defaults: protection switched on by {@code aufs=tmpfs} from the GRUB drop-in. */
@@ -47,7 +57,7 @@ public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boo
 
     /** The effective value of a setting: the chosen one, else its default. */
     public String value(Setting setting) {
-        return chosen.getOrDefault(setting.name(), setting.defaultValue());
+        return chosen.getOrDefault(setting, setting.defaultValue());
     }
 
     /**
@@ -56,8 +66,8 @@ public record RenderRequest(Map<String, String> chosen, List<Sysctl> sysctl, boo
      * config file, so the command line stays short and the seed's parameter keeps working.
      */
     public String kernelParameter() {
-        boolean device = "device".equals(chosen.get("mode"))
-                || (chosen.containsKey("dev") && !"tmpfs".equals(chosen.get("mode")));
-        return device ? "aufs=" + chosen.get("dev") : "aufs=tmpfs";
+        boolean device = "device".equals(chosen.get(Settings.MODE))
+                || (chosen.containsKey(Settings.DEV) && !"tmpfs".equals(chosen.get(Settings.MODE)));
+        return device ? "aufs=" + chosen.get(Settings.DEV) : "aufs=tmpfs";
     }
 }

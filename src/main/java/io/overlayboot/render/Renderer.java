@@ -148,7 +148,7 @@ public final class Renderer {
             m.put("var", s.shellVariable());
             m.put("default", s.defaultValue());
             m.put("value", request.value(s));
-            m.put("chosen", request.chosen().containsKey(s.name()));
+            m.put("chosen", request.chosen().containsKey(s));
             m.put("expected", s.kind().expected());
             m.put("check", s.kind().shellCheck());
             m.put("help", s.help());

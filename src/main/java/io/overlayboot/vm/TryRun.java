@@ -4,7 +4,6 @@ import io.overlayboot.files.Trees;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
-import io.overlayboot.settings.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -113,8 +112,8 @@ public final class TryRun {
     /** The install options that ask for {@code request} (GRUB is left out: the VM boots without it). */
     static List<String> installOptions(RenderRequest request) {
         List<String> options = new ArrayList<>();
-        request.chosen().forEach((name, value) -> {
-            options.add(Settings.byName(name).orElseThrow().cliFlag());
+        request.chosen().forEach((setting, value) -> {
+            options.add(setting.cliFlag());
             options.add(value);
         });
         request.sysctl().forEach(s -> options.add("--sysctl=" + s.key() + "=" + s.value()));

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 class ApplyTest {
-    private static final RenderRequest REQUEST = new RenderRequest(Map.of("size", "25%"),
+    private static final RenderRequest REQUEST = RenderRequest.of(Map.of("size", "25%"),
             List.of(Sysctl.parse("vm.swappiness=10")), true);
 
     private record Run(Apply apply, StringWriter out, StringWriter err) {}

@@ -33,7 +33,7 @@ class InstallerCrashTest {
         private static final long serialVersionUID = 1L;
     }
 
-    private static final RenderRequest REQUEST = new RenderRequest(Map.of("size", "25%"),
+    private static final RenderRequest REQUEST = RenderRequest.of(Map.of("size", "25%"),
             List.of(Sysctl.parse("vm.swappiness=10")), true);
 
     private static Path tree(FileSystem fs) throws Exception {

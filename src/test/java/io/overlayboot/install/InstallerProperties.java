@@ -36,11 +36,11 @@ class InstallerProperties {
             Path root = tree(fs, grub);
             List<String> before = describe(root);
             Apply installer = new Apply(context(root));
-            installer.run(Planner.install(new RenderRequest(Map.of(), List.of(), true)));
+            installer.run(Planner.install(RenderRequest.of(Map.of(), List.of(), true)));
             String edited = Files.readString(root.resolve("etc/default/grub"));
             assertThat(GrubScanner.scan(edited).getLast().tokens()).containsOnlyOnce("aufs=tmpfs");
             List<String> once = describe(root);
-            installer.run(Planner.install(new RenderRequest(Map.of(), List.of(), true)));
+            installer.run(Planner.install(RenderRequest.of(Map.of(), List.of(), true)));
             assertThat(describe(root)).isEqualTo(once);
             new Apply(context(root)).run(Planner.uninstall());
             assertThat(describe(root)).isEqualTo(before);
@@ -78,7 +78,7 @@ class InstallerProperties {
             Files.writeString(fs.getPath("/outside/keep"), "host file\n");
             List<String> outside = describe(fs.getPath("/outside"));
             List<String> before = describe(root);
-            RenderRequest request = new RenderRequest(Map.of(), List.of(io.overlayboot.render.Sysctl.parse("vm.swappiness=10")), true);
+            RenderRequest request = RenderRequest.of(Map.of(), List.of(io.overlayboot.render.Sysctl.parse("vm.swappiness=10")), true);
             boolean installed;
             try {
                 new Apply(context(root)).run(Planner.install(request));

@@ -31,7 +31,7 @@ class FillCheckTest {
     Path work;
 
     private Path script(Map<String, String> chosen) throws IOException {
-        RenderedFile fill = new Renderer().render(new RenderRequest(chosen, List.of(), true)).stream()
+        RenderedFile fill = new Renderer().render(RenderRequest.of(chosen, List.of(), true)).stream()
                 .filter(f -> f.path().equals("usr/lib/overlayboot/overlayboot-fill")).findFirst().orElseThrow();
         return Files.write(work.resolve("overlayboot-fill"), fill.content());
     }

@@ -36,7 +36,7 @@ class RenderedShellLintTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
     void renderedShellIsClean(Map<String, String> chosen) throws IOException {
-        RenderRequest request = new RenderRequest(chosen, List.of(), true);
+        RenderRequest request = RenderRequest.of(chosen, List.of(), true);
         // both layouts: the package's files carry their own guard against acting before 'enable'
         List<RenderedFile> files = new java.util.ArrayList<>(new Renderer().render(request));
         files.addAll(new Renderer().render(request, null, Layout.PACKAGE));

@@ -74,9 +74,9 @@ class RendererTest {
     @Test
     void fillIntervalZeroLeavesTheTimerOutAndTheTimerCarriesTheInterval() {
         assertThat(render(RenderRequest.defaults()).get(FILL_TIMER).text()).contains("OnUnitActiveSec=30s\n");
-        Map<String, RenderedFile> off = render(new RenderRequest(Map.of("fill_interval", "0"), List.of(), true));
+        Map<String, RenderedFile> off = render(RenderRequest.of(Map.of("fill_interval", "0"), List.of(), true));
         assertThat(off).containsKeys(FILL, FILL_SERVICE).doesNotContainKeys(FILL_TIMER, FILL_WANTS);
-        assertThat(render(new RenderRequest(Map.of("fill_warn", "70", "fill_action", "reboot"), List.of(), true)).get(FILL).text())
+        assertThat(render(RenderRequest.of(Map.of("fill_warn", "70", "fill_action", "reboot"), List.of(), true)).get(FILL).text())
                 .contains("\nob_warn=\"70\"\n").contains("\nob_action=\"reboot\"\n");
     }
 
@@ -156,14 +156,14 @@ class RendererTest {
 
     @Test
     void chosenSettingsAreWrittenUncommented() {
-        String conf = render(new RenderRequest(Map.of("mode", "tmpfs", "size", "25%"), List.of(), false))
+        String conf = render(RenderRequest.of(Map.of("mode", "tmpfs", "size", "25%"), List.of(), false))
                 .get("etc/overlayboot.conf").text();
         assertThat(conf).contains("\nmode=tmpfs\n", "\nsize=25%\n", "\n#swap=0\n");
     }
 
     @Test
     void theConfigRenderedIsReadBackByTheParserAsChosen() {
-        String conf = render(new RenderRequest(Map.of("size", "1G", "recurse", "1", "onerror", "panic"), List.of(), true))
+        String conf = render(RenderRequest.of(Map.of("size", "1G", "recurse", "1", "onerror", "panic"), List.of(), true))
                 .get("etc/overlayboot.conf").text();
         var r = io.overlayboot.settings.BootParameters.resolve("aufs=tmpfs", conf);
         assertThat(r.warnings()).isEmpty();
@@ -174,7 +174,7 @@ class RendererTest {
 
     @Test
     void noGrubLeavesTheDropInOut() {
-        assertThat(render(new RenderRequest(Map.of("mode", "tmpfs"), List.of(), false))).doesNotContainKey(
+        assertThat(render(RenderRequest.of(Map.of("mode", "tmpfs"), List.of(), false))).doesNotContainKey(
                 "etc/default/grub.d/overlayboot.cfg");
     }
 
@@ -200,27 +200,27 @@ class RendererTest {
 
     @Test
     void deviceModeAddsTheDeviceParameter() {
-        RenderRequest request = new RenderRequest(Map.of("mode", "device", "dev", "LABEL=data"), List.of(), true);
+        RenderRequest request = RenderRequest.of(Map.of("mode", "device", "dev", "LABEL=data"), List.of(), true);
         assertThat(render(request).get("etc/default/grub.d/overlayboot.cfg").text()).contains("}aufs=LABEL=data\"");
         assertThat(request.kernelParameter()).isEqualTo("aufs=LABEL=data");
     }
 
     @Test
     void deviceModeWithoutADeviceIsRefused() {
-        assertThatThrownBy(() -> new RenderRequest(Map.of("mode", "device"), List.of(), true))
+        assertThatThrownBy(() -> RenderRequest.of(Map.of("mode", "device"), List.of(), true))
                 .isInstanceOf(OverlaybootException.class).hasMessage("--mode device needs --dev");
     }
 
     @Test
     void badValuesAreRefusedNamingTheFlag() {
-        assertThatThrownBy(() -> new RenderRequest(Map.of("size", "lots"), List.of(), true))
+        assertThatThrownBy(() -> RenderRequest.of(Map.of("size", "lots"), List.of(), true))
                 .isInstanceOf(OverlaybootException.class).hasMessage("Bad value 'lots' for --size");
     }
 
     @Test
     void sysctlDropInOnlyWhenAskedAndWeakeningOnesAreMarked() {
         assertThat(render(RenderRequest.defaults())).doesNotContainKey("etc/sysctl.d/90-overlayboot.conf");
-        RenderRequest request = new RenderRequest(Map.of(), List.of(Sysctl.parse("vm.swappiness=10"),
+        RenderRequest request = RenderRequest.of(Map.of(), List.of(Sysctl.parse("vm.swappiness=10"),
                 Sysctl.parse("fs.protected_symlinks=0")), true);
         String text = render(request).get("etc/sysctl.d/90-overlayboot.conf").text();
         assertThat(text).contains("vm.swappiness = 10\n",
@@ -234,7 +234,7 @@ class RendererTest {
         assertThat(hook).contains("manual_add_modules overlay", "copy_exec \"$ob_tool\" /sbin/blkid",
                 "cp -p /etc/overlayboot.conf \"${DESTDIR}/etc/overlayboot.conf\"",
                 "manual_add_modules aufs", "usr/lib/overlayboot/helper.jar");
-        String overlayOnly = render(new RenderRequest(Map.of("driver", "overlay", "helper", "shell"), List.of(), true))
+        String overlayOnly = render(RenderRequest.of(Map.of("driver", "overlay", "helper", "shell"), List.of(), true))
                 .get("etc/initramfs-tools/hooks/overlayboot").text();
         assertThat(overlayOnly).doesNotContain("manual_add_modules aufs", "helper.jar").contains("ob_modules=\"overlay\"");
     }

@@ -40,7 +40,7 @@ class InitrdCacheIT {
         InitrdCache.BootFiles again = cache.standard(TargetLayout.rendered(RenderRequest.defaults()), s -> {});
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         InitrdCache.BootFiles other = cache.standard(
-                TargetLayout.rendered(new RenderRequest(java.util.Map.of("size", "25%"), List.of(), true)), s -> {});
+                TargetLayout.rendered(RenderRequest.of(java.util.Map.of("size", "25%"), List.of(), true)), s -> {});
 
         assertThat(again).isEqualTo(first);
         assertThat(took).as("a cache hit runs no update-initramfs").isLessThan(Duration.ofSeconds(2));

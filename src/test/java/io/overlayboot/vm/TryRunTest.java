@@ -15,7 +15,7 @@ class TryRunTest {
         Map<String, String> chosen = new LinkedHashMap<>();
         chosen.put("size", "64M");
         chosen.put("swap", "1");
-        RenderRequest request = new RenderRequest(chosen, List.of(Sysctl.parse("vm.swappiness=10")), true);
+        RenderRequest request = RenderRequest.of(chosen, List.of(Sysctl.parse("vm.swappiness=10")), true);
 
         assertThat(TryRun.installOptions(request))
                 .containsExactly("--size", "64M", "--swap", "1", "--sysctl=vm.swappiness=10");
