@@ -29,7 +29,8 @@ import java.util.Optional;
  *
  * @param grub how the kernel parameter reaches GRUB
  * @param chosen the boot options chosen explicitly, by setting (stored under the setting's name)
- * @param sysctl the {@code --sysctl} settings (stored as {@code KEY=VALUE} text)
+ * @param sysctl the {@code --sysctl} settings, as values (the file keeps each as {@code KEY=VALUE} text,
+ *     the syntax of {@code sysctl.d} and of {@code --sysctl}, read back by {@link Sysctl#parse})
  * @param bootChainPending true while update-initramfs/update-grub have not yet succeeded for the
  *     files on disk
  * @param directories directories install created, parents first
