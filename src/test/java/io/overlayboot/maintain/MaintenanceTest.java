@@ -155,6 +155,17 @@ class MaintenanceTest {
         assertThat(run.err()).contains("The lower layer /ro is not mounted");
     }
 
+    /** The kernel writes a space in a mount point as {@code \040}: a root whose path has one is known as the union it is. */
+    @Test
+    void aRootWhosePathHasASpaceIsReadThroughTheEscapedTable() throws Exception {
+        Path sys = Files.createDirectories(work.resolve("my system"));
+        Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot "
+                + sys.toRealPath().toString().replace(" ", "\\040") + " overlay rw 0 0\n");
+        var run = Cli.run("maintenance", "--root", sys.toString(), "--mounts", mounts.toString());
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(run.err()).contains("The lower layer /ro is not mounted");
+    }
+
     @Test
     void cleanupTakesNoCommand() {
         var run = Cli.run("maintenance", "--root", work.toString(), "--cleanup", "--", "true");

@@ -133,6 +133,17 @@ class CommitTest {
         assertThat(e.getMessage()).contains("lower layer " + work.resolve("ro") + " is not mounted");
     }
 
+    /** The kernel writes a space in a mount point as {@code \040}: a root whose path has one is known as the union it is. */
+    @Test
+    void aRootWhosePathHasASpaceIsReadThroughTheEscapedTable() throws Exception {
+        Path sys = Files.createDirectories(work.resolve("my system"));
+        Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot "
+                + sys.toRealPath().toString().replace(" ", "\\040") + " overlay rw 0 0\n");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
+                () -> Commit.commit(sys, sys.resolve("ro"), List.of("/etc/hostname"), mounts));
+        assertThat(e.getMessage()).contains("lower layer " + sys.resolve("ro") + " is not mounted");
+    }
+
     @Test
     void theCommandRefusesAnUnprotectedMachineWithExit4() {
         var run = io.overlayboot.cli.Cli.run("commit", "--root", work.toString(), "--lower", work.toString(), "/etc/hostname");
