@@ -12,7 +12,8 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
-#                 RUNS=N (run the script N times), ROOT_RW=1 (the root image's loop device is
+#                 RUNS=N (run the script N times), SUBMOUNT=DIR (a tmpfs mounted at root/DIR, holding
+#                 a file 'own', as a separate /usr would be), ROOT_RW=1 (the root image's loop device is
 #                 writable, as a real disk, for persist=; it is still mounted read-only), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
 #   filesystems   optional: what /proc/filesystems claims inside the chroot
@@ -136,6 +137,11 @@ fi
 LOOPS+=("$root_loop")
 add_loop "$root_loop"
 mount -t ext4 -o ro "$root_loop" "$B/root"
+if [ -n "${SUBMOUNT:-}" ]; then
+	# a filesystem of its own under the root (as a separate /usr), which the boot carries into the union
+	mount -t tmpfs -o size=1m submount "$B/root$SUBMOUNT"
+	printf 'content of its own\n' >"$B/root$SUBMOUNT/own"
+fi
 
 if [ "$ORDER" = after-udev ]; then
 	# What initramfs-tools' init-bottom/udev does when it runs first: /dev moves into the root

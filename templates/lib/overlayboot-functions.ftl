@@ -170,12 +170,7 @@ ob_is_seconds() {
 	esac
 	[ "${#1}" -le 4 ] && [ "$1" -le 3600 ]
 }
-ob_is_percent() {
-	case "$1" in
-	"" | 0* | *[!0-9]*) return 1 ;;
-	esac
-	[ "${#1}" -le 3 ] && [ "$1" -le 100 ]
-}
+<#include "/lib/percent.ftl">
 # ob_is_device MAX_NAME MAX_UUID VALUE (the limits from io.overlayboot.settings.Kind.Device).
 ob_is_device() {
 	case "$3" in

@@ -104,9 +104,19 @@ ob_persist() {
 	ob_on_undo 'ob_persist_undo'
 	if ! ob_persist_source; then
 		ob_warn "$OB_WHY: the persisted paths ($OB_PERSIST) stay volatile this boot"
-		OB_PERSIST_FAILED=$OB_PERSIST
+		ob_p_ifs=$IFS
+		IFS=' +'
+		set -f
+		for ob_p_e in $OB_PERSIST; do
+			OB_PERSIST_FAILED="$OB_PERSIST_FAILED$ob_p_e
+"
+		done
+		set +f
+		IFS=$ob_p_ifs
 		return 0
 	fi
+	# the mounts carried into the union (ob_carry_submounts), read before this step binds anything
+	OB_PERSIST_CARRIED=$(ob_persist_carried)
 	ob_p_list=$(ob_persist_targets)
 	ob_p_ifs=$IFS
 	IFS='
@@ -116,6 +126,7 @@ ob_persist() {
 	set -- $ob_p_list
 	set +f
 	IFS=$ob_p_ifs
+	ob_p_seen=" "
 	for ob_p_line in "$@"; do
 		ob_p_type=${ob_p_line%% *}
 		ob_p_rest=${ob_p_line#* }
@@ -123,6 +134,11 @@ ob_persist() {
 		ob_p_rest=${ob_p_rest#* }
 		ob_p_glob=${ob_p_rest%% *}
 		ob_p_path=${ob_p_rest#* }
+		# a path named twice (itself and in a preset, or twice) is set up once, the first time
+		case "$ob_p_seen" in
+		*" $ob_p_path "*) continue ;;
+		esac
+		ob_p_seen="$ob_p_seen$ob_p_path "
 		if [ "$ob_p_glob" = 1 ]; then
 			ob_persist_glob "$ob_p_type" "$ob_p_mode" "$ob_p_path"
 		else
@@ -216,31 +232,42 @@ ob_persist_glob() {
 		ob_persist_failed "$3" "a component of $ob_g_dir is a symbolic link"
 		return 0
 	fi
+	# each name is checked as it is found, so a name with a space (or any character outside the
+	# grammar) is warned about whole and never split; one on both sides is taken once, from the store
 	ob_g_names=""
+	ob_g_any=0
 	for ob_g_side in "$OB_PS" "$OB_STAGE/ro"; do
 		for ob_g in "$ob_g_side$ob_g_dir"/$ob_g_pat; do
-			if [ -e "$ob_g" ] || [ -L "$ob_g" ]; then
-				ob_g_name=${ob_g##*/}
-				case " $ob_g_names " in
-				*" $ob_g_name "*) ;;
-				*) ob_g_names="$ob_g_names $ob_g_name" ;;
-				esac
+			if [ ! -e "$ob_g" ] && [ ! -L "$ob_g" ]; then
+				continue
 			fi
+			ob_g_name=${ob_g##*/}
+			case "$ob_g_name" in
+			*.ob-new) continue ;; # an unfinished copy (ob_persist_copy), not a match
+			esac
+			if [ "$ob_g_side" != "$OB_PS" ] && { [ -e "$OB_PS$ob_g_dir/$ob_g_name" ] || [ -L "$OB_PS$ob_g_dir/$ob_g_name" ]; }; then
+				continue
+			fi
+			ob_g_any=1
+			case "$ob_g_name" in
+			*[!A-Za-z0-9._@-]*)
+				ob_persist_failed "$ob_g_dir/$ob_g_name" "its name has a character outside A-Z a-z 0-9 . _ @ -"
+				continue
+				;;
+			esac
+			ob_g_names="$ob_g_names $ob_g_name"
 		done
 	done
-	if [ -z "$ob_g_names" ]; then
+	if [ "$ob_g_any" = 0 ]; then
 		ob_say "nothing on the root filesystem matches $3 yet; nothing of it is persisted this boot"
 		return 0
 	fi
+	# the names are plain now (no space, no pattern character): split on spaces, never globbed
+	set -f
 	for ob_g_name in $ob_g_names; do
-		case "$ob_g_name" in
-		*[!A-Za-z0-9._@-]*)
-			ob_persist_failed "$ob_g_dir/$ob_g_name" "its name has a character outside A-Z a-z 0-9 . _ @ -"
-			continue
-			;;
-		esac
 		ob_persist_path "$1" "$2" "$ob_g_dir/$ob_g_name"
 	done
+	set +f
 }
 
 # ob_persist_safe ROOT PATH: fails when a component of ROOT/PATH (up to the first missing one) is
@@ -267,7 +294,9 @@ ob_persist_safe() {
 # ob_persist_failed PATH WHY: PATH stays volatile this boot.
 ob_persist_failed() {
 	ob_warn "cannot persist $1: $2; it stays volatile this boot"
-	OB_PERSIST_FAILED="$OB_PERSIST_FAILED $1"
+	# one a line: a glob's match may hold a space
+	OB_PERSIST_FAILED="$OB_PERSIST_FAILED$1
+"
 }
 
 # ob_persist_create TYPE MODE PATH: make PATH (its parents 0755) as an empty file or directory.
@@ -281,8 +310,75 @@ ob_persist_create() {
 	fi
 }
 
+# ob_persist_copy PATH: copy the root filesystem's PATH to the store as PATH.ob-new, renamed to
+# PATH once complete, so a copy cut short is never taken for the whole. A PATH.ob-new already there
+# was left by a boot that stopped during the copy: it is removed and the copy made again.
+# (cp: busybox's, or dracut's base module's; a klibc-only initramfs has none and warns.)
+ob_persist_copy() {
+	ob_c_new=$OB_PS$1.ob-new
+	if [ -e "$ob_c_new" ] || [ -L "$ob_c_new" ]; then
+		ob_say "removing $1.ob-new from the store: an earlier boot stopped while copying $1 there"
+		if ! rm -rf "$ob_c_new"; then
+			ob_persist_failed "$1" "cannot remove the unfinished copy $1.ob-new from the store"
+			return 1
+		fi
+	fi
+	if mkdir -p "${ob_c_new%/*}/" && cp -a "$OB_STAGE/ro$1" "$ob_c_new" && mv "$ob_c_new" "$OB_PS$1"; then
+		return 0
+	fi
+	rm -rf "$ob_c_new" 2>/dev/null || true
+	ob_persist_failed "$1" "cannot copy it from the root filesystem to the store"
+	return 1
+}
+
+# ob_persist_carried: one line per mount carried into the union (such as a separate /usr), as the
+# system will see it; /ro and /rw and what is below them are not carried.
+ob_persist_carried() {
+	while read -r _ ob_c_mp _; do
+		case "$ob_c_mp" in
+		"$OB_STAGE/ro" | "$OB_STAGE/ro/"* | "$OB_STAGE/rw" | "$OB_STAGE/rw/"*) ;;
+		"$OB_STAGE"/*) printf '%s\n' "${ob_c_mp#"$OB_STAGE"}" ;;
+		esac
+	done <"$OB_MOUNTS"
+}
+
+# ob_persist_carried_at PATH: prints the carried mount PATH is at or under, or one under PATH; fails
+# when there is none. The persistent side holds only the root filesystem: a bind there would cover
+# that mount's content with the root filesystem's (empty) directory.
+ob_persist_carried_at() {
+	ob_o_ifs=$IFS
+	IFS='
+'
+	set -f
+	for ob_o in $OB_PERSIST_CARRIED; do
+		case "$1/" in
+		"$ob_o"/*)
+			IFS=$ob_o_ifs
+			set +f
+			printf '%s' "$ob_o"
+			return 0
+			;;
+		esac
+		case "$ob_o/" in
+		"$1"/*)
+			IFS=$ob_o_ifs
+			set +f
+			printf '%s' "$ob_o"
+			return 0
+			;;
+		esac
+	done
+	IFS=$ob_o_ifs
+	set +f
+	return 1
+}
+
 # ob_persist_path TYPE MODE PATH: bind the persistent PATH over the union's PATH.
 ob_persist_path() {
+	if ob_p_mount=$(ob_persist_carried_at "$3"); then
+		ob_persist_failed "$3" "$ob_p_mount is a filesystem of its own, not the root filesystem"
+		return 0
+	fi
 	if ! ob_persist_safe "$OB_PS" "$3" || ! ob_persist_safe "$OB_STAGE" "$3"; then
 		ob_persist_failed "$3" "a component of it is a symbolic link"
 		return 0
@@ -292,11 +388,7 @@ ob_persist_path() {
 	if [ ! -e "$ob_p_src" ]; then
 		if [ -n "$OB_STORE" ] && [ -e "$OB_STAGE/ro$3" ] && ob_persist_safe "$OB_STAGE/ro" "$3"; then
 			# first boot with this store: it starts from the root filesystem's content
-			# (cp: busybox's, or dracut's base module's; a klibc-only initramfs has none and warns)
-			if ! mkdir -p "${ob_p_src%/*}/" || ! cp -a "$OB_STAGE/ro$3" "$ob_p_src"; then
-				ob_persist_failed "$3" "cannot copy it from the root filesystem to the store"
-				return 0
-			fi
+			ob_persist_copy "$3" || return 0
 		elif ! ob_persist_create "$1" "$2" "$ob_p_src"; then
 			ob_persist_failed "$3" "cannot create it on the persistent side"
 			return 0
@@ -356,8 +448,10 @@ ob_persist_record() {
 	for ob_r in ${OB_PERSISTED:-}; do
 		printf 'persisted=%s\n' "$ob_r"
 	done
+	IFS='
+'
 	for ob_r in ${OB_PERSIST_FAILED:-}; do
-		printf 'volatile=%s\n' "$ob_r"
+		printf 'volatile=%s\n' "$(ob_escape "$ob_r")"
 	done
 	set +f
 	IFS=$ob_r_ifs

@@ -39,12 +39,7 @@ ob_is_union() {
 	return 1
 }
 
-ob_is_percent() {
-	case "$1" in
-	"" | 0* | *[!0-9]*) return 1 ;;
-	esac
-	[ "${#1}" -le 3 ] && [ "$1" -le 100 ]
-}
+<#include "/lib/percent.ftl">
 
 # The boot's thresholds, when it recorded them (well-formed values only).
 ob_read_state() {

@@ -53,7 +53,7 @@ final class Boot {
         this.upper = plan.upper();
         this.work = plan.work();
         plan.resolution().warnings().forEach(warnings::add);
-        this.persisting = new Persisting(plan, ops, console, this::warn, BootPlan.UNION);
+        this.persisting = new Persisting(plan, ops, mounts, console, this::warn, BootPlan.UNION);
     }
 
     /** A step that failed: its message says why, as the script's {@code OB_WHY}. */

@@ -34,9 +34,14 @@ final class Persisting {
     static final long MS_BIND = 4096L;
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._@-]+");
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    /** The suffix of a copy to the store while it is made. */
+    static final String NEW = ".ob-new";
 
     private final BootPlan plan;
     private final MountOps ops;
+    private final MountTable mounts;
+    /** The mounts carried into the union (such as a separate /usr), as the system will see them. */
+    private List<String> carried = List.of();
     private final Console console;
     private final Consumer<String> warn;
     private final String stage;
@@ -46,8 +51,9 @@ final class Persisting {
     private boolean sideMounted;
     private boolean rootWritable;
 
-    Persisting(BootPlan plan, MountOps ops, Console console, Consumer<String> warn, String stage) {
+    Persisting(BootPlan plan, MountOps ops, MountTable mounts, Console console, Consumer<String> warn, String stage) {
         this.plan = plan;
+        this.mounts = mounts;
         this.ops = ops;
         this.console = console;
         this.warn = warn;
@@ -64,6 +70,11 @@ final class Persisting {
 
     void run() {
         String value = plan.get(Settings.PERSIST);
+        // read before this step binds anything: its own binds are not carried mounts
+        carried = mounts.below(stage).stream()
+                .filter(m -> !List.of(stage + "/ro", stage + "/rw").contains(m)
+                        && !m.startsWith(stage + "/ro/") && !m.startsWith(stage + "/rw/"))
+                .map(m -> m.substring(stage.length())).toList();
         Optional<String> why = mountSide();
         if (why.isPresent()) {
             warn.accept(why.get() + ": the persisted paths (" + value + ") stay volatile this boot");
@@ -158,7 +169,9 @@ final class Persisting {
             failed(pattern, "a component of " + dir + " is a symbolic link");
             return;
         }
+        // each name is checked as it is found; one on both sides is taken once, from the store
         List<String> names = new ArrayList<>();
+        boolean any = false;
         for (String side : List.of(SIDE, stage + BootPlan.RO)) {
             TreeSet<String> found = new TreeSet<>();
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of(side + dir), glob)) {
@@ -166,23 +179,37 @@ final class Persisting {
             } catch (IOException e) {
                 // no such directory: nothing matches, as the shell's glob
             }
-            found.stream().filter(n -> !names.contains(n)).forEach(names::add);
+            for (String name : found) {
+                if (name.endsWith(NEW) || !side.equals(SIDE) && Files.exists(Path.of(SIDE + dir, name), NOFOLLOW)) {
+                    continue; // an unfinished copy (copy()), not a match; or the store's, taken already
+                }
+                any = true;
+                if (!SAFE_NAME.matcher(name).matches()) {
+                    failed(dir + "/" + name, "its name has a character outside A-Z a-z 0-9 . _ @ -");
+                    continue;
+                }
+                names.add(name);
+            }
         }
-        if (names.isEmpty()) {
+        if (!any) {
             console.say("nothing on the root filesystem matches " + pattern + " yet; nothing of it is persisted this boot");
             return;
         }
         for (String name : names) {
-            if (!SAFE_NAME.matcher(name).matches()) {
-                failed(dir + "/" + name, "its name has a character outside A-Z a-z 0-9 . _ @ -");
-                continue;
-            }
             path(type, mode, dir + "/" + name);
         }
     }
 
     /** Binds the persistent {@code path} over the union's. */
     private void path(String type, String mode, String path) {
+        // the persistent side holds only the root filesystem: a bind would cover a carried mount's
+        // content with the root filesystem's (empty) directory
+        Optional<String> mount = carried.stream()
+                .filter(m -> (path + "/").startsWith(m + "/") || (m + "/").startsWith(path + "/")).findFirst();
+        if (mount.isPresent()) {
+            failed(path, mount.get() + " is a filesystem of its own, not the root filesystem");
+            return;
+        }
         if (!safe(SIDE, path) || !safe(stage, path)) {
             failed(path, "a component of it is a symbolic link");
             return;
@@ -192,12 +219,7 @@ final class Persisting {
         Path lower = Path.of(stage + BootPlan.RO + path);
         if (!Files.exists(source, NOFOLLOW)) {
             if (!plan.get(Settings.STORE).isEmpty() && Files.exists(lower, NOFOLLOW) && safe(stage + BootPlan.RO, path)) {
-                try {
-                    Files.createDirectories(source.getParent());
-                    copyTree(lower, source);
-                } catch (IOException | RuntimeException e) {
-                    console.debug("copy: " + e);
-                    failed(path, "cannot copy it from the root filesystem to the store");
+                if (!copy(lower, source, path)) {
                     return;
                 }
             } else if (!create(type, mode, source)) {
@@ -265,6 +287,64 @@ final class Persisting {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Copies the root filesystem's {@code path} to the store as {@code PATH.ob-new}, renamed to
+     * {@code source} once complete, as the script's {@code ob_persist_copy}: a copy cut short is
+     * never taken for the whole. An {@code .ob-new} already there was left by a boot that stopped
+     * during the copy: it is removed and the copy made again. False (and warned) when it failed.
+     */
+    private boolean copy(Path lower, Path source, String path) {
+        Path fresh = source.resolveSibling(source.getFileName() + NEW);
+        if (Files.exists(fresh, NOFOLLOW)) {
+            console.say("removing " + path + NEW + " from the store: an earlier boot stopped while copying " + path + " there");
+            try {
+                deleteTree(fresh);
+            } catch (IOException | RuntimeException e) {
+                console.debug("delete: " + e);
+                failed(path, "cannot remove the unfinished copy " + path + NEW + " from the store");
+                return false;
+            }
+        }
+        try {
+            Files.createDirectories(source.getParent());
+            copyTree(lower, fresh);
+            Files.move(fresh, source, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            console.debug("copy: " + e);
+            try {
+                deleteTree(fresh);
+            } catch (IOException | RuntimeException again) {
+                console.debug("delete: " + again);
+            }
+            failed(path, "cannot copy it from the root filesystem to the store");
+            return false;
+        }
+    }
+
+    /** {@code rm -rf}: symbolic links removed, never followed. */
+    private static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top, NOFOLLOW)) {
+            return;
+        }
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     /** {@code cp -a}: the tree with its types, modes, owners and times, symbolic links as links. */

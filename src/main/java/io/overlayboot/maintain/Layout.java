@@ -35,6 +35,16 @@ public record Layout(Path root, Path lower, Path mountTable, Path record, Path l
                 RunLock.defaultLockDir());
     }
 
+    /** The mount table now (read afresh: a session changes it). */
+    io.overlayboot.files.ProcMounts mounts() {
+        try {
+            return io.overlayboot.files.ProcMounts.read(mountTable);
+        } catch (IOException e) {
+            throw io.overlayboot.core.OverlaybootException.environment("Cannot read the mount table " + mountTable + ": "
+                    + e.getMessage(), "run this on the machine itself, where /proc is mounted");
+        }
+    }
+
     /** The path as the running system names it: {@code /ro/proc} for {@code ROOT/ro/proc}. */
     String show(Path p) {
         return root.getNameCount() == 0 ? p.toString() : "/" + root.relativize(p);

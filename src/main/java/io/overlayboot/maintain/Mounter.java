@@ -3,38 +3,15 @@ package io.overlayboot.maintain;
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.sys.Exec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code mount}/{@code umount} calls of a session, each checked. */
+/** The bind and unmount calls of a session, each checked (remounting the lower is {@link io.overlayboot.files.LowerRemount}'s). */
 final class Mounter {
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
     private Mounter() {}
-
-    /** {@code mount -o remount,MODE POINT}; going read-only is retried once after dropping caches. */
-    static void remount(Path point, String mode) {
-        Exec.Result r = mount("-o", "remount," + mode, point.toString());
-        if (!r.ok() && mode.equals("ro")) {
-            // A file replaced in the lower stays pending while the union above still caches its
-            // old inode, and the kernel refuses to go read-only (EBUSY) until it is released.
-            try {
-                Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
-            } catch (IOException e) {
-                // not allowed here: the retry fails and says so
-            }
-            r = mount("-o", "remount," + mode, point.toString());
-        }
-        if (!r.ok()) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot remount " + point + " " + mode + ": "
-                    + r.stderr().strip(), mode.equals("ro")
-                    ? "a process may still have a file open for writing there (fuser -vm " + point + "); then: mount -o remount,ro " + point
-                    : "is " + point + " on a read-only device?");
-        }
-    }
 
     /** Binds {@code source} (with what is mounted below it when {@code recursive}) at {@code point}, as a slave. */
     static void bind(Path source, Path point, boolean recursive) {

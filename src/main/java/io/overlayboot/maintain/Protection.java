@@ -1,6 +1,7 @@
 package io.overlayboot.maintain;
 
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.ProcMounts;
 import java.util.Optional;
 
 /**
@@ -12,9 +13,9 @@ final class Protection {
 
     /** Refuses with {@link io.overlayboot.core.ExitCode#ENVIRONMENT} when the root is not protected. */
     static void require(Layout layout) {
-        MountTable table = MountTable.read(layout.mountTable());
-        Optional<MountTable.Mount> root = table.at(layout.root().toString());
-        String type = root.map(MountTable.Mount::type).orElse("not a mount of its own");
+        ProcMounts table = layout.mounts();
+        Optional<ProcMounts.Mount> root = table.at(layout.root().toString());
+        String type = root.map(ProcMounts.Mount::type).orElse("not a mount of its own");
         if (!type.equals("overlay") && !type.equals("aufs")) {
             throw OverlaybootException.environment(layout.root() + " is not protected (" + type
                     + "): changes there are permanent already, so no maintenance session is needed",

@@ -2,6 +2,8 @@ package io.overlayboot.maintain;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.LowerRemount;
+import io.overlayboot.files.ProcMounts;
 import io.overlayboot.files.RootedPaths;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.sys.Exec;
@@ -142,10 +144,17 @@ public final class Session implements AutoCloseable {
 
     private void setUp() {
         Path lower = layout.lower();
+        // Only /ro's own mount flag, when that makes it writable: with persist= its filesystem is
+        // writable already, under the persisted paths' binds (LowerRemount says why).
         record = record.withRemount(lower.toString());
         writeRecord();
-        Mounter.remount(lower, "rw");
-        MountTable table = MountTable.read(layout.mountTable());
+        LowerRemount.mountWritable(lower);
+        if (LowerRemount.readOnlyNow(lower, layout.mountTable())) {
+            record = record.withSuperblock(lower.toString());
+            writeRecord();
+            LowerRemount.superblockWritable(lower);
+        }
+        ProcMounts table = layout.mounts();
         for (String dir : Layout.ALWAYS) {
             bind(dir, true);
         }
@@ -245,14 +254,17 @@ public final class Session implements AutoCloseable {
         return true;
     }
 
-    /** Undoes {@code r}: unmounts its mounts newest first, remounts the lower read-only, deletes the record. */
+    /**
+     * Undoes {@code r}: unmounts its mounts newest first, makes the lower read-only again (its
+     * filesystem only when the session made that writable), deletes the record.
+     */
     static void undo(Layout layout, SessionRecord r, Consumer<String> note) {
         List<String> mounts = new ArrayList<>(r.mounts());
         java.util.Collections.reverse(mounts);
         List<String> lazy = new ArrayList<>();
         RuntimeException failure = null;
         for (String m : mounts) {
-            if (!MountTable.read(layout.mountTable()).isMountPoint(m)) {
+            if (!layout.mounts().isMountPoint(m)) {
                 continue;
             }
             try {
@@ -266,12 +278,14 @@ public final class Session implements AutoCloseable {
         if (!lazy.isEmpty()) {
             note.accept("busy, detached lazily (gone once its last user ends): " + String.join(" ", lazy));
         }
-        if (r.remounted().isPresent()) {
-            Path lower = Path.of(r.remounted().get());
-            Optional<MountTable.Mount> mount = MountTable.read(layout.mountTable()).at(lower.toString());
+        Optional<String> remounted = r.superblock().or(r::remounted);
+        if (remounted.isPresent()) {
+            Path lower = Path.of(remounted.get());
+            Optional<ProcMounts.Mount> mount = layout.mounts().at(lower.toString());
             if (mount.isPresent() && !mount.get().readOnly()) {
                 try {
-                    Mounter.remount(lower, "ro");
+                    // the filesystem goes back to read-only only when the session made it writable
+                    LowerRemount.readOnly(lower, r.superblock().isPresent() ? LowerRemount.Change.SUPERBLOCK : LowerRemount.Change.MOUNT);
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                 }

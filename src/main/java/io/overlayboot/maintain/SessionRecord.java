@@ -19,16 +19,19 @@ import java.util.Optional;
  * <pre>
  * pid=1234 1700000000000          the overlayboot process and its start time (ms since the epoch)
  * child=1240 1700000000500        the command run inside, once started
- * remount=/ro                     the lower, remounted read-write
+ * remount=/ro                     the lower's mount flag, made read-write (remount,bind,rw)
+ * remount-superblock=/ro          its filesystem too, which was read-only (remount,rw)
  * mount=/ro/proc                  each mount made, in order
  * </pre>
  *
  * @param owner the session's own process
  * @param child the command's process, when started
- * @param remounted the lower remounted read-write, when that step was taken
+ * @param remounted the lower whose mount flag was made read-write, when that step was taken
+ * @param superblock the lower whose filesystem was made read-write too, when that step was taken
  * @param mounts the mount points made, in order
  */
-record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounted, List<String> mounts) {
+record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounted, Optional<String> superblock,
+        List<String> mounts) {
     SessionRecord {
         mounts = List.copyOf(mounts);
     }
@@ -62,27 +65,32 @@ record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounte
     }
 
     static SessionRecord start(ProcessHandle self) {
-        return new SessionRecord(Proc.of(self), Optional.empty(), Optional.empty(), List.of());
+        return new SessionRecord(Proc.of(self), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     SessionRecord withChild(ProcessHandle p) {
-        return new SessionRecord(owner, Optional.of(Proc.of(p)), remounted, mounts);
+        return new SessionRecord(owner, Optional.of(Proc.of(p)), remounted, superblock, mounts);
     }
 
     SessionRecord withRemount(String lower) {
-        return new SessionRecord(owner, child, Optional.of(lower), mounts);
+        return new SessionRecord(owner, child, Optional.of(lower), superblock, mounts);
+    }
+
+    SessionRecord withSuperblock(String lower) {
+        return new SessionRecord(owner, child, remounted, Optional.of(lower), mounts);
     }
 
     SessionRecord withMount(String point) {
         List<String> more = new ArrayList<>(mounts);
         more.add(point);
-        return new SessionRecord(owner, child, remounted, more);
+        return new SessionRecord(owner, child, remounted, superblock, more);
     }
 
     String text() {
         StringBuilder b = new StringBuilder("pid=" + owner + "\n");
         child.ifPresent(c -> b.append("child=").append(c).append('\n'));
         remounted.ifPresent(r -> b.append("remount=").append(r).append('\n'));
+        superblock.ifPresent(r -> b.append("remount-superblock=").append(r).append('\n'));
         mounts.forEach(m -> b.append("mount=").append(m).append('\n'));
         return b.toString();
     }
@@ -100,6 +108,7 @@ record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounte
         Proc owner = null;
         Optional<Proc> child = Optional.empty();
         Optional<String> remounted = Optional.empty();
+        Optional<String> superblock = Optional.empty();
         List<String> mounts = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
@@ -113,6 +122,7 @@ record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounte
                     case "pid" -> owner = Proc.parse(value);
                     case "child" -> child = Optional.of(Proc.parse(value));
                     case "remount" -> remounted = Optional.of(value);
+                    case "remount-superblock" -> superblock = Optional.of(value);
                     case "mount" -> mounts.add(value);
                     default -> { }
                 }
@@ -120,6 +130,6 @@ record SessionRecord(Proc owner, Optional<Proc> child, Optional<String> remounte
                 // a damaged pid line: the owner is unknown, so it is taken as gone
             }
         }
-        return Optional.of(new SessionRecord(owner == null ? new Proc(0, 0) : owner, child, remounted, mounts));
+        return Optional.of(new SessionRecord(owner == null ? new Proc(0, 0) : owner, child, remounted, superblock, mounts));
     }
 }

@@ -1,5 +1,6 @@
 package io.overlayboot.runtime;
 
+import io.overlayboot.files.LowerRemount;
 import io.overlayboot.files.ProcMounts;
 import io.overlayboot.files.RootedPaths;
 import io.overlayboot.files.Trees;
@@ -7,7 +8,6 @@ import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.sys.Exec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,7 +22,8 @@ import java.util.List;
 /**
  * Makes chosen changes permanent without a reboot into an unprotected system: remounts the lower
  * layer ({@code /ro}) read-write for a moment, copies each path from the running root into it (or
- * deletes it there when it was deleted), and remounts it read-only again, even on failure.
+ * deletes it there when it was deleted), and remounts it read-only again, even on failure (only
+ * the mount, when its filesystem was writable before: see {@link LowerRemount}).
  */
 public final class Commit {
     /**
@@ -57,7 +58,8 @@ public final class Commit {
         }
         checkProtected(root, lower, procMounts);
         List<Path> targets = paths.stream().map(p -> RootedPaths.resolve(lower, p.substring(1))).toList();
-        remount(lower, "rw");
+        Path point = Path.of(real(lower));
+        LowerRemount.Change change = LowerRemount.writable(point, procMounts);
         List<Outcome> outcomes = new ArrayList<>();
         try {
             for (int i = 0; i < paths.size(); i++) {
@@ -66,21 +68,16 @@ public final class Commit {
             }
             Exec.run(List.of("sync"), Duration.ofMinutes(5));
         } finally {
-            remount(lower, "ro");
+            LowerRemount.readOnly(point, change);
         }
         return List.copyOf(outcomes);
     }
 
     /** Refuses a root that is not an overlay, or a lower layer that is not mounted, as /proc/mounts shows them. */
     private static void checkProtected(Path root, Path lower, Path procMounts) {
-        List<String[]> mounts = new ArrayList<>();
+        ProcMounts mounts;
         try {
-            for (String line : Files.readAllLines(procMounts, StandardCharsets.ISO_8859_1)) {
-                String[] f = line.split(" ");
-                if (f.length > 2) {
-                    mounts.add(new String[] {ProcMounts.unescape(f[1]), f[2]});
-                }
-            }
+            mounts = ProcMounts.read(procMounts);
         } catch (IOException e) {
             throw OverlaybootException.environment("Cannot read the mount table " + procMounts + ": " + e.getMessage(),
                     "run commit on the protected system itself");
@@ -98,14 +95,8 @@ public final class Commit {
     }
 
     /** The type of the last mount on {@code mountPoint}, or null when nothing is mounted there. */
-    private static String typeOf(List<String[]> mounts, String mountPoint) {
-        String type = null;
-        for (String[] m : mounts) {
-            if (m[0].equals(mountPoint)) {
-                type = m[1];
-            }
-        }
-        return type;
+    private static String typeOf(ProcMounts mounts, String mountPoint) {
+        return mounts.at(mountPoint).map(ProcMounts.Mount::type).orElse(null);
     }
 
     private static String real(Path p) {
@@ -168,26 +159,6 @@ public final class Commit {
         if (!Files.isSymbolicLink(from)) {
             Files.setAttribute(to, "unix:uid", Files.getAttribute(from, "unix:uid", LinkOption.NOFOLLOW_LINKS));
             Files.setAttribute(to, "unix:gid", Files.getAttribute(from, "unix:gid", LinkOption.NOFOLLOW_LINKS));
-        }
-    }
-
-    private static void remount(Path lower, String mode) {
-        Exec.Result r = Exec.run(List.of("mount", "-o", "remount," + mode, lower.toString()), Duration.ofMinutes(2));
-        if (!r.ok() && mode.equals("ro")) {
-            // A file replaced or deleted in the lower stays pending while the union still caches
-            // its old inode, and the kernel refuses to go read-only (EBUSY) until it is released:
-            // drop the dentry and inode caches, then try again.
-            try {
-                Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
-            } catch (IOException e) {
-                // not allowed here: the retry below fails and says so
-            }
-            r = Exec.run(List.of("mount", "-o", "remount," + mode, lower.toString()), Duration.ofMinutes(2));
-        }
-        if (!r.ok()) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot remount the lower layer " + lower + " " + mode
-                    + ": " + r.stderr().strip(), mode.equals("rw") ? "is " + lower + " the lower layer of a protected root?"
-                    : "remount it by hand: mount -o remount,ro " + lower);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.overlayboot.runtime;
 
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.ProcMounts;
 import io.overlayboot.settings.OutsideText;
 import io.overlayboot.settings.Persist;
 import java.io.IOException;
@@ -54,7 +55,8 @@ public record PersistedPaths(List<Entry> entries) {
             for (String line : Files.readAllLines(stateFile, java.nio.charset.StandardCharsets.ISO_8859_1)) {
                 int eq = line.indexOf('=');
                 if (eq > 0 && (line.startsWith("persisted=") || line.startsWith("volatile="))) {
-                    state.merge(line.substring(0, eq), OutsideText.escape(line.substring(eq + 1)), (a, b) -> a + "\n" + b);
+                    state.merge(line.substring(0, eq),
+                            OutsideText.escape(line.substring(eq + 1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), (a, b) -> a + "\n" + b);
                 }
             }
         } catch (IOException e) {
@@ -64,15 +66,15 @@ public record PersistedPaths(List<Entry> entries) {
         return of(state, mountPoints(procMounts));
     }
 
-    /** The mount points of a mount table ({@code /proc/self/mounts}), octal escapes as the kernel writes them. */
+    /**
+     * The mount points of a mount table ({@code /proc/self/mounts}), unescaped ({@code \\040} is a
+     * space), then escaped for display as the state record's paths are ({@link OutsideText}).
+     */
     public static Set<String> mountPoints(Path procMounts) {
         Set<String> points = new HashSet<>();
         try {
-            for (String line : Files.readAllLines(procMounts, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-                String[] f = line.strip().split("[ \t]+");
-                if (f.length >= 2) {
-                    points.add(OutsideText.escape(f[1]));
-                }
+            for (String point : ProcMounts.read(procMounts).points()) {
+                points.add(OutsideText.escape(point.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
             }
         } catch (NoSuchFileException e) {
             throw OverlaybootException.environment("Cannot read the mount table " + procMounts + ": no such file",

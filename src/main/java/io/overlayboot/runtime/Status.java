@@ -1,8 +1,10 @@
 package io.overlayboot.runtime;
 
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.ProcMounts;
 import io.overlayboot.settings.OutsideText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -139,26 +141,30 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
     }
 
     /**
-     * Mount point to its source and type, the topmost mount winning (a chroot may see no {@code /}).
+     * Mount point (unescaped) to its source (escaped for display) and type, the topmost mount
+     * winning (a chroot may see no {@code /}).
      */
     private static Map<String, String[]> mountTable(Path procMounts) {
+        List<String> text = lines(procMounts, "the mount table").stream()
+                .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+        ProcMounts mounts;
+        try {
+            mounts = ProcMounts.parse(text);
+        } catch (ProcMounts.MalformedLine e) {
+            throw OverlaybootException.badInput("Line " + e.number() + " of " + procMounts
+                    + " is not a mount table line: '" + abbreviate(shown(e.line())) + "'",
+                    "name a copy of /proc/self/mounts with --mounts");
+        }
         Map<String, String[]> table = new LinkedHashMap<>();
-        int number = 0;
-        for (byte[] raw : lines(procMounts, "the mount table")) {
-            number++;
-            String line = OutsideText.escape(raw);
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] f = line.strip().split("[ \t]+");
-            if (f.length < 4 || !f[1].startsWith("/")) {
-                throw OverlaybootException.badInput("Line " + number + " of " + procMounts
-                        + " is not a mount table line: '" + abbreviate(line) + "'",
-                        "name a copy of /proc/self/mounts with --mounts");
-            }
-            table.put(f[1], new String[] {f[0], f[2]});
+        for (ProcMounts.Mount m : mounts.mounts()) {
+            table.put(m.point(), new String[] {shown(m.source()), m.type()});
         }
         return table;
+    }
+
+    /** A field read as ISO-8859-1 (one char a byte), every byte outside printable ASCII as {@code \xHH}. */
+    private static String shown(String field) {
+        return OutsideText.escape(field.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     private static List<byte[]> lines(Path file, String what) {

@@ -28,7 +28,7 @@ class MaintenanceTest {
             obexec() { exec "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
             mkdir -p lowerfs rw root
             mount -t tmpfs lowerfs lowerfs
-            mkdir -p lowerfs/bin lowerfs/etc lowerfs/proc lowerfs/sys lowerfs/dev lowerfs/run lowerfs/boot lowerfs/ro
+            mkdir -p lowerfs/bin lowerfs/etc lowerfs/var/log/journal lowerfs/proc lowerfs/sys lowerfs/dev lowerfs/run lowerfs/boot lowerfs/ro
             cp /usr/bin/busybox lowerfs/bin/busybox
             for t in sh cat echo sleep touch ls test grep; do ln -s busybox "lowerfs/bin/$t"; done
             mount -o remount,ro lowerfs
@@ -77,6 +77,39 @@ class MaintenanceTest {
                 .contains("overlayboot: maintenance: done: /ro is read-only again");
     }
 
+    /**
+     * As persist= leaves a machine: the lower's filesystem writable, {@code /ro} read-only by its
+     * mount flag only, a persisted path bound from the same filesystem with a file open for
+     * writing (journald's under {@code @logs}). The session must not make the filesystem
+     * read-only: that fails (EBUSY) and would make the persisted path read-only too.
+     */
+    @Test
+    void aSessionLeavesPersistedBindsOfTheLowersFilesystemWritable() {
+        Exec.Result r = sandbox("""
+                mount -o remount,rw "$R/ro"
+                mount --bind "$R/ro/var/log/journal" "$R/var/log/journal"
+                mount -o remount,bind,ro "$R/ro"
+                exec 3>>"$R/var/log/journal/system.journal"
+                echo "before: mode $(mode) journal $(touch "$R/var/log/journal/a" && echo rw)"
+                ob maintenance --root "$R" -- /bin/sh -c 'echo written > /etc/new'
+                echo "after: exit $? left $(left) mode $(mode) file $(cat "$R/ro/etc/new") journal $(touch "$R/var/log/journal/b" && echo rw)"
+                echo kept >&3 && echo "open file: written"
+                (obexec maintenance --root "$R" -- /bin/sh -c 'exec sleep 600') & pid=$!
+                n=0; while ! grep -q '^child=' "$R/run/overlayboot/maintenance" 2>/dev/null && [ $n -lt 300 ]; do sleep 0.1; n=$((n+1)); done
+                kill -KILL "$pid"; wait "$pid"
+                child=$(sed -n 's/^child=\\([0-9]*\\) .*/\\1/p' "$R/run/overlayboot/maintenance")
+                kill -KILL "$child"; n=0; while kill -0 "$child" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+                ob maintenance --root "$R" --cleanup
+                echo "cleanup: exit $? left $(left) mode $(mode) journal $(touch "$R/var/log/journal/c" && echo rw)"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                before: mode ro journal rw
+                after: exit 0 left none mode ro file written journal rw
+                open file: written
+                cleanup: exit 0 left none mode ro journal rw
+                """);
+    }
+
     @Test
     void aKilledSessionIsCleanedUpByTheNextOnceNothingRunsInside() {
         Exec.Result r = sandbox("""
@@ -118,6 +151,17 @@ class MaintenanceTest {
     void aRootWithoutItsLowerMountedIsRefused() throws Exception {
         Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot " + work.toRealPath() + " overlay rw 0 0\n");
         var run = Cli.run("maintenance", "--root", work.toString(), "--mounts", mounts.toString());
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(run.err()).contains("The lower layer /ro is not mounted");
+    }
+
+    /** The kernel writes a space in a mount point as {@code \040}: a root whose path has one is known as the union it is. */
+    @Test
+    void aRootWhosePathHasASpaceIsReadThroughTheEscapedTable() throws Exception {
+        Path sys = Files.createDirectories(work.resolve("my system"));
+        Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot "
+                + sys.toRealPath().toString().replace(" ", "\\040") + " overlay rw 0 0\n");
+        var run = Cli.run("maintenance", "--root", sys.toString(), "--mounts", mounts.toString());
         assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.ENVIRONMENT.code());
         assertThat(run.err()).contains("The lower layer /ro is not mounted");
     }

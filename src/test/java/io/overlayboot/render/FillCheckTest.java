@@ -36,6 +36,31 @@ class FillCheckTest {
         return Files.write(work.resolve("overlayboot-fill"), fill.content());
     }
 
+    /**
+     * {@code ob_is_percent} is written once (templates/lib/percent.ftl); the fill check, which runs
+     * on its own on the installed system, carries the same rendered text as the boot library.
+     */
+    @Test
+    void thePercentCheckIsDefinedOnceAndRenderedAlikeIntoTheFillCheckAndTheLibrary() throws IOException {
+        List<String> definitions = new ArrayList<>();
+        try (var files = Files.walk(Path.of("templates"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.readAllLines(f).stream().filter(l -> l.startsWith("ob_is_percent()")).forEach(l -> definitions.add(f.toString()));
+            }
+        }
+        assertThat(definitions).containsExactly("templates/lib/percent.ftl");
+        var rendered = new Renderer().render(new RenderRequest(Map.of(), List.of(), true));
+        List<String> bodies = new ArrayList<>();
+        for (String path : List.of("usr/lib/overlayboot/overlayboot-fill", Renderer.LIBRARY)) {
+            String text = new String(rendered.stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow().content(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int at = text.indexOf("\nob_is_percent() {\n");
+            assertThat(at).as(path).isPositive();
+            bodies.add(text.substring(at, text.indexOf("\n}\n", at)));
+        }
+        assertThat(bodies.get(0)).isEqualTo(bodies.get(1));
+    }
+
     private void stub(String name, String body) throws IOException {
         Path bin = Files.createDirectories(work.resolve("bin"));
         Path p = Files.writeString(bin.resolve(name), "#!/bin/sh\n" + body + "\n");

@@ -51,6 +51,41 @@ class CommitTest {
         assertThat(debugfs(image, "ls /srv")).doesNotContain("data");
     }
 
+    /**
+     * With persist= the lower's filesystem stays writable under a persisted bind (here with a file
+     * open for writing, as journald's): commit makes only {@code /ro}'s mount read-only again.
+     */
+    @Test
+    void commitLeavesAPersistedBindOfTheLowersFilesystemWritable() {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        String cp = System.getProperty("java.class.path");
+        String script = """
+                set -e
+                cd "$1"; java=$2; cp=$3
+                mkdir -p tree/etc tree/var/log/journal ro rw root
+                echo old > tree/etc/hostname
+                mke2fs -q -F -t ext4 -d tree lower.img 8M >/dev/null
+                loop=$(losetup -f --show lower.img)
+                trap 'exec 3>&-; umount -l root rw ro 2>/dev/null; losetup -d "$loop"' EXIT
+                mount "$loop" ro
+                mount -t tmpfs tmpfs rw; mkdir rw/upper rw/work
+                mount -t overlay -o lowerdir=ro,upperdir=rw/upper,workdir=rw/work overlayboot root
+                mount --bind ro/var/log/journal root/var/log/journal
+                mount -o remount,bind,ro ro
+                exec 3>>root/var/log/journal/system.journal
+                echo new-name > root/etc/hostname
+                set +e
+                "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main commit --root "$PWD/root" --lower "$PWD/ro" /etc/hostname
+                echo "exit $?"
+                grep " $PWD/ro " /proc/mounts | cut -d' ' -f4 | cut -d, -f1
+                echo kept >&3 && touch root/var/log/journal/after && echo "journal writable"
+                """;
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                work.toString(), java, cp), Duration.ofMinutes(2));
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("copied /etc/hostname\nexit 0\nro\njournal writable\n");
+        assertThat(debugfs(work.resolve("lower.img").toString(), "cat /etc/hostname")).isEqualTo("new-name\n");
+    }
+
     @Test
     void aLinkInTheLowerLeadingOutOfItIsNotWrittenThrough() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
@@ -96,6 +131,17 @@ class CommitTest {
                 () -> Commit.commit(work, work.resolve("ro"), List.of("/etc/hostname"), mounts));
         assertThat(e.exitCode()).isEqualTo(io.overlayboot.core.ExitCode.ENVIRONMENT);
         assertThat(e.getMessage()).contains("lower layer " + work.resolve("ro") + " is not mounted");
+    }
+
+    /** The kernel writes a space in a mount point as {@code \040}: a root whose path has one is known as the union it is. */
+    @Test
+    void aRootWhosePathHasASpaceIsReadThroughTheEscapedTable() throws Exception {
+        Path sys = Files.createDirectories(work.resolve("my system"));
+        Path mounts = Files.writeString(work.resolve("mounts"), "overlayboot "
+                + sys.toRealPath().toString().replace(" ", "\\040") + " overlay rw 0 0\n");
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(io.overlayboot.core.OverlaybootException.class,
+                () -> Commit.commit(sys, sys.resolve("ro"), List.of("/etc/hostname"), mounts));
+        assertThat(e.getMessage()).contains("lower layer " + sys.resolve("ro") + " is not mounted");
     }
 
     @Test
