@@ -204,7 +204,7 @@ class ExtractorTest {
         }
         // An independent resolver that takes missing parts as written and skips loops
         // (coreutils' realpath -m does not return on a link like loop -> loop/a).
-        List<String> cmd = new java.util.ArrayList<>(List.of("timeout", "60", "python3", "-c",
+        List<String> cmd = new java.util.ArrayList<>(List.of("timeout", "60", Fixtures.python3(), "-S", "-c",
                 String.join("\n", "import errno, os, sys",
                         "for p in sys.argv[1:]:",
                         "    try:",
@@ -257,7 +257,7 @@ class ExtractorTest {
         Fixtures.run(gnu, Fixtures.run(tmp, null, "zstd", "-dc", img.toString()), "cpio", "--quiet", "-idm");
         // extract writes an absolute link target relative to the link's directory (same meaning inside
         // the target, and it cannot reach the host): do the same to GNU cpio's result before comparing.
-        Fixtures.run(tmp, null, "python3", "-c", """
+        Fixtures.run(tmp, null, Fixtures.python3(), "-c", """
                 import os, sys
                 root = sys.argv[1]
                 for d, dirs, files in os.walk(root):
