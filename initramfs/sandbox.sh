@@ -12,6 +12,7 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
+#                 LIBS_CACHE=FILE (where the list of the JVM helper's libraries is kept between runs),
 #                 RUNS=N (run the script N times), ROOT_RW=1 (the root image's loop device is
 #                 writable, as a real disk, for persist=; it is still mounted read-only), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
 #   probe         optional: a script run in the chroot after the boot (as the system would see it)
@@ -55,12 +56,17 @@ rm -f "$B/bin/init" "$B/bin/linuxrc"
 # copy_exec's job: binaries (at the same paths) and the libraries they link, with few processes
 # (each one costs on a loaded machine): one ldd over all of them, "FILE:" headers dropped, libraries
 # already in the box (the JVM runtime's own, found through their RUNPATH) skipped, one cp.
+copy_libs_list() {
+	ldd "$@" 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+		case "$lib" in "$B"/*) continue ;; esac
+		printf '%s\n' "$lib"
+	done
+}
 copy_libs() {
 	local lib libs=()
 	while read -r lib; do
-		case "$lib" in "$B"/*) continue ;; esac
 		[ -e "$B$lib" ] || libs+=("$lib")
-	done < <(ldd "$@" 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | sort -u)
+	done < <(copy_libs_list "$@")
 	if [ "${#libs[@]}" -gt 0 ]; then cp -L --parents "${libs[@]}" "$B/"; fi
 }
 cp -L /sbin/blkid "$B/sbin/blkid"
@@ -84,8 +90,18 @@ if [ -r "$W/conf" ]; then cp "$W/conf" "$B/etc/overlayboot.conf"; fi
 for ob_extra in ${EXTRA:-}; do cp -a "$ob_extra" "$B/usr/lib/overlayboot/"; done
 if [ -x "$B/usr/lib/overlayboot/jvm/bin/java" ]; then
 	# what the hook's copy_exec loop brings along for the JVM helper: its glibc libraries
-	mapfile -t jvm_files < <(find "$B/usr/lib/overlayboot/jvm" -type f \( -name '*.so' -o -path '*/bin/java' \))
-	copy_libs "${jvm_files[@]}"
+	# LIBS_CACHE: the list, kept from an earlier run with the same runtime (ldd over it is most of
+	# the cost of a helper boot's setup on a loaded machine)
+	if [ -n "${LIBS_CACHE:-}" ] && [ -s "$LIBS_CACHE" ]; then
+		mapfile -t jvm_libs <"$LIBS_CACHE"
+		cp -L --parents "${jvm_libs[@]}" "$B/"
+	else
+		mapfile -t jvm_files < <(find "$B/usr/lib/overlayboot/jvm" -type f \( -name '*.so' -o -path '*/bin/java' \))
+		copy_libs "${jvm_files[@]}"
+		if [ -n "${LIBS_CACHE:-}" ]; then
+			copy_libs_list "${jvm_files[@]}" >"$LIBS_CACHE.$$" && mv -f "$LIBS_CACHE.$$" "$LIBS_CACHE"
+		fi
+	fi
 fi
 
 mount --bind "$W/cmdline" "$B/proc/cmdline"

@@ -102,7 +102,7 @@ class PersistSandboxTest {
             Processes.run("mke2fs", "-q", "-F", "-t", "ext4", "-L", "obstore", w.resolve("upper.img").toString(), "16M");
         }
         String settings = "SHELL_KIND=" + shell + "\n" + (rootWritable ? "ROOT_RW=1\n" : "")
-                + (helper ? "EXTRA=\"" + runtime.resolve("jvm") + " " + runtime.resolve("helper.jar") + "\"\n" : "");
+                + (helper ? HelperBootFixture.sandboxSettings(runtime) : "");
         Files.writeString(w.resolve("settings"), settings);
         Files.writeString(w.resolve("probe"), PROBE);
         Processes.Result r = Processes.exec(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash",
