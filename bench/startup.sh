@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# $ob, $ob_cold, $hello and $java_flags are command lines, split on purpose.
+# $ob_shared, $ob_cold, $hello, $java_flags and what ob prints are command lines, split on purpose.
 # shellcheck disable=SC2086
 # Start-up benchmark, one hyperfine run, side by side: overlayboot --version, status, settings and
-# inspect of a small initrd, each with and without the AOT cache ./overlayboot makes
-# (target/overlayboot.aot), against the floor: a hello-world jar with the same JVM flags and its
-# own AOT cache. Then inspect --long of a real Debian initrd (MODULES=most, zstd, ~30 MB) against
-# lsinitramfs -l and zstd -dc. Goals: --version and status within 1.5x of the floor; inspect --long
-# at least 2x faster than lsinitramfs -l.
+# inspect of a small initrd, each with the AOT cache ./overlayboot picks for it (target/aot/GROUP.aot:
+# its own for these commands, see io.overlayboot.cli.AotTraining), with the shared cache every other
+# command uses (target/aot/all.aot) and with none, against the floor: a hello-world jar with the same
+# JVM flags and its own AOT cache. Then inspect --long of a real Debian initrd (MODULES=most, zstd,
+# ~30 MB) against lsinitramfs -l and zstd -dc. Goals: --version and status within 1.5x of the floor;
+# inspect --long at least 2x faster than lsinitramfs -l.
 #   bench/startup.sh [INITRD]      results in bench/out/startup.md
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 command -v hyperfine >/dev/null || apt-get install -y hyperfine >&2
 img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
 
-# overlayboot's AOT cache, as the ./overlayboot entry point makes and uses it
-"$root/overlayboot" --version >/dev/null
-cache=$root/target/overlayboot.aot
-[ -f "$cache" ] || { echo "startup: ./overlayboot made no AOT cache at $cache" >&2; exit 5; }
-ob="java $java_flags -XX:AOTCache=$cache -jar $jar"
+# overlayboot's AOT caches and zstd-jni's unpacked library, as the ./overlayboot entry point makes and uses them
+for first in --version status settings inspect render; do "$root/overlayboot" "$first" --help >/dev/null 2>&1 || true; done
+for group in version status settings inspect all; do
+  [ -f "$root/target/aot/$group.aot" ] || { echo "startup: ./overlayboot made no AOT cache at $root/target/aot/$group.aot" >&2; exit 5; }
+done
+zstd_lib=$(find "$root/target/native" -maxdepth 1 -name 'libzstd-jni-*.so' -print -quit)
+[ -n "$zstd_lib" ] || { echo "startup: ./overlayboot unpacked no zstd-jni library in $root/target/native" >&2; exit 5; }
+java_flags="$java_flags -DZstdNativePath=$zstd_lib"
+ob() { echo "java $java_flags -XX:AOTCache=$root/target/aot/$1.aot -jar $jar"; }
+ob_shared=$(ob all)
 ob_cold="java $java_flags -jar $jar"
 
 # the floor: hello world, same JVM, same flags, its own AOT cache
@@ -28,8 +34,9 @@ if [ ! -f "$hw/hello.jar" ]; then
   javac -d "$hw/classes" "$hw/Hello.java"
   jar --create --file "$hw/hello.jar" --main-class Hello -C "$hw/classes" .
 fi
-[ -f "$hw/hello.aot" ] || java $java_flags -XX:AOTCacheOutput="$hw/hello.aot" -jar "$hw/hello.jar" >/dev/null 2>&1
-hello="java $java_flags -jar $hw/hello.jar"
+floor_flags=${java_flags% -DZstdNativePath=*}
+[ -f "$hw/hello.aot" ] || java $floor_flags -XX:AOTCacheOutput="$hw/hello.aot" -jar "$hw/hello.jar" >/dev/null 2>&1
+hello="java $floor_flags -jar $hw/hello.jar"
 
 # a small initrd: the rendered files, packed (zstd)
 small=$out/small.img
@@ -51,16 +58,19 @@ mounts=/proc/self/mounts
 hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json" --export-markdown "$out/startup-times.md" \
   -n "floor: hello world (AOT cache)" "$hello -XX:AOTCache=$hw/hello.aot" \
   -n "hello world (no cache)" "$hello" \
-  -n "overlayboot --version (AOT cache)" "$ob --version" \
+  -n "overlayboot --version (AOT cache)" "$(ob version) --version" \
+  -n "overlayboot --version (shared cache)" "$ob_shared --version" \
   -n "overlayboot --version (no cache)" "$ob_cold --version" \
   -n "./overlayboot --version (the script)" "$root/overlayboot --version" \
-  -n "overlayboot status (AOT cache)" "$ob status --mounts $mounts" \
+  -n "overlayboot status (AOT cache)" "$(ob status) status --mounts $mounts" \
+  -n "overlayboot status (shared cache)" "$ob_shared status --mounts $mounts" \
   -n "overlayboot status (no cache)" "$ob_cold status --mounts $mounts" \
-  -n "overlayboot settings (AOT cache)" "$ob settings" \
+  -n "overlayboot settings (AOT cache)" "$(ob settings) settings" \
   -n "overlayboot settings (no cache)" "$ob_cold settings" \
-  -n "overlayboot inspect small initrd (AOT cache)" "$ob inspect $small" \
+  -n "overlayboot inspect small initrd (AOT cache)" "$(ob inspect) inspect $small" \
   -n "overlayboot inspect small initrd (no cache)" "$ob_cold inspect $small" \
-  -n "overlayboot inspect --long Debian initrd (AOT cache)" "$ob inspect --long $img" \
+  -n "overlayboot inspect --long Debian initrd (AOT cache)" "$(ob inspect) inspect --long $img" \
+  -n "overlayboot inspect --long Debian initrd (shared cache)" "$ob_shared inspect --long $img" \
   -n "overlayboot inspect --long Debian initrd (no cache)" "$ob_cold inspect --long $img" \
   -n "lsinitramfs -l Debian initrd" "lsinitramfs -l $img" \
   -n "zstd -dc Debian initrd" "zstd -q -dc $img"

@@ -12,6 +12,7 @@
 #   conf          optional: etc/overlayboot.conf
 #   upper.img     optional: attached as a loop device before the boot (for aufs=LABEL=...)
 #   settings      optional: lines KEY=VALUE: SHELL=busybox|dash|klibc, ORDER=before-udev|after-udev,
+#                 LIBS_CACHE=FILE (where the list of the JVM helper's libraries is kept between runs),
 #                 RUNS=N (run the script N times), SUBMOUNT=DIR (a tmpfs mounted at root/DIR, holding
 #                 a file 'own', as a separate /usr would be), ROOT_RW=1 (the root image's loop device is
 #                 writable, as a real disk, for persist=; it is still mounted read-only), EXTRA=paths (space-separated) copied to /usr/lib/overlayboot/
@@ -41,31 +42,37 @@ mkdir -p "$B"
 mount -t tmpfs sandbox "$B"
 mkdir -p "$B"/{bin,sbin,etc,proc,sys,dev,run,root,tmp,scripts/init-bottom,usr/lib/overlayboot,conf}
 
-# busybox for every tool, but never the ones that could reach the host's power state.
+# busybox for every tool, but never the ones that could reach the host's power state: stubs for
+# those first, then one 'busybox --install -s' run inside the box (links to /bin/busybox, existing
+# files kept; one process where a loop of ln took most of a sandbox run), then no init or linuxrc.
 cp /bin/busybox "$B/bin/busybox"
-for applet in $(/bin/busybox --list); do
-	case "$applet" in
-	reboot | poweroff | halt | init | linuxrc | busybox) continue ;;
-	esac
-	ln -sf busybox "$B/bin/$applet"
-done
 for stub in reboot poweroff halt; do
 	printf '#!/bin/sh\necho "sandbox: %s called" >&2\nexit 0\n' "$stub" >"$B/bin/$stub"
-	chmod 0755 "$B/bin/$stub"
 done
+chmod 0755 "$B/bin/reboot" "$B/bin/poweroff" "$B/bin/halt"
+mount -t proc proc "$B/proc"
+chroot "$B" /bin/busybox --install -s /bin
+rm -f "$B/bin/init" "$B/bin/linuxrc"
 
-# copy_exec's job: a binary and the libraries it links.
-copy_exec() {
-	local src=$1 dst=${2:-$1}
-	mkdir -p "$B$(dirname "$dst")"
-	cp -L "$src" "$B$dst"
-	ldd "$src" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
-		mkdir -p "$B$(dirname "$lib")"
-		[ -e "$B$lib" ] || cp -L "$lib" "$B$lib"
+# copy_exec's job: binaries (at the same paths) and the libraries they link, with few processes
+# (each one costs on a loaded machine): one ldd over all of them, "FILE:" headers dropped, libraries
+# already in the box (the JVM runtime's own, found through their RUNPATH) skipped, one cp.
+copy_libs_list() {
+	ldd "$@" 2>/dev/null | grep -v ':$' | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+		case "$lib" in "$B"/*) continue ;; esac
+		printf '%s\n' "$lib"
 	done
 }
-copy_exec /sbin/blkid /sbin/blkid
-copy_exec /bin/dash /bin/dash
+copy_libs() {
+	local lib libs=()
+	while read -r lib; do
+		[ -e "$B$lib" ] || libs+=("$lib")
+	done < <(copy_libs_list "$@")
+	if [ "${#libs[@]}" -gt 0 ]; then cp -L --parents "${libs[@]}" "$B/"; fi
+}
+cp -L /sbin/blkid "$B/sbin/blkid"
+cp -L /bin/dash "$B/bin/dash"
+copy_libs /sbin/blkid /bin/dash
 if [ "$SHELL_KIND" = klibc ]; then
 	# klibc's shared binaries load /lib/klibc-*.so; its tools shadow busybox's, as in an
 	# initramfs built without busybox.
@@ -84,15 +91,20 @@ if [ -r "$W/conf" ]; then cp "$W/conf" "$B/etc/overlayboot.conf"; fi
 for ob_extra in ${EXTRA:-}; do cp -a "$ob_extra" "$B/usr/lib/overlayboot/"; done
 if [ -x "$B/usr/lib/overlayboot/jvm/bin/java" ]; then
 	# what the hook's copy_exec loop brings along for the JVM helper: its glibc libraries
-	find "$B/usr/lib/overlayboot/jvm" -type f \( -name '*.so' -o -path '*/bin/java' \) | while read -r f; do
-		ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
-			mkdir -p "$B$(dirname "$lib")"
-			[ -e "$B$lib" ] || cp -L "$lib" "$B$lib"
-		done
-	done
+	# LIBS_CACHE: the list, kept from an earlier run with the same runtime (ldd over it is most of
+	# the cost of a helper boot's setup on a loaded machine)
+	if [ -n "${LIBS_CACHE:-}" ] && [ -s "$LIBS_CACHE" ]; then
+		mapfile -t jvm_libs <"$LIBS_CACHE"
+		cp -L --parents "${jvm_libs[@]}" "$B/"
+	else
+		mapfile -t jvm_files < <(find "$B/usr/lib/overlayboot/jvm" -type f \( -name '*.so' -o -path '*/bin/java' \))
+		copy_libs "${jvm_files[@]}"
+		if [ -n "${LIBS_CACHE:-}" ]; then
+			copy_libs_list "${jvm_files[@]}" >"$LIBS_CACHE.$$" && mv -f "$LIBS_CACHE.$$" "$LIBS_CACHE"
+		fi
+	fi
 fi
 
-mount -t proc proc "$B/proc"
 mount --bind "$W/cmdline" "$B/proc/cmdline"
 if [ -r "$W/filesystems" ]; then mount --bind "$W/filesystems" "$B/proc/filesystems"; fi
 mount -t sysfs sysfs "$B/sys" 2>/dev/null || true

@@ -1,44 +1,153 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.files.Trees;
+import io.overlayboot.initramfs.Compression;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
- * The training run behind {@code ./overlayboot}'s AOT cache: {@code java -XX:AOTCacheOutput=FILE -cp
- * overlayboot.jar io.overlayboot.cli.AotTraining}. The JVM keeps in the cache the classes a run
- * loads, linked, so one run that goes through the everyday commands ({@code --version},
- * {@code status}, {@code settings}, {@code render}, {@code pack}, {@code inspect}, {@code extract})
- * makes all of them start fast, where training on one command would leave the others' classes out.
- * Everything it writes stays in a temp directory, removed at the end; what the commands print is
- * dropped.
+ * The training runs behind {@code ./overlayboot}'s AOT caches: {@code java -XX:AOTCacheOutput=FILE
+ * -cp overlayboot.jar io.overlayboot.cli.AotTraining [GROUP]}. The JVM keeps in the cache the
+ * classes a run loads, linked, and loads all of them at every start that uses the cache. So a cache
+ * trained on every command makes each of them start faster than none, but costs the shortest ones
+ * ({@code --version}, {@code status}) more than it saves: a 25 MB cache of ~3000 classes against the
+ * ~850 that {@code --version} needs. Hence one cache per group of commands, each trained on that
+ * group alone:
+ * <ul>
+ *   <li>{@code version}: {@code --version};</li>
+ *   <li>{@code status}: {@code status}, text and {@code --json}, of a made-up root;</li>
+ *   <li>{@code settings}: {@code settings}, text and {@code --json};</li>
+ *   <li>{@code inspect}: {@code inspect} and {@code inspect --long} of a small initrd (an uncompressed
+ *       segment, then a zstd one) written here with no class of {@code render} or {@code pack}, which
+ *       would otherwise be loaded with every {@code inspect};</li>
+ *   <li>{@code all} (the default): the everyday commands ({@code --version}, {@code --help},
+ *       {@code settings}, {@code status}, {@code render}, {@code pack}, {@code inspect},
+ *       {@code extract}), for every other command.</li>
+ * </ul>
+ * The entry script picks the cache by the first argument. Everything a run writes stays in a temp
+ * directory, removed at the end; what the commands print is dropped.
  */
 final class AotTraining {
+    /** The groups, each the name of its cache ({@code target/aot/GROUP.aot}). */
+    static final List<String> GROUPS = List.of("version", "status", "settings", "inspect", "all");
+
     private AotTraining() {}
 
     public static void main(String[] args) throws IOException {
+        String group = args.length == 0 ? "all" : args[0];
+        if (!GROUPS.contains(group)) {
+            throw new IllegalArgumentException("no training group '" + group + "'; one of " + GROUPS);
+        }
         Path work = Files.createTempDirectory("overlayboot-aot");
         try {
-            Path mounts = Files.writeString(work.resolve("mounts"),
-                    "/dev/vda1 / ext4 ro,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
-            String tree = work.resolve("tree").toString();
-            String initrd = work.resolve("initrd.img").toString();
-            run("--version");
-            run("--help");
-            run("settings");
-            run("settings", "--json");
-            run("status", "--root", work.toString(), "--mounts", mounts.toString());
-            run("status", "--json", "--root", work.toString(), "--mounts", mounts.toString());
-            run("render", "--out", tree, "--size", "20%");
-            run("pack", "--tree", tree, "--out", initrd);
-            run("inspect", initrd);
-            run("inspect", "--long", initrd);
-            run("extract", initrd, work.resolve("extracted").toString());
+            switch (group) {
+                case "version" -> run("--version");
+                case "status" -> status(work);
+                case "settings" -> settings();
+                case "inspect" -> inspect(smallInitrd(work));
+                default -> everything(work);
+            }
         } finally {
             Trees.delete(work);
+        }
+    }
+
+    private static void everything(Path work) {
+        String tree = work.resolve("tree").toString();
+        String initrd = work.resolve("initrd.img").toString();
+        run("--version");
+        run("--help");
+        settings();
+        status(work);
+        run("render", "--out", tree, "--size", "20%");
+        run("pack", "--tree", tree, "--out", initrd);
+        inspect(Path.of(initrd));
+        run("extract", initrd, work.resolve("extracted").toString());
+    }
+
+    private static void settings() {
+        run("settings");
+        run("settings", "--json");
+    }
+
+    private static void status(Path work) {
+        Path mounts = work.resolve("mounts");
+        try {
+            Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        run("status", "--root", work.toString(), "--mounts", mounts.toString());
+        run("status", "--json", "--root", work.toString(), "--mounts", mounts.toString());
+    }
+
+    private static void inspect(Path initrd) {
+        run("inspect", initrd.toString());
+        run("inspect", "--long", initrd.toString());
+    }
+
+    /**
+     * An initrd as Debian's are laid out: an uncompressed cpio (the early microcode part), then a
+     * zstd-compressed one with a few directories, files and a link.
+     */
+    static Path smallInitrd(Path work) throws IOException {
+        ByteArrayOutputStream early = new ByteArrayOutputStream();
+        newc(early, "kernel", 040755, "");
+        newc(early, "kernel/x86", 040755, "");
+        newc(early, "kernel/x86/microcode", 040755, "");
+        newc(early, "kernel/x86/microcode/GenuineIntel.bin", 0100644, "microcode");
+        trailer(early);
+        ByteArrayOutputStream main = new ByteArrayOutputStream();
+        newc(main, ".", 040755, "");
+        newc(main, "bin", 040755, "");
+        newc(main, "bin/sh", 0100755, "#!/bin/sh\n");
+        newc(main, "init", 0100755, "#!/bin/sh\nexec /sbin/init\n");
+        newc(main, "lib", 0120777, "usr/lib");
+        newc(main, "conf/initramfs.conf", 0100644, "MODULES=most\n");
+        trailer(main);
+        Path initrd = work.resolve("small.img");
+        try (OutputStream out = Files.newOutputStream(initrd)) {
+            early.writeTo(out);
+            ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+            try (OutputStream z = Compression.ZSTD.encoder(compressed, 3)) {
+                main.writeTo(z);
+            }
+            compressed.writeTo(out);
+        }
+        return initrd;
+    }
+
+    private static int ino = 1;
+
+    /** One newc (070701) entry: header, name, data, each padded to 4 bytes. */
+    private static void newc(ByteArrayOutputStream out, String name, int mode, String data) {
+        byte[] n = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+        byte[] d = data.getBytes(StandardCharsets.US_ASCII);
+        StringBuilder h = new StringBuilder("070701");
+        for (long field : new long[] {ino++, mode, 0, 0, 1, 1_700_000_000L, d.length, 0, 0, 0, 0, n.length, 0}) {
+            h.append(String.format("%08X", field));
+        }
+        out.writeBytes(h.toString().getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(n);
+        pad(out);
+        out.writeBytes(d);
+        pad(out);
+    }
+
+    private static void trailer(ByteArrayOutputStream out) {
+        newc(out, "TRAILER!!!", 0, "");
+    }
+
+    private static void pad(ByteArrayOutputStream out) {
+        while (out.size() % 4 != 0) {
+            out.write(0);
         }
     }
 

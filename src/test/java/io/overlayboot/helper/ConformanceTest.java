@@ -163,8 +163,7 @@ class ConformanceTest {
         Files.copy(rootImage, w.resolve("root.img"));
         upperImage(w.resolve("upper.img"), c.cmdline().contains("LABEL=obimmutable"));
         if (helper) {
-            Files.writeString(w.resolve("settings"), "EXTRA=\"" + runtime.resolve("jvm") + " "
-                    + runtime.resolve("helper.jar") + "\"\n");
+            Files.writeString(w.resolve("settings"), HelperBootFixture.sandboxSettings(runtime));
         }
         Files.writeString(w.resolve("probe"), "echo '--- fstab'; cat /root/etc/fstab; ls /root/ro/sbin\n");
         Processes.Result r = Processes.exec(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash",

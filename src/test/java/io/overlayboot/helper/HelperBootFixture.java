@@ -27,6 +27,15 @@ final class HelperBootFixture {
         this.runtime = runtime;
     }
 
+    /**
+     * The sandbox settings that put the helper's runtime into the initramfs ({@code EXTRA}), with the
+     * list of the host libraries it links kept next to it ({@code LIBS_CACHE}), found once per class.
+     */
+    static String sandboxSettings(Path runtime) {
+        return "EXTRA=\"" + runtime.resolve("jvm") + " " + runtime.resolve("helper.jar") + "\"\nLIBS_CACHE="
+                + runtime.resolveSibling("jvm-libs") + "\n";
+    }
+
     static HelperBootFixture build(Path shared) throws Exception {
         Path script = shared.resolve("overlayboot");
         Path library = shared.resolve("overlayboot-functions");

@@ -18,6 +18,15 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * Debian's python3 ({@code /usr/bin/python3}, from .ci/apt-packages) when it is there, else the
+     * first on the PATH: a version manager's shim first on the PATH (pyenv's is a shell script that
+     * runs several more) took seconds per start on the loaded CI machine, for each of hundreds of tries.
+     */
+    static String python3() {
+        return java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    }
+
     /** Runs {@code cmd} in {@code dir} with {@code stdin}; returns stdout; fails on a non-zero exit. */
     static byte[] run(Path dir, byte[] stdin, String... cmd) {
         try {

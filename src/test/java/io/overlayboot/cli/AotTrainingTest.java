@@ -1,0 +1,36 @@
+package io.overlayboot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.overlayboot.initramfs.InitrdReader;
+import io.overlayboot.initramfs.Segment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The AOT training runs: each group runs, and the inspect group's initrd is one inspect reads as Debian's are laid out. */
+class AotTrainingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theInspectGroupsInitrdHasAnUncompressedAndAZstdSegment() throws Exception {
+        List<String> names = new ArrayList<>();
+        List<Segment> segments = InitrdReader.read(AotTraining.smallInitrd(dir), (s, e, b) -> names.add(e.name()));
+
+        assertThat(segments).extracting(Segment::format).containsExactly("none", "zstd");
+        assertThat(names).contains("kernel/x86/microcode/GenuineIntel.bin", "init", "lib", "conf/initramfs.conf");
+    }
+
+    @Test
+    void everyGroupRunsAndAnUnknownOneIsRefused() throws Exception {
+        for (String group : List.of("version", "status", "settings", "inspect")) {
+            AotTraining.main(new String[] {group});
+        }
+        assertThatThrownBy(() -> AotTraining.main(new String[] {"render"})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no training group 'render'");
+    }
+}
