@@ -38,7 +38,7 @@ import java.util.Optional;
  */
 public final class OneShot {
     /** The flag file, relative to the root the boot mounts. */
-    public static final String FLAG = "etc/overlayboot/next-boot";
+    public static final String FLAG = BootMenu.FLAG;
 
     private OneShot() {}
 

@@ -16,6 +16,8 @@ public final class BootMenu {
     public static final String RAM = "overlayboot-protected-ram";
     /** Protected, writes on the configured upper device; only when one is configured. */
     public static final String DEVICE = "overlayboot-protected-device";
+    /** The one-shot flag without GRUB, relative to the root the boot mounts (read and removed by the boot library). */
+    public static final String FLAG = "etc/overlayboot/next-boot";
     /** Writable, NOT protected ({@code overlayboot=disabled}). */
     public static final String WRITABLE = "overlayboot-writable";
 

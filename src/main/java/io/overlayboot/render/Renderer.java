@@ -170,6 +170,7 @@ public final class Renderer {
         model.put("q", (TemplateMethodModelEx) Renderer::quoteArgument);
         model.put("ids", BootMenu.ids());
         model.put("titles", BootMenu.titles());
+        model.put("nextBootFlag", BootMenu.FLAG);
         model.put("persistRefused", Persist.REFUSED);
         model.put("persistBootWritten", Persist.BOOT_WRITTEN);
         model.put("persistPresets", Persist.PRESETS.stream().map(p -> Map.of("name", p.name(), "targets",
