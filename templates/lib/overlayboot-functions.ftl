@@ -386,6 +386,16 @@ ob_resolve() {
 	ob_read_config
 	ob_config_mode=$OB_MODE
 	ob_read_cmdline
+	ob_read_next_boot
+	case "$OB_NEXT" in
+	writable) OB_DISABLED=1 ;;
+	protected)
+		OB_DISABLED=0
+		if [ -z "$OB_CMD_MODE" ] && [ -z "$ob_config_mode" ]; then
+			OB_CMD_MODE=tmpfs
+		fi
+		;;
+	esac
 	if [ "$OB_DISABLED" = 1 ]; then
 		OB_ACTIVE=0
 		OB_MODE=disabled
@@ -816,7 +826,10 @@ ob_main() {
 		return 0
 	fi
 	if [ "$OB_ACTIVE" != 1 ]; then
-		if [ "$OB_MODE" = disabled ]; then
+		if [ "$OB_NEXT" = writable ]; then
+			ob_log 4 "writable boot, once, as 'overlayboot next-boot writable' asked: the root is NOT protected, writes go to disk"
+			ob_record unprotected "writable once, chosen by 'overlayboot next-boot writable'"
+		elif [ "$OB_MODE" = disabled ]; then
 			ob_log 4 "overlayboot=disabled on the kernel command line: the root is NOT protected, writes go to disk"
 			ob_record unprotected "disabled by overlayboot=disabled"
 		fi
@@ -833,7 +846,9 @@ ob_main() {
 		return 0
 		;;
 	esac
-	if ob_try_helper; then
+	if [ "$OB_NEXT" = protected ]; then
+		ob_say "protected boot, once, as 'overlayboot next-boot protected' asked"
+	elif ob_try_helper; then
 		return 0
 	fi
 	ob_debug "mode=$OB_MODE driver=$OB_DRIVER upper=$OB_UPPER"
@@ -854,3 +869,4 @@ ob_main() {
 }
 
 <#include "/lib/persist.ftl">
+<#include "/lib/nextboot.ftl">

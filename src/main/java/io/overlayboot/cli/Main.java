@@ -42,7 +42,8 @@ public final class Main implements Runnable {
             ConfigureCommand.class,
             TryCommand.class,
             MaintenanceCommand.class,
-            UpgradeCommand.class);
+            UpgradeCommand.class,
+            NextBootCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 

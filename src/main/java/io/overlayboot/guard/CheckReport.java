@@ -30,6 +30,9 @@ public final class CheckReport {
         for (Reason r : n.reasons()) {
             lines.add("next boot: " + (r.unknown() ? "cannot tell: " : "UNPROTECTED: ") + r.line());
         }
+        if (n.oneShot() != null) {
+            lines.add("next boot: one-shot choice pending: " + n.oneShot().describe());
+        }
         if (n.entry() != null) {
             BootEntry e = n.entry();
             lines.add("  entry: " + e.title() + (e.id().isEmpty() ? "" : " (id " + e.id() + ")") + ", chosen by " + e.chosenBy());
@@ -114,6 +117,19 @@ public final class CheckReport {
         m.put("kernel", n.kernel() == null ? null : kernel(n.kernel()));
         m.put("otherKernels", n.others().stream().map(CheckReport::kernel).toList());
         m.put("marks", marks(n.marks()));
+        m.put("oneShot", oneShot(n.oneShot()));
+        return m;
+    }
+
+    /** The JSON of a pending one-shot choice ({@code oneShot} in check's and status's objects); null for none. */
+    public static Map<String, Object> oneShot(OneShot.Pending p) {
+        if (p == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("choice", p.choice());
+        m.put("via", p.via());
+        m.put("entry", p.entry().isEmpty() ? null : p.entry());
         return m;
     }
 
@@ -127,6 +143,7 @@ public final class CheckReport {
         m.put("kernel", kernel(k));
         m.put("otherKernels", List.of());
         m.put("marks", marks(marks));
+        m.put("oneShot", null);
         return m;
     }
 

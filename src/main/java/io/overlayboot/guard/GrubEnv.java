@@ -9,7 +9,29 @@ import java.util.Map;
  * newline or backslash in a value as {@code \n} or {@code \\}.
  */
 final class GrubEnv {
+    static final String HEADER = "# GRUB Environment Block\n";
+    static final int SIZE = 1024;
+
     private GrubEnv() {}
+
+    /**
+     * The block holding {@code env}, as {@code grub-editenv} writes it: the header, {@code name=value}
+     * lines (a backslash or newline escaped), {@code #} up to {@code size} bytes (at least 1024).
+     * Empty when the variables do not fit.
+     */
+    static java.util.Optional<byte[]> format(Map<String, String> env, int size) {
+        StringBuilder s = new StringBuilder(HEADER);
+        env.forEach((k, v) -> s.append(k).append('=').append(v.replace("\\", "\\\\").replace("\n", "\\n")).append('\n'));
+        byte[] text = s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int total = Math.max(size, SIZE);
+        if (text.length > total) {
+            return java.util.Optional.empty();
+        }
+        byte[] block = new byte[total];
+        java.util.Arrays.fill(block, (byte) '#');
+        System.arraycopy(text, 0, block, 0, text.length);
+        return java.util.Optional.of(block);
+    }
 
     static Map<String, String> parse(String text) {
         Map<String, String> env = new LinkedHashMap<>();

@@ -11,9 +11,10 @@ import java.util.List;
  * @param warnings remarks that do not change the verdict
  * @param others every other installed kernel, each with its own initrd
  * @param marks the lines the kernel and initramfs guard left in the mark file, per kernel
+ * @param oneShot the choice {@code overlayboot next-boot} (or grub-reboot) left for the next boot only, or null
  */
 public record NextBoot(BootEntry entry, KernelReport kernel, List<Reason> reasons, List<String> warnings,
-        List<KernelReport> others, List<Mark.Line> marks) {
+        List<KernelReport> others, List<Mark.Line> marks, OneShot.Pending oneShot) {
     public NextBoot {
         reasons = List.copyOf(reasons);
         warnings = List.copyOf(warnings);

@@ -1,5 +1,6 @@
 package io.overlayboot.guard;
 
+import io.overlayboot.render.BootMenu;
 import io.overlayboot.settings.BootParameters;
 import io.overlayboot.settings.Resolution;
 import io.overlayboot.settings.Settings;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -37,10 +39,13 @@ public final class NextBootCheck {
         List<String> warnings = new ArrayList<>();
         BootEntry entry = null;
         KernelReport report = null;
+        Optional<String> flag = OneShot.flagWord(root);
+        boolean forcedOn = flag.filter("protected"::equals).isPresent();
         Optional<String> grubCfg = root.readText(GRUB_CFG);
         if (grubCfg.isPresent()) {
             GrubConfig grub = GrubConfig.parse(grubCfg.get());
-            GrubConfig.Choice choice = grub.choose(GrubEnv.parse(root.readText(GRUBENV).orElse("")));
+            Map<String, String> env = GrubEnv.parse(root.readText(GRUBENV).orElse(""));
+            GrubConfig.Choice choice = grub.choose(env);
             warnings.addAll(choice.notes());
             GrubConfig.MenuEntry e = choice.entry();
             if (e == null) {
@@ -57,13 +62,28 @@ public final class NextBootCheck {
                     report = kernels.check(version.get(), initrds, e.arguments());
                     reasons.addAll(report.reasons());
                     warnings.addAll(report.warnings());
-                    parameterReason(e, report.settings()).ifPresent(reasons::add);
+                    boolean oneShot = choice.source().startsWith("grubenv next_entry");
+                    Optional<Reason> parameter = forcedOn ? Optional.empty() : parameterReason(e, report.settings());
+                    if (oneShot && BootMenu.WRITABLE.equals(choice.spec()) && parameter.isPresent()) {
+                        parameter = Optional.of(deliberate("'overlayboot next-boot writable' chose the entry '" + e.path()
+                                + "' (grubenv next_entry), which passes overlayboot=disabled; GRUB clears the choice as it boots it"));
+                    }
+                    parameter.ifPresent(reasons::add);
+                    if (oneShot) {
+                        Map<String, String> without = new java.util.HashMap<>(env);
+                        without.remove("next_entry");
+                        GrubConfig.MenuEntry after = grub.choose(without).entry();
+                        if (after != null) {
+                            warnings.add("the boot after this one-shot boot uses GRUB's default '" + after.path() + "' again: "
+                                    + verdictOf(after));
+                        }
+                    }
                 }
             }
         } else {
             Resolution config = BootParameters.resolve("", root.readText("etc/overlayboot.conf").orElse(""));
             Optional<String> version = defaultKernel();
-            if (!config.active()) {
+            if (!config.active() && flag.isEmpty()) {
                 reasons.add(Reason.cannotTell("no /" + GRUB_CFG + " and /etc/overlayboot.conf sets no mode=: cannot tell"
                         + " whether the boot loader passes aufs=... or overlayboot=...",
                         "set mode=tmpfs in /etc/overlayboot.conf (overlayboot install --mode tmpfs --no-grub) so every boot"
@@ -73,21 +93,49 @@ public final class NextBootCheck {
                         "install a kernel package (linux-image-amd64)"));
             } else {
                 entry = new BootEntry("the kernel /vmlinuz points to (no GRUB menu)", "",
-                        "mode=" + config.get(Settings.MODE) + " in /etc/overlayboot.conf protects every boot", "/boot/vmlinuz-"
-                                + version.get(), "");
+                        config.active() ? "mode=" + config.get(Settings.MODE) + " in /etc/overlayboot.conf protects every boot"
+                                : "the one-shot flag /" + OneShot.FLAG, "/boot/vmlinuz-" + version.get(), "");
                 report = kernels.check(version.get(), List.of("/boot/initrd.img-" + version.get()), "");
                 reasons.addAll(report.reasons());
                 warnings.addAll(report.warnings());
-                if (!report.settings().active()) {
+                if (!report.settings().active() && !forcedOn) {
                     reasons.add(Reason.unprotected("the config file inside /boot/initrd.img-" + version.get()
                             + " sets no mode=, and no GRUB menu passes a parameter", "run " + Generator.rebuild(report.generator(), version.get())));
                 }
             }
         }
+        if (flag.filter("writable"::equals).isPresent()) {
+            reasons.clear();
+            reasons.add(deliberate("'overlayboot next-boot writable' left /" + OneShot.FLAG + ": the boot script boots the root"
+                    + " unprotected once and removes the flag"));
+        }
         String next = report == null ? "" : report.version();
         List<KernelReport> others = installedKernels().stream().filter(v -> !v.equals(next))
                 .map(v -> kernels.check(v, List.of("/boot/initrd.img-" + v), "")).toList();
-        return new NextBoot(entry, report, reasons, warnings, others, Mark.read(root));
+        return new NextBoot(entry, report, reasons, warnings, others, Mark.read(root), OneShot.pending(root).orElse(null));
+    }
+
+    /** A boot that is unprotected on purpose: still the verdict (nothing protects it), said as chosen. */
+    private static Reason deliberate(String why) {
+        return Reason.unprotected("deliberately, for the next boot only: " + why + "; the boot after it is the default again",
+                "cancel it with 'overlayboot next-boot default'");
+    }
+
+    /** {@code protected}, or {@code UNPROTECTED: reason}, or {@code cannot tell: reason} for a GRUB entry. */
+    private String verdictOf(GrubConfig.MenuEntry e) {
+        Optional<String> version = kernelVersion(e.kernel());
+        if (version.isEmpty()) {
+            return "cannot tell: it boots no kernel of this root";
+        }
+        KernelReport k = kernels.check(version.get(), e.initrds().stream().map(NextBootCheck::grubPath).map(this::initrdPath).toList(),
+                e.arguments());
+        List<Reason> all = new ArrayList<>(k.reasons());
+        parameterReason(e, k.settings()).ifPresent(all::add);
+        return switch (Outcome.of(all)) {
+            case PROTECTED -> "protected";
+            case UNPROTECTED -> "UNPROTECTED: " + all.stream().filter(r -> !r.unknown()).findFirst().orElseThrow().text();
+            case UNKNOWN -> "cannot tell: " + all.getFirst().text();
+        };
     }
 
     /** The check of one kernel as the guard runs it after a kernel install or initrd build. */

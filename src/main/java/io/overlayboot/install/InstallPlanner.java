@@ -119,7 +119,8 @@ final class InstallPlanner {
         boolean initramfs = firstInstall || pending
                 || changes.stream().anyMatch(c -> InitrdGenerator.affectsInitrd(c.path()));
         boolean grub = (method != GrubMethod.NONE || old.map(m -> m.grub() != GrubMethod.NONE).orElse(false))
-                && (firstInstall || pending || changes.stream().anyMatch(c -> c.path().startsWith("etc/default/grub")));
+                && (firstInstall || pending || changes.stream().anyMatch(c -> c.path().startsWith("etc/default/grub")
+                        || c.path().startsWith("etc/grub.d/")));
         List<List<String>> commands = BootChain.Tools.of(target, generator).commands(initramfs, grub);
         List<Sysctl> known = old.map(Manifest::sysctl).orElse(List.of());
         List<Notice> notices = request.sysctl().stream().filter(s -> !known.contains(s))

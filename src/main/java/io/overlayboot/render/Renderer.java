@@ -74,7 +74,8 @@ public final class Renderer {
             new Output("etc/systemd/system/overlayboot-fill.timer", 0644, Renderer::fillChecks, null),
             new Output("etc/systemd/system/timers.target.d/overlayboot-fill.conf", 0644, Renderer::fillChecks, null),
             new Output(APT_HOOK, 0644, r -> true, null),
-            new Output(APT_CHECK, 0755, r -> true, null));
+            new Output(APT_CHECK, 0755, r -> true, null),
+            new Output(BootMenu.SCRIPT, 0755, RenderRequest::grub, null));
 
     /** The fill check's timer runs unless fill_interval is 0. */
     private static boolean fillChecks(RenderRequest r) {
@@ -170,6 +171,9 @@ public final class Renderer {
         model.put("driver", request.value(Settings.DRIVER));
         model.put("sysctls", sysctls);
         model.put("q", (TemplateMethodModelEx) Renderer::quoteArgument);
+        model.put("ids", BootMenu.ids());
+        model.put("titles", BootMenu.titles());
+        model.put("nextBootFlag", BootMenu.FLAG);
         model.put("persistRefused", Persist.REFUSED);
         model.put("persistBootWritten", Persist.BOOT_WRITTEN);
         model.put("persistPresets", Persist.PRESETS.stream().map(p -> Map.of("name", p.name(), "targets",

@@ -82,6 +82,7 @@ public record StatusReport(Status status, List<Parameters.Parameter> parameters,
         next.put("warnings", nextBoot.warnings());
         next.put("entry", nextBoot.entry() == null ? null : nextBoot.entry().title());
         next.put("kernel", nextBoot.kernel() == null ? null : nextBoot.kernel().version());
+        next.put("oneShot", CheckReport.oneShot(nextBoot.oneShot()));
         m.put("nextBoot", next);
         m.put("warnings", warnings());
         m.put("boot", status.state());

@@ -72,6 +72,23 @@ class JsonSchemaTest {
     }
 
     @Test
+    void nextBoot() throws Exception {
+        Path plain = Files.writeString(tmp.resolve("plain"), "/dev/vda1 / ext4 rw 0 0\n");
+        Path grub = Files.createDirectories(tmp.resolve("grub-root/boot/grub"));
+        try (var cfg = JsonSchemaTest.class.getResourceAsStream("/io/overlayboot/guard/grub-mkconfig-bookworm-entries.cfg")) {
+            Files.write(grub.resolve("grub.cfg"), cfg.readAllBytes());
+        }
+        for (String root : java.util.List.of("grub-root", "flag-root")) {
+            Files.createDirectories(tmp.resolve(root));
+            for (String choice : java.util.List.of("writable", "protected", "default")) {
+                JsonSchemas.assertMatches("next-boot", json("next-boot", choice, "--root", tmp.resolve(root).toString(), "--mounts",
+                        plain.toString(), "--json"));
+            }
+        }
+        assertThat(grub.resolve("grubenv")).content().doesNotContain("next_entry");
+    }
+
+    @Test
     void diff() throws Exception {
         Path upper = Files.createDirectories(tmp.resolve("upper/etc"));
         Path lower = Files.createDirectories(tmp.resolve("lower/etc"));

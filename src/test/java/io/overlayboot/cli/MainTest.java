@@ -171,7 +171,7 @@ class MainTest {
         assertThat(work.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).isExecutable();
         assertThat(work.resolve("etc/default/grub.d/overlayboot.cfg")).content().contains("aufs=tmpfs");
         assertThat(work.resolve("usr/share/overlayboot/overlayboot-functions")).isReadable();
-        assertThat(r.out()).contains("Rendered 18 files; the GRUB drop-in adds aufs=tmpfs.");
+        assertThat(r.out()).contains("Rendered 19 files; the GRUB drop-in adds aufs=tmpfs.");
     }
 
     @Test

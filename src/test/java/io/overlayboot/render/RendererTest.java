@@ -41,7 +41,7 @@ class RendererTest {
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
-                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+                "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke", BootMenu.SCRIPT);
         assertThat(files.get(Renderer.LIBRARY).mode()).isEqualTo(0644);
         assertThat(files.get(FILL).mode()).isEqualTo(0755);
         assertThat(files.get(FILL_TIMER).mode()).isEqualTo(0644);
@@ -55,6 +55,7 @@ class RendererTest {
         assertThat(files.get(DRACUT + "module-setup.sh").mode()).isEqualTo(0755);
         assertThat(files.get("etc/overlayboot.conf").mode()).isEqualTo(0644);
         assertThat(files.get("etc/dracut.conf.d/overlayboot.conf").mode()).isEqualTo(0644);
+        assertThat(files.get(BootMenu.SCRIPT).mode()).isEqualTo(0755);
     }
 
     @Test
@@ -63,12 +64,12 @@ class RendererTest {
         assertThat(initramfsTools).containsExactly("etc/initramfs-tools/scripts/init-bottom/overlayboot",
                 "etc/initramfs-tools/hooks/overlayboot", "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
                 "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot", "etc/profile.d/overlayboot.sh",
-                Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+                Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke", BootMenu.SCRIPT);
         var dracut = new Renderer().render(RenderRequest.defaults(), Generator.DRACUT).stream().map(RenderedFile::path);
         assertThat(dracut).containsExactly(DRACUT + "module-setup.sh", DRACUT + "overlayboot-pre-pivot.sh",
                 DRACUT + "overlayboot-boot.sh", "etc/dracut.conf.d/overlayboot.conf",
                 "etc/overlayboot.conf", "etc/default/grub.d/overlayboot.cfg",
-                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+                "etc/kernel/postinst.d/zz-overlayboot", "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, FILL_SERVICE, FILL_TIMER, FILL_WANTS, "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke", BootMenu.SCRIPT);
     }
 
     @Test
@@ -90,7 +91,7 @@ class RendererTest {
                 "etc/overlayboot.conf", "etc/kernel/postinst.d/zz-overlayboot", "etc/initramfs/post-update.d/zz-overlayboot",
                 "etc/profile.d/overlayboot.sh", Renderer.LIBRARY, FILL, "usr/lib/systemd/system/overlayboot-fill.service",
                 "usr/lib/systemd/system/overlayboot-fill.timer", "usr/lib/systemd/system/timers.target.d/overlayboot-fill.conf",
-                "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke");
+                "etc/apt/apt.conf.d/80overlayboot", "etc/overlayboot/apt-pre-invoke", BootMenu.SCRIPT);
         assertThat(files.get("usr/share/initramfs-tools/hooks/overlayboot").mode()).isEqualTo(0755);
         // the same boot script as the admin layout's: it acts only on aufs=/overlayboot= or mode=
         assertThat(files.get("usr/share/initramfs-tools/scripts/init-bottom/overlayboot").text())
