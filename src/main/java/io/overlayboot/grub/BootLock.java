@@ -2,9 +2,7 @@ package io.overlayboot.grub;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
-import io.overlayboot.files.AtomicFiles;
-import io.overlayboot.files.Digests;
-import io.overlayboot.files.FileMeta;
+import io.overlayboot.files.ChangeRecord;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.install.BootChainOutcome;
 import io.overlayboot.install.GrubUpdate;
@@ -16,8 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -38,13 +36,15 @@ import java.util.regex.Pattern;
  * <li>{@value #DROP_IN}: {@code GRUB_DISABLE_RECOVERY=true}, since 10_linux gives its recovery
  *     entries (which boot unprotected) the same CLASS.</li>
  * </ul>
- * Every change is first written to a {@link LockRecord}, so unlock puts every byte back.
+ * Every change is first written to a {@link ChangeRecord}, so unlock puts every byte back.
  */
 public final class BootLock {
     static final String FRAGMENT = "etc/grub.d/01_overlayboot-lock";
     static final String LINUX = "etc/grub.d/10_linux";
     static final String DROP_IN = "etc/default/grub.d/overlayboot-lock.cfg";
     static final String UNRESTRICTED = "--unrestricted";
+    /** Where the {@link ChangeRecord} of the lock is kept. */
+    static final String RECORD = "var/lib/overlayboot/boot-lock.json";
     private static final Pattern CLASS = Pattern.compile("(?m)^CLASS=\"([^\"\\n]*)\"$");
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
 
@@ -124,39 +124,13 @@ public final class BootLock {
             } finally {
                 pw.clear();
             }
-            Optional<LockRecord> earlier = load(place);
-            List<Planned> plan = new ArrayList<>();
-            plan.add(new Planned(FRAGMENT, fragment(user, hash).getBytes(StandardCharsets.UTF_8), 0700));
             byte[] linux = read(place.resolve(LINUX)).orElseThrow();
-            plan.add(new Planned(LINUX, unrestricted(linux), 0755));
-            plan.add(new Planned(DROP_IN, DROP_IN_TEXT.getBytes(StandardCharsets.UTF_8), 0644));
-
-            List<String> dirs = new ArrayList<>(earlier.map(LockRecord::directories).orElse(List.of()));
-            List<LockRecord.File> files = new ArrayList<>(earlier.map(LockRecord::files).orElse(List.of()));
-            List<String> changes = new ArrayList<>();
-            for (Planned p : plan) {
-                Optional<byte[]> current = read(place.resolve(p.path()));
-                if (current.isPresent() && java.util.Arrays.equals(current.get(), p.bytes())) {
-                    continue;
-                }
-                Optional<LockRecord.File> known = earlier.flatMap(r -> r.file(p.path()));
-                Optional<LockRecord.Original> original = known.isPresent() ? known.get().original()
-                        : current.map(bytes -> new LockRecord.Original(bytes, meta(place.resolve(p.path()))));
-                files.removeIf(f -> f.path().equals(p.path()));
-                files.add(new LockRecord.File(p.path(), Digests.sha256Hex(p.bytes()), original));
-                changes.add((current.isPresent() ? "change " : "create ") + place.show(p.path()));
-            }
+            List<ChangeRecord.Wanted> wanted = List.of(ChangeRecord.Wanted.file(FRAGMENT, fragment(user, hash), 0700),
+                    ChangeRecord.Wanted.file(LINUX, unrestricted(linux), 0755),
+                    ChangeRecord.Wanted.file(DROP_IN, DROP_IN_TEXT, 0644));
+            List<String> changes = ChangeRecord.apply(place.root(), RECORD, Map.of("user", user), wanted, place::show);
             if (changes.isEmpty()) {
                 return new Outcome(place.root(), place.inSession(), true, user, List.of(), List.of(), BootChainOutcome.NONE);
-            }
-            for (String dir : List.of("var/lib/overlayboot", "etc/default/grub.d")) {
-                createDirectories(place, dir, dirs);
-            }
-            store(place, new LockRecord(user, dirs, files));
-            for (Planned p : plan) {
-                if (changes.stream().anyMatch(c -> c.endsWith(" " + place.show(p.path())))) {
-                    write(place, p.path(), p.bytes(), p.mode());
-                }
             }
             progress.accept("boot menu locked for GRUB user '" + user + "'; the protected entries boot without it");
             return finish(place, true, user, changes, reporter, progress);
@@ -169,52 +143,12 @@ public final class BootLock {
      */
     public static Outcome unlock(Durable place, boolean force, Reporter reporter, Consumer<String> progress) {
         try (Held held = runLock(place, progress)) {
-            Optional<LockRecord> loaded = load(place);
-            if (loaded.isEmpty()) {
-                progress.accept("the boot menu of " + place.show("") + " is not locked by overlayboot (no " + place.show(LockRecord.PATH)
+            if (ChangeRecord.load(place.root(), RECORD, place::show).isEmpty()) {
+                progress.accept("the boot menu of " + place.show("") + " is not locked by overlayboot (no " + place.show(RECORD)
                         + "): nothing to do");
                 return new Outcome(place.root(), place.inSession(), false, null, List.of(), List.of(), BootChainOutcome.NONE);
             }
-            LockRecord record = loaded.get();
-            List<String> changedSince = new ArrayList<>();
-            for (LockRecord.File f : record.files()) {
-                Optional<byte[]> current = read(place.resolve(f.path()));
-                if (current.isEmpty() || !Digests.sha256Hex(current.get()).equals(f.sha256())) {
-                    changedSince.add(place.show(f.path()) + (current.isEmpty() ? " (gone)" : ""));
-                }
-            }
-            if (!changedSince.isEmpty() && !force) {
-                throw OverlaybootException.environment("Changed since lock-boot: " + String.join(", ", changedSince)
-                        + "; nothing was put back", "look at the changes; --force puts the bytes from before lock-boot back anyway");
-            }
-            List<String> changes = new ArrayList<>();
-            for (LockRecord.File f : record.files().reversed()) {
-                Path path = place.resolve(f.path());
-                try {
-                    if (f.original().isPresent()) {
-                        AtomicFiles.write(path, f.original().get().bytes(), f.original().get().meta());
-                        changes.add("change " + place.show(f.path()));
-                    } else if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                        AtomicFiles.delete(path);
-                        changes.add("remove " + place.show(f.path()));
-                    }
-                } catch (IOException e) {
-                    throw failed(place, f.path(), e);
-                }
-            }
-            try {
-                AtomicFiles.delete(place.resolve(LockRecord.PATH));
-                for (String dir : record.directories().reversed()) {
-                    Path d = place.resolve(dir);
-                    try (var s = Files.list(d)) {
-                        if (s.findAny().isEmpty()) {
-                            Files.delete(d);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                throw failed(place, LockRecord.PATH, e);
-            }
+            List<String> changes = ChangeRecord.undo(place.root(), RECORD, force, place::show);
             progress.accept("boot menu unlocked: every file lock-boot changed is back as it was");
             return finish(place, false, null, changes, reporter, progress);
         }
@@ -222,7 +156,7 @@ public final class BootLock {
 
     /** Whether {@code place} holds a lock record: the menu is locked (or a lock was cut short). */
     public static boolean locked(Path root) {
-        return Files.exists(io.overlayboot.files.RootedPaths.resolve(root, LockRecord.PATH), LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(io.overlayboot.files.RootedPaths.resolve(root, RECORD), LinkOption.NOFOLLOW_LINKS);
     }
 
     private static Outcome finish(Durable place, boolean locked, String user, List<String> changes, Reporter reporter,
@@ -265,42 +199,6 @@ public final class BootLock {
         return edited.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private record Planned(String path, byte[] bytes, int mode) {}
-
-    private static void createDirectories(Durable place, String dir, List<String> created) {
-        String sofar = "";
-        for (String name : dir.split("/")) {
-            sofar = sofar.isEmpty() ? name : sofar + "/" + name;
-            Path d = place.resolve(sofar);
-            if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    Files.createDirectory(d);
-                    Files.setPosixFilePermissions(d, FileMeta.permissionsOf(0755));
-                } catch (IOException e) {
-                    throw failed(place, sofar, e);
-                }
-                created.add(sofar);
-            }
-        }
-    }
-
-    private static void store(Durable place, LockRecord record) {
-        write(place, LockRecord.PATH, record.toJson().getBytes(StandardCharsets.UTF_8), 0600);
-    }
-
-    private static void write(Durable place, String relative, byte[] bytes, int mode) {
-        try {
-            AtomicFiles.write(place.resolve(relative), bytes, FileMeta.permissionsOf(mode));
-        } catch (IOException e) {
-            throw failed(place, relative, e);
-        }
-    }
-
-    private static Optional<LockRecord> load(Durable place) {
-        return read(place.resolve(LockRecord.PATH))
-                .map(bytes -> LockRecord.fromJson(new String(bytes, StandardCharsets.UTF_8), place.show(LockRecord.PATH)));
-    }
-
     private static Optional<byte[]> read(Path file) {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
@@ -315,21 +213,8 @@ public final class BootLock {
         }
     }
 
-    private static FileMeta meta(Path file) {
-        try {
-            return FileMeta.read(file);
-        } catch (IOException e) {
-            throw OverlaybootException.environment("Cannot read the mode and owner of " + file + ": " + e.getMessage(), null);
-        }
-    }
-
     private static String text(Path file) {
         return read(file).map(b -> new String(b, StandardCharsets.ISO_8859_1)).orElse("");
-    }
-
-    private static OverlaybootException failed(Durable place, String relative, IOException e) {
-        return new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot write " + place.show(relative) + ": " + e.getMessage(),
-                "fix the cause and run the command again; " + place.show(LockRecord.PATH) + " records what was done so far", e);
     }
 
     /** The run lock of a tree, so two overlayboot runs do not change it at once; a session holds its own. */

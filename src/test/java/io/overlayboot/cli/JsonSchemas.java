@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class JsonSchemas {
     private static final Path DOC = Path.of("docs/json.md");
-    private static final Pattern COMMAND = Pattern.compile("`(?:overlayboot )?([a-z]+) --json`");
+    private static final Pattern COMMAND = Pattern.compile("`(?:overlayboot )?([a-z][a-z-]*) --json`");
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static Map<String, String> schemas;
 
