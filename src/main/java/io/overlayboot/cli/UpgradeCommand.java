@@ -1,6 +1,7 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.core.ExitCode;
+import io.overlayboot.core.Json;
 import io.overlayboot.guard.CheckReport;
 import io.overlayboot.maintain.Layout;
 import io.overlayboot.maintain.Upgrade;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +31,11 @@ final class UpgradeCommand implements Callable<Integer> {
             description = "An apt option for both apt-get calls, passed as -o KEY=VALUE (repeatable).")
     private List<String> aptOptions = new ArrayList<>();
 
+    @Option(names = "--reboot-if-needed", paramLabel = "MINUTES",
+            description = "When a reboot is needed and the next boot protects: shutdown -r +MINUTES, which warns logged-in"
+                    + " users (0: at once). Used by the maintenance window ('schedule').")
+    private Integer rebootMinutes;
+
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
             description = "The running system's / (default: /); its lower layer is DIR/ro.")
     private Path root;
@@ -36,25 +43,44 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts", description = "The mount table to read.")
     private Path mounts;
 
+    @Mixin
+    private JsonOption json;
+
     @Spec
     private CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (rebootMinutes != null && (rebootMinutes < 0 || rebootMinutes > 1440)) {
+            throw new io.overlayboot.core.OverlaybootException(ExitCode.USAGE, "--reboot-if-needed " + rebootMinutes
+                    + " is not a number of minutes from 0 to 1440", "for example --reboot-if-needed 10");
+        }
         Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
         Upgrade.Options options = new Upgrade.Options(distUpgrade, aptOptions);
-        Upgrade.Outcome outcome = Upgrade.run(Layout.of(root, mounts), options, line -> {
+        Layout layout = Layout.of(root, mounts);
+        Upgrade.Outcome outcome = Upgrade.run(layout, options, line -> {
             out.err().println("overlayboot: upgrade: " + line);
             out.err().flush();
         }, line -> {
-            out.out().println(line);
-            out.out().flush();
+            // with --json, stdout carries the JSON document alone
+            var to = json.enabled() ? out.err() : out.out();
+            to.println(line);
+            to.flush();
         });
-        CheckReport.lines(outcome.nextBoot()).forEach(out::line);
-        if (outcome.rebootReasons().isEmpty()) {
-            out.line("reboot: not needed");
+        Upgrade.Reboot reboot = Upgrade.rebootIfNeeded(layout, outcome, rebootMinutes, line -> {
+            out.err().println("overlayboot: upgrade: " + line);
+            out.err().flush();
+        });
+        if (json.enabled()) {
+            out.json(Json.object("nextBoot", CheckReport.json(outcome.nextBoot()), "rebootNeeded", !outcome.rebootReasons().isEmpty(),
+                    "rebootReasons", outcome.rebootReasons(), "reboot", reboot.jsonName()));
         } else {
-            outcome.rebootReasons().forEach(r -> out.line("reboot: needed: " + r));
+            CheckReport.lines(outcome.nextBoot()).forEach(out::line);
+            if (outcome.rebootReasons().isEmpty()) {
+                out.line("reboot: not needed");
+            } else {
+                outcome.rebootReasons().forEach(r -> out.line("reboot: needed: " + r));
+            }
         }
         return switch (outcome.nextBoot().outcome()) {
             case PROTECTED -> ExitCode.OK.code();

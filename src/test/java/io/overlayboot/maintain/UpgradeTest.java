@@ -30,6 +30,7 @@ class UpgradeTest {
             stub usr/bin/apt-get 'case "$*" in *upgrade) echo stubpkg >> /run/reboot-required.pkgs; touch /run/reboot-required;; esac; [ "$*" != "update" ] || exit "${FAIL_UPDATE:-0}"'
             stub usr/sbin/update-initramfs 'echo "update-initramfs: Generating /boot/initrd.img-999.0.0-test"'
             stub usr/sbin/update-grub ''
+            stub usr/sbin/shutdown ''
             touch "$R/boot/vmlinuz-999.0.0-test"
             mount -o remount,ro "$R/ro"
             """;
@@ -79,6 +80,51 @@ class UpgradeTest {
                 apt-get update [noninteractive] [1]
                 """).endsWith("apt-get update [noninteractive] [1]\n");
         assertThat(r.stderr()).contains("overlayboot: 'apt-get update' inside /ro failed with exit code 100 (its output is above)");
+    }
+
+    @Test
+    void jsonCarriesTheCheckAndTheRebootAndANeededRebootIsWithheldWhenTheNextBootWouldNotProtect() {
+        Exec.Result r = sandbox("""
+                ob upgrade --root "$R" --json --reboot-if-needed 0 > out.json
+                echo "exit $? left $(left) mode $(mode)"
+                grep -c shutdown "$R/ro/var/log/calls"
+                cat out.json
+                """);
+        String[] lines = r.stdout().split("\n");
+        assertThat(lines[0]).as(r.stderr()).isEqualTo("exit 7 left none mode ro");
+        assertThat(lines[1]).as("shutdown not called").isEqualTo("0");
+        assertThat(lines).hasSize(3);
+        io.overlayboot.cli.JsonSchemas.assertMatches("upgrade", lines[2]);
+        assertThat(lines[2]).contains("\"rebootNeeded\":true").contains("\"reboot\":\"withheld\"")
+                .contains("\"verdict\":\"unknown\"");
+        assertThat(r.stderr()).contains("NOT rebooting: the next boot would not be protected")
+                .contains("update-initramfs: Generating"); // command output moved to stderr
+    }
+
+    @Test
+    void aRebootHappensOnlyWhenNeededAskedAndTheNextBootProtects() {
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        var needed = new Upgrade.Outcome(protectedBoot, List.of("kernel 9 is installed; 8 is running"));
+        assertThat(Upgrade.decide(new Upgrade.Outcome(protectedBoot, List.of()), true)).isEqualTo(Upgrade.Reboot.NOT_NEEDED);
+        assertThat(Upgrade.decide(needed, false)).isEqualTo(Upgrade.Reboot.NOT_ASKED);
+        assertThat(Upgrade.decide(needed, true)).isEqualTo(Upgrade.Reboot.SCHEDULED);
+    }
+
+    @Test
+    void theRebootIsTheRootsOwnShutdownWithTheWarningTime() throws Exception {
+        Path root = work.resolve("root");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("usr/sbin"));
+        Files.copy(Path.of("/usr/bin/busybox"), root.resolve("bin/busybox"));
+        Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
+        Path stub = Files.writeString(root.resolve("usr/sbin/shutdown"), "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done > /called\n");
+        Files.setPosixFilePermissions(stub, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        Layout layout = Layout.of(root, Path.of("/proc/self/mounts"));
+        var reboot = Upgrade.rebootIfNeeded(layout, new Upgrade.Outcome(protectedBoot, List.of("/run/reboot-required is set")), 10, l -> {});
+        assertThat(reboot).isEqualTo(Upgrade.Reboot.SCHEDULED);
+        assertThat(Files.readString(root.resolve("called"))).isEqualTo("[-r][+10][overlayboot: updates were installed"
+                + " (/run/reboot-required is set); rebooting to run them in 10 min; save your work (root can cancel: shutdown -c)]");
     }
 
     @Test
