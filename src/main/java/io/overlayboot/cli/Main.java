@@ -44,7 +44,8 @@ public final class Main implements Runnable {
             MaintenanceCommand.class,
             UpgradeCommand.class,
             LockBootCommand.class,
-            UnlockBootCommand.class);
+            UnlockBootCommand.class,
+            ScheduleCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 

@@ -56,6 +56,15 @@ public final class Durable implements AutoCloseable {
     }
 
     /**
+     * The place for reading only: where {@link #open} would write, without opening a session (on
+     * a protected machine the union shows the lower's files anyway).
+     */
+    public static Durable tree(Path root) {
+        Layout layout = Layout.of(root, Path.of("/proc/self/mounts"));
+        return new Durable(Target.at(layout.root()), null, layout);
+    }
+
+    /**
      * Refuses ({@link ExitCode#ENVIRONMENT}) to go on unless this process runs as root: {@code what}
      * changes the boot loader or the lower layer.
      */
@@ -85,6 +94,11 @@ public final class Durable implements AutoCloseable {
     /** True when this is a session into the lower layer of a protected machine. */
     public boolean inSession() {
         return session != null;
+    }
+
+    /** True when this is the running system ({@code --root /}), protected or not, rather than a tree. */
+    public boolean running() {
+        return layout.root().getNameCount() == 0;
     }
 
     /** {@code relative} below {@link #root()}, through {@link RootedPaths}. */
