@@ -127,6 +127,93 @@ class UpgradeTest {
                 + " (/run/reboot-required is set); rebooting to run them in 10 min; save your work (root can cancel: shutdown -c)]");
     }
 
+    /**
+     * The protected layout over a real Debian lower: an ext4 copy of the cached bookworm chroot on a
+     * loop device (named {@code /dev/obroot} in a private {@code /dev}, as in
+     * {@code install/InstallerChrootTest}), with package {@code obtest} 1.0 installed and a local
+     * {@code file:} repository (a hand-written {@code Packages} and {@code Release}) holding 2.0
+     * as its only apt source; then mounted read-only at {@code ROOT/ro} under a real overlay.
+     */
+    static final String REAL_LOWER = """
+            src=$1 dir=$2 java=$3 cp=$4
+            ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
+            loop=$(losetup -f --show "$dir/lower.ext4")
+            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
+            minor=$((0x$(stat -c %T "$loop")))
+            mkdir -p "$dir/dev" "$dir/lowerfs" "$dir/rw" "$dir/root"
+            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
+            for n in null zero full random urandom tty; do : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"; done
+            mknod "$dir/dev/obroot" b 7 "$minor"
+            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
+            mount --rbind "$dir/dev" /dev
+            m=$dir/lowerfs
+            mount /dev/obroot "$m"
+            losetup -d "$loop"
+            mkdir -p "$m/ro" "$m/srv/repo"
+            mkpkg() {
+              d=$m/tmp/obtest-$1
+              mkdir -p "$d/DEBIAN" "$d/usr/share/obtest"
+              printf 'Package: obtest\nVersion: %s\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: overlayboot upgrade test\n' "$1" > "$d/DEBIAN/control"
+              printf '%s\n' "$1" > "$d/usr/share/obtest/version"
+              chroot "$m" dpkg-deb --root-owner-group --build "/tmp/obtest-$1" "/srv/repo/obtest_$1_all.deb" > /dev/null
+            }
+            mkpkg 1.0; mkpkg 2.0
+            chroot "$m" dpkg -i /srv/repo/obtest_1.0_all.deb > /dev/null
+            rm "$m/srv/repo/obtest_1.0_all.deb"
+            deb=$m/srv/repo/obtest_2.0_all.deb
+            { chroot "$m" dpkg-deb -f /srv/repo/obtest_2.0_all.deb
+              printf 'Filename: ./obtest_2.0_all.deb\nSize: %s\nSHA256: %s\n\n' "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)"
+            } > "$m/srv/repo/Packages"
+            printf 'Origin: obtest\nLabel: obtest\nSuite: local\nCodename: local\nArchitectures: amd64 all\nSHA256:\n %s %s Packages\n' \
+              "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
+            rm -f "$m/etc/apt/sources.list" "$m"/etc/apt/sources.list.d/*
+            echo 'deb [trusted=yes] file:/srv/repo ./' > "$m/etc/apt/sources.list.d/obtest.list"
+            mount -o remount,ro "$m"
+            mount -t tmpfs rw "$dir/rw"; mkdir "$dir/rw/upper" "$dir/rw/work"
+            mount -t overlay -o "lowerdir=$m,upperdir=$dir/rw/upper,workdir=$dir/rw/work" overlayboot "$dir/root"
+            R=$dir/root
+            mount --move "$m" "$R/ro"
+            mount -t proc proc "$R/proc"
+            mount --rbind /sys "$R/sys"
+            mount --rbind /dev "$R/dev"
+            mount -t tmpfs run "$R/run"
+            """;
+
+    @Test
+    void aPackageFromALocalRepositoryLandsOnTheLowerAndTheNextBootIsChecked() throws Exception {
+        var chroot = io.overlayboot.vm.DebianChroot.ensure(line -> {});
+        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", chroot.root().toString(),
+                work.resolve("lower.ext4").toString(), "2G").inheritIO().start();
+        assertThat(mkfs.waitFor()).isZero();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash", "-euo", "pipefail", "-c",
+                REAL_LOWER + """
+                        ob upgrade --root "$R" --json > "$dir/upgrade.json" 2> "$dir/upgrade.err" || echo "exit $?" >> "$dir/upgrade.err"
+                        echo "union: $(cat "$R/usr/share/obtest/version")"
+                        echo "lower: $(cat "$R/ro/usr/share/obtest/version")"
+                        chroot "$R/ro" dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' obtest
+                        echo "mode: $(grep " $R/ro " /proc/self/mounts | cut -d' ' -f4 | cut -d, -f1)"
+                        echo "left: $(grep -c " $R/ro/" /proc/self/mounts || true)"
+                        echo "upper: $(find "$dir/rw/upper" -mindepth 1 | wc -l)"
+                        """, "upgrade-test", chroot.root().toString(), work.toString(), java, System.getProperty("java.class.path")),
+                Duration.ofMinutes(10));
+        String err = Files.exists(work.resolve("upgrade.err")) ? Files.readString(work.resolve("upgrade.err")) : "";
+        assertThat(r.stdout()).as(r.stderr() + err).isEqualTo("""
+                union: 2.0
+                lower: 2.0
+                obtest 2.0 ii\s
+                mode: ro
+                left: 0
+                upper: 0
+                """);
+        assertThat(err).contains("running inside /ro: apt-get update").contains("Unpacking obtest (2.0) over (1.0)")
+                .contains("checking the next boot of /ro");
+        String json = Files.readString(work.resolve("upgrade.json")).strip();
+        io.overlayboot.cli.JsonSchemas.assertMatches("upgrade", json);
+        assertThat(json).as("overlayboot is not installed in this lower: the check says so")
+                .contains("\"verdict\":\"unprotected\"").contains("\"reboot\":\"not-needed\"");
+    }
+
     @Test
     void anAptOptionThatIsNotKeyEqualsValueIsAUsageError() {
         var e = org.assertj.core.api.Assertions.catchThrowableOfType(OverlaybootException.class,
