@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code overlayboot lock-boot}: a password on the GRUB menu; the protected entries still boot unattended. */
 @Command(name = "lock-boot", mixinStandardHelpOptions = true,
-        description = {"Password-protect the GRUB menu; the protected entries still boot unattended.",
+        description = {"Put a password on the GRUB menu; the normal boot needs none.",
             "Sets a GRUB superuser with a PBKDF2 hash (grub-mkpasswd-pbkdf2): editing an entry, the GRUB shell and the",
             "entries other than the normal (protected) ones need the password. The password is asked twice on the",
             "terminal, or read from --password-file (never from the command line). On a protected machine the files",

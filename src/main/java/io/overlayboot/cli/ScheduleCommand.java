@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code overlayboot schedule 'Sun 03:00'}: a maintenance window that upgrades the lower layer and reboots only when needed. */
 @Command(name = "schedule", mixinStandardHelpOptions = true,
-        description = {"Set, show or remove the maintenance window: a timer that runs 'overlayboot upgrade'.",
+        description = {"Set or remove the maintenance window (timed upgrades).",
+            "The window is a timer that runs 'overlayboot upgrade'.",
             "At WHEN (systemd calendar syntax, checked with systemd-analyze calendar) a systemd timer starts",
             "'overlayboot upgrade --reboot-if-needed MINUTES': updates go into the lower layer, and only when they need a",
             "reboot (and the next boot protects) the machine reboots, after warning logged-in users MINUTES ahead.",

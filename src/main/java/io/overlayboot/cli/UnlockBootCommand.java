@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code overlayboot unlock-boot}: undo {@code lock-boot}, byte for byte. */
 @Command(name = "unlock-boot", mixinStandardHelpOptions = true,
-        description = {"Take the password off the GRUB menu: put back every byte lock-boot changed.",
+        description = {"Take the password off the GRUB menu, byte for byte.",
+            "Puts back every byte lock-boot changed.",
             "Refuses when a file lock-boot wrote was changed since (--force puts the old bytes back anyway); then",
             "update-grub runs. Root only. Nothing to do (exit 0) when the menu is not locked by overlayboot."})
 final class UnlockBootCommand implements Callable<Integer> {
