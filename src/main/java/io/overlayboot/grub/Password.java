@@ -95,7 +95,10 @@ public final class Password {
                         "put the password alone on the first line, with at most one newline after it");
             }
         }
-        if (new String(chars).getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+        byte[] utf8 = utf8(chars);
+        int length = utf8.length;
+        Arrays.fill(utf8, (byte) 0);
+        if (length > MAX_BYTES) {
             Arrays.fill(chars, '\0');
             throw OverlaybootException.badInput(what + " is longer than GRUB's " + MAX_BYTES + " bytes", "choose a shorter password");
         }
@@ -104,8 +107,24 @@ public final class Password {
 
     /** What {@code grub-mkpasswd-pbkdf2} reads on stdin: the password, a newline, the password again, a newline. */
     byte[] twiceForStdin() {
-        String line = new String(chars) + "\n";
-        return (line + line).getBytes(StandardCharsets.UTF_8);
+        char[] twice = new char[chars.length * 2 + 2];
+        System.arraycopy(chars, 0, twice, 0, chars.length);
+        twice[chars.length] = '\n';
+        System.arraycopy(chars, 0, twice, chars.length + 1, chars.length);
+        twice[twice.length - 1] = '\n';
+        try {
+            return utf8(twice);
+        } finally {
+            Arrays.fill(twice, '\0');
+        }
+    }
+
+    /** The UTF-8 bytes of {@code chars}, without an intermediate String (which could not be overwritten). */
+    private static byte[] utf8(char[] chars) {
+        ByteBuffer buf = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
+        byte[] bytes = Arrays.copyOf(buf.array(), buf.limit());
+        Arrays.fill(buf.array(), (byte) 0);
+        return bytes;
     }
 
     /** Overwrites the characters. */

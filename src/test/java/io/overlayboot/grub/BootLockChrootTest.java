@@ -20,27 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code lock-boot} and {@code unlock-boot} on a copy of the cached Debian chroot with its real
  * {@code grub-mkpasswd-pbkdf2}, {@code grub-mkconfig} and {@code grub-script-check}: the copy is an
- * ext4 image on a loop device (grub-probe cannot probe an overlay or a plain directory), mounted
- * inside {@code unshare -m -p -f} as in {@code install/InstallerChrootTest}, so the cache and the
- * host stay untouched.
+ * ext4 image mounted by {@link io.overlayboot.vm.LoopRoot} (grub-probe cannot probe an overlay or a
+ * plain directory) inside {@code unshare -m -p -f}, so the cache and the host stay untouched.
  */
 class BootLockChrootTest {
     private static final String SCRIPT = """
             src=$1 dir=$2 ver=$3 ob=$4
             m=$dir/root
-            mkdir -p "$m" "$dir/dev"
-            loop=$(losetup -f --show "$dir/root.ext4")
-            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
-            minor=$((0x$(stat -c %T "$loop")))
-            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
-            for n in null zero full random urandom tty; do
-              : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"
-            done
-            mknod "$dir/dev/obroot" b 7 "$minor"
-            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
-            mount --rbind "$dir/dev" /dev   # this namespace only
-            mount /dev/obroot "$m"
-            losetup -d "$loop"
+            image=$dir/root.ext4 mnt=$m
+            """ + io.overlayboot.vm.LoopRoot.MOUNT + """
             mount -t proc proc "$m/proc"
             mount -t sysfs sysfs "$m/sys"
             mount --rbind /dev "$m/dev"

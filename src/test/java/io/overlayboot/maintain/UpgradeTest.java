@@ -129,26 +129,16 @@ class UpgradeTest {
 
     /**
      * The protected layout over a real Debian lower: an ext4 copy of the cached bookworm chroot on a
-     * loop device (named {@code /dev/obroot} in a private {@code /dev}, as in
-     * {@code install/InstallerChrootTest}), with package {@code obtest} 1.0 installed and a local
+     * loop device ({@link io.overlayboot.vm.LoopRoot}), with package {@code obtest} 1.0 installed and a local
      * {@code file:} repository (a hand-written {@code Packages} and {@code Release}) holding 2.0
      * as its only apt source; then mounted read-only at {@code ROOT/ro} under a real overlay.
      */
     static final String REAL_LOWER = """
             src=$1 dir=$2 java=$3 cp=$4
             ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
-            loop=$(losetup -f --show "$dir/lower.ext4")
-            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
-            minor=$((0x$(stat -c %T "$loop")))
-            mkdir -p "$dir/dev" "$dir/lowerfs" "$dir/rw" "$dir/root"
-            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
-            for n in null zero full random urandom tty; do : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"; done
-            mknod "$dir/dev/obroot" b 7 "$minor"
-            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
-            mount --rbind "$dir/dev" /dev
-            m=$dir/lowerfs
-            mount /dev/obroot "$m"
-            losetup -d "$loop"
+            m=$dir/lowerfs image=$dir/lower.ext4 mnt=$dir/lowerfs
+            """ + io.overlayboot.vm.LoopRoot.MOUNT + """
+            mkdir -p "$dir/rw" "$dir/root"
             mkdir -p "$m/ro" "$m/srv/repo"
             mkpkg() {
               d=$m/tmp/obtest-$1
