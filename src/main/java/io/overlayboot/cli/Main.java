@@ -43,7 +43,10 @@ public final class Main implements Runnable {
             TryCommand.class,
             MaintenanceCommand.class,
             UpgradeCommand.class,
-            NextBootCommand.class);
+            NextBootCommand.class,
+            LockBootCommand.class,
+            UnlockBootCommand.class,
+            ScheduleCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 

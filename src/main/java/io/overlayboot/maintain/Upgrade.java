@@ -62,7 +62,66 @@ public final class Upgrade {
         }
     }
 
+    /** What became of a needed reboot ({@code upgrade --reboot-if-needed}, run by the maintenance window). */
+    public enum Reboot {
+        /** No reboot is needed. */
+        NOT_NEEDED,
+        /** One is needed, but {@code --reboot-if-needed} was not given. */
+        NOT_ASKED,
+        /** {@code shutdown -r} was called: the machine reboots after the warning time. */
+        SCHEDULED,
+        /** One is needed but the next boot would not protect (or cannot be told): not rebooting into that. */
+        WITHHELD;
+
+        /** The name in {@code --json} output ({@code not-needed}, {@code not-asked}, {@code scheduled}, {@code withheld}). */
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
     private Upgrade() {}
+
+    /** Whether to reboot after {@code outcome}: only when needed, asked for, and the next boot protects. */
+    static Reboot decide(Outcome outcome, boolean asked) {
+        if (outcome.rebootReasons().isEmpty()) {
+            return Reboot.NOT_NEEDED;
+        }
+        if (!asked) {
+            return Reboot.NOT_ASKED;
+        }
+        return outcome.nextBoot().outcome() == io.overlayboot.guard.Outcome.PROTECTED ? Reboot.SCHEDULED : Reboot.WITHHELD;
+    }
+
+    /**
+     * Reboots the running system named by {@code layout} (its own {@code shutdown}, through
+     * {@code chroot} when it is not {@code /}) in {@code minutes} when {@link #decide} says so:
+     * {@code shutdown -r +MINUTES MESSAGE}, which warns logged-in users with wall at once and
+     * again as the time nears, and which {@code shutdown -c} cancels. 0: at once. Returns what was done.
+     */
+    public static Reboot rebootIfNeeded(Layout layout, Outcome outcome, Integer minutes, Consumer<String> progress) {
+        Reboot decision = decide(outcome, minutes != null);
+        if (decision == Reboot.WITHHELD) {
+            progress.accept("a reboot is needed, but NOT rebooting: the next boot would not be protected (see above);"
+                    + " fix it, then reboot");
+        }
+        if (decision != Reboot.SCHEDULED) {
+            return decision;
+        }
+        String message = "overlayboot: updates were installed (" + String.join("; ", outcome.rebootReasons())
+                + "); rebooting to run them" + (minutes == 0 ? "" : " in " + minutes + " min; save your work (root can cancel: shutdown -c)");
+        List<String> argv = new ArrayList<>();
+        if (layout.root().getNameCount() > 0) {
+            argv.addAll(List.of("chroot", layout.root().toString()));
+        }
+        argv.addAll(List.of("shutdown", "-r", minutes == 0 ? "now" : "+" + minutes, message));
+        progress.accept("rebooting " + (minutes == 0 ? "now" : "in " + minutes + " min") + ": " + String.join(", ", outcome.rebootReasons()));
+        Exec.Result r = Exec.command(argv, Duration.ofMinutes(1)).env(Session.ENV).run();
+        if (!r.ok()) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'shutdown -r' failed with exit code " + r.exitCode() + ": "
+                    + (r.stderr() + r.stdout()).strip().replace('\n', ' '), "the updates are in place; reboot by hand");
+        }
+        return decision;
+    }
 
     /** The commands, in order, as typed inside the lower. */
     static List<List<String>> commands(Path lower, Options options) {

@@ -30,6 +30,7 @@ class UpgradeTest {
             stub usr/bin/apt-get 'case "$*" in *upgrade) echo stubpkg >> /run/reboot-required.pkgs; touch /run/reboot-required;; esac; [ "$*" != "update" ] || exit "${FAIL_UPDATE:-0}"'
             stub usr/sbin/update-initramfs 'echo "update-initramfs: Generating /boot/initrd.img-999.0.0-test"'
             stub usr/sbin/update-grub ''
+            stub usr/sbin/shutdown ''
             touch "$R/boot/vmlinuz-999.0.0-test"
             mount -o remount,ro "$R/ro"
             """;
@@ -79,6 +80,128 @@ class UpgradeTest {
                 apt-get update [noninteractive] [1]
                 """).endsWith("apt-get update [noninteractive] [1]\n");
         assertThat(r.stderr()).contains("overlayboot: 'apt-get update' inside /ro failed with exit code 100 (its output is above)");
+    }
+
+    @Test
+    void jsonCarriesTheCheckAndTheRebootAndANeededRebootIsWithheldWhenTheNextBootWouldNotProtect() {
+        Exec.Result r = sandbox("""
+                ob upgrade --root "$R" --json --reboot-if-needed 0 > out.json
+                echo "exit $? left $(left) mode $(mode)"
+                grep -c shutdown "$R/ro/var/log/calls"
+                cat out.json
+                """);
+        String[] lines = r.stdout().split("\n");
+        assertThat(lines[0]).as(r.stderr()).isEqualTo("exit 7 left none mode ro");
+        assertThat(lines[1]).as("shutdown not called").isEqualTo("0");
+        assertThat(lines).hasSize(3);
+        io.overlayboot.cli.JsonSchemas.assertMatches("upgrade", lines[2]);
+        assertThat(lines[2]).contains("\"rebootNeeded\":true").contains("\"reboot\":\"withheld\"")
+                .contains("\"verdict\":\"unknown\"");
+        assertThat(r.stderr()).contains("NOT rebooting: the next boot would not be protected")
+                .contains("update-initramfs: Generating"); // command output moved to stderr
+    }
+
+    @Test
+    void aRebootHappensOnlyWhenNeededAskedAndTheNextBootProtects() {
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        var needed = new Upgrade.Outcome(protectedBoot, List.of("kernel 9 is installed; 8 is running"));
+        assertThat(Upgrade.decide(new Upgrade.Outcome(protectedBoot, List.of()), true)).isEqualTo(Upgrade.Reboot.NOT_NEEDED);
+        assertThat(Upgrade.decide(needed, false)).isEqualTo(Upgrade.Reboot.NOT_ASKED);
+        assertThat(Upgrade.decide(needed, true)).isEqualTo(Upgrade.Reboot.SCHEDULED);
+    }
+
+    @Test
+    void theRebootIsTheRootsOwnShutdownWithTheWarningTime() throws Exception {
+        Path root = work.resolve("root");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("usr/sbin"));
+        Files.copy(Path.of("/usr/bin/busybox"), root.resolve("bin/busybox"));
+        Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
+        Path stub = Files.writeString(root.resolve("usr/sbin/shutdown"), "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done > /called\n");
+        Files.setPosixFilePermissions(stub, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        Layout layout = Layout.of(root, Path.of("/proc/self/mounts"));
+        var reboot = Upgrade.rebootIfNeeded(layout, new Upgrade.Outcome(protectedBoot, List.of("/run/reboot-required is set")), 10, l -> {});
+        assertThat(reboot).isEqualTo(Upgrade.Reboot.SCHEDULED);
+        assertThat(Files.readString(root.resolve("called"))).isEqualTo("[-r][+10][overlayboot: updates were installed"
+                + " (/run/reboot-required is set); rebooting to run them in 10 min; save your work (root can cancel: shutdown -c)]");
+    }
+
+    /**
+     * The protected layout over a real Debian lower: an ext4 copy of the cached bookworm chroot on a
+     * loop device ({@link io.overlayboot.vm.LoopRoot}), with package {@code obtest} 1.0 installed and a local
+     * {@code file:} repository (a hand-written {@code Packages} and {@code Release}) holding 2.0
+     * as its only apt source; then mounted read-only at {@code ROOT/ro} under a real overlay.
+     */
+    static final String REAL_LOWER = """
+            src=$1 dir=$2 java=$3 cp=$4
+            ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
+            m=$dir/lowerfs image=$dir/lower.ext4 mnt=$dir/lowerfs
+            """ + io.overlayboot.vm.LoopRoot.MOUNT + """
+            mkdir -p "$dir/rw" "$dir/root"
+            mkdir -p "$m/ro" "$m/srv/repo"
+            mkpkg() {
+              d=$m/tmp/obtest-$1
+              mkdir -p "$d/DEBIAN" "$d/usr/share/obtest"
+              printf 'Package: obtest\nVersion: %s\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: overlayboot upgrade test\n' "$1" > "$d/DEBIAN/control"
+              printf '%s\n' "$1" > "$d/usr/share/obtest/version"
+              chroot "$m" dpkg-deb --root-owner-group --build "/tmp/obtest-$1" "/srv/repo/obtest_$1_all.deb" > /dev/null
+            }
+            mkpkg 1.0; mkpkg 2.0
+            chroot "$m" dpkg -i /srv/repo/obtest_1.0_all.deb > /dev/null
+            rm "$m/srv/repo/obtest_1.0_all.deb"
+            deb=$m/srv/repo/obtest_2.0_all.deb
+            { chroot "$m" dpkg-deb -f /srv/repo/obtest_2.0_all.deb
+              printf 'Filename: ./obtest_2.0_all.deb\nSize: %s\nSHA256: %s\n\n' "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)"
+            } > "$m/srv/repo/Packages"
+            printf 'Origin: obtest\nLabel: obtest\nSuite: local\nCodename: local\nArchitectures: amd64 all\nSHA256:\n %s %s Packages\n' \
+              "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
+            rm -f "$m/etc/apt/sources.list" "$m"/etc/apt/sources.list.d/*
+            echo 'deb [trusted=yes] file:/srv/repo ./' > "$m/etc/apt/sources.list.d/obtest.list"
+            mount -o remount,ro "$m"
+            mount -t tmpfs rw "$dir/rw"; mkdir "$dir/rw/upper" "$dir/rw/work"
+            mount -t overlay -o "lowerdir=$m,upperdir=$dir/rw/upper,workdir=$dir/rw/work" overlayboot "$dir/root"
+            R=$dir/root
+            mount --move "$m" "$R/ro"
+            mount -t proc proc "$R/proc"
+            mount --rbind /sys "$R/sys"
+            mount --rbind /dev "$R/dev"
+            mount -t tmpfs run "$R/run"
+            """;
+
+    @Test
+    void aPackageFromALocalRepositoryLandsOnTheLowerAndTheNextBootIsChecked() throws Exception {
+        var chroot = io.overlayboot.vm.DebianChroot.ensure(line -> {});
+        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", chroot.root().toString(),
+                work.resolve("lower.ext4").toString(), "2G").inheritIO().start();
+        assertThat(mkfs.waitFor()).isZero();
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash", "-euo", "pipefail", "-c",
+                REAL_LOWER + """
+                        ob upgrade --root "$R" --json > "$dir/upgrade.json" 2> "$dir/upgrade.err" || echo "exit $?" >> "$dir/upgrade.err"
+                        echo "union: $(cat "$R/usr/share/obtest/version")"
+                        echo "lower: $(cat "$R/ro/usr/share/obtest/version")"
+                        chroot "$R/ro" dpkg-query -W -f '${Package} ${Version} ${db:Status-Abbrev}\n' obtest
+                        echo "mode: $(grep " $R/ro " /proc/self/mounts | cut -d' ' -f4 | cut -d, -f1)"
+                        echo "left: $(grep -c " $R/ro/" /proc/self/mounts || true)"
+                        echo "upper: $(find "$dir/rw/upper" -mindepth 1 | wc -l)"
+                        """, "upgrade-test", chroot.root().toString(), work.toString(), java, System.getProperty("java.class.path")),
+                Duration.ofMinutes(10));
+        String err = Files.exists(work.resolve("upgrade.err")) ? Files.readString(work.resolve("upgrade.err")) : "";
+        assertThat(r.stdout()).as(r.stderr() + err).isEqualTo("""
+                union: 2.0
+                lower: 2.0
+                obtest 2.0 ii\s
+                mode: ro
+                left: 0
+                upper: 0
+                """);
+        assertThat(err).contains("running inside /ro: apt-get update").contains("Unpacking obtest (2.0) over (1.0)")
+                .contains("checking the next boot of /ro");
+        String json = Files.readString(work.resolve("upgrade.json")).strip();
+        io.overlayboot.cli.JsonSchemas.assertMatches("upgrade", json);
+        assertThat(json).as("overlayboot is not installed in this lower: the check says so")
+                .contains("\"verdict\":\"unprotected\"").contains("\"reboot\":\"not-needed\"");
     }
 
     @Test

@@ -1,0 +1,31 @@
+package io.overlayboot.vm;
+
+/**
+ * Test support: shell lines that mount an ext4 image as a root grub-probe can probe, inside
+ * {@code unshare -m -p -f}. grub-mkconfig asks grub-probe for the device under {@code /}, which
+ * fails for an overlay or a plain directory, and for a device named {@code /dev/loopN} it runs
+ * {@code losetup} (absent from the cached chroot); so the image's loop device is also named
+ * {@code /dev/obroot} in a private {@code /dev} (a tmpfs with the usual nodes bound in) that
+ * replaces {@code /dev} in the namespace only. The loop device detaches by itself when the
+ * namespace ends.
+ */
+public final class LoopRoot {
+    /** Mounts {@code $image} at {@code $mnt}, using {@code $dir/dev} for the private {@code /dev}. */
+    public static final String MOUNT = """
+            loop=$(losetup -f --show "$image")
+            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
+            minor=$((0x$(stat -c %T "$loop")))
+            mkdir -p "$dir/dev" "$mnt"
+            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
+            for n in null zero full random urandom tty; do
+              : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"
+            done
+            mknod "$dir/dev/obroot" b 7 "$minor"
+            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
+            mount --rbind "$dir/dev" /dev   # this namespace only
+            mount /dev/obroot "$mnt"
+            losetup -d "$loop"              # busy: detaches by itself when the namespace ends
+            """;
+
+    private LoopRoot() {}
+}
