@@ -42,7 +42,9 @@ public final class Main implements Runnable {
             ConfigureCommand.class,
             TryCommand.class,
             MaintenanceCommand.class,
-            UpgradeCommand.class);
+            UpgradeCommand.class,
+            EnableCommand.class,
+            DisableCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
