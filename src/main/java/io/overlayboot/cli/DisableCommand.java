@@ -26,8 +26,8 @@ final class DisableCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Option(names = "--from-package", hidden = true,
-            description = "Run by the package's prerm: leave the initrds to initramfs-tools' trigger; skip an absent GRUB.")
+    @Option(names = "--from-package",
+            description = "For the package's prerm: leave the initrds to initramfs-tools' trigger, and skip GRUB when it is absent.")
     private boolean fromPackage;
 
     @Spec
