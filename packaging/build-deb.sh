@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
 # and 13 ship no Java 25), an AOT cache for fast start-up, and /usr/bin/overlayboot. Installing the
-# package changes nothing about how the machine boots; 'overlayboot install' does that.
+# package changes nothing about how the machine boots; 'overlayboot enable' does that.
 # Needs: target/overlayboot.jar and target/manual (man pages and bash completion generated from the
 # picocli model by cli/ManualPages): both made by 'mvn -Pdeb package', which then runs this script.
 # Temurin 25 (JAVA_HOME), dpkg-deb.
@@ -74,6 +74,7 @@ install -m 0644 "$here/packaging/debian/copyright" "$stage/usr/share/doc/overlay
 gzip -9n <"$here/packaging/debian/changelog" >"$stage/usr/share/doc/overlayboot/changelog.gz"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$here/packaging/debian/control" >"$stage/DEBIAN/control"
+install -m 0755 "$here/packaging/debian/preinst" "$stage/DEBIAN/preinst"
 install -m 0755 "$here/packaging/debian/prerm" "$stage/DEBIAN/prerm"
 install -m 0755 "$here/packaging/debian/postrm" "$stage/DEBIAN/postrm"
 # Every file under /etc is the admin's to edit: a conffile, kept across upgrades, removed on purge.

@@ -46,7 +46,9 @@ public final class Main implements Runnable {
             NextBootCommand.class,
             LockBootCommand.class,
             UnlockBootCommand.class,
-            ScheduleCommand.class);
+            ScheduleCommand.class,
+            EnableCommand.class,
+            DisableCommand.class);
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 

@@ -22,9 +22,12 @@ final class KernelCheck {
     private static final List<String> BLKID = List.of("sbin/blkid", "usr/sbin/blkid", "bin/blkid", "usr/bin/blkid");
 
     private final InRoot root;
+    /** The Debian package carries the boot files: the hints name its places (see {@link PackageHints}). */
+    private final boolean packaged;
 
     KernelCheck(InRoot root) {
         this.root = root;
+        this.packaged = PackageHints.installed(root);
     }
 
     /**
@@ -69,7 +72,7 @@ final class KernelCheck {
             Generator g = generator.get();
             boolean bootCode = g.requirements().getFirst().in(initrd).isPresent();
             for (Generator.Requirement r : g.requirements()) {
-                String hint = r.hint().formatted(version);
+                String hint = PackageHints.adapt(r.hint().formatted(version), packaged);
                 Optional<String> at = r.in(initrd);
                 if (at.isEmpty()) {
                     if (r.mustContain().isEmpty() || bootCode) {
@@ -84,7 +87,8 @@ final class KernelCheck {
             if (module && !builtIn && unions.stream().noneMatch(u -> initrdHasModule(initrd, version, u))) {
                 reasons.add(Reason.unprotected("initrd " + shown + " has no " + unionNames + " module (" + String.join(" or ",
                         unions.stream().map(u -> u + ".ko").toList()) + ") for kernel " + version,
-                        "check that " + g.moduleSource() + " exists (it adds the module), then run " + rebuild));
+                        PackageHints.adapt("check that " + g.moduleSource() + " exists (it adds the module), then run " + rebuild,
+                                packaged)));
             }
             if (bootCode && settings.get(Settings.MODE).equals("device") && BLKID.stream().noneMatch(initrd::has)) {
                 String text = "initrd " + shown + " has no blkid, so the upper device " + settings.get(Settings.DEV)

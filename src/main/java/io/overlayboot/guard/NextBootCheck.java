@@ -27,10 +27,12 @@ public final class NextBootCheck {
 
     private final InRoot root;
     private final KernelCheck kernels;
+    private final boolean packaged;
 
     public NextBootCheck(Path root) {
         this.root = new InRoot(root);
         this.kernels = new KernelCheck(this.root);
+        this.packaged = PackageHints.installed(this.root);
     }
 
     /** The full verdict: the next boot, then every other installed kernel. */
@@ -86,8 +88,8 @@ public final class NextBootCheck {
             if (!config.active() && flag.isEmpty()) {
                 reasons.add(Reason.cannotTell("no /" + GRUB_CFG + " and /etc/overlayboot.conf sets no mode=: cannot tell"
                         + " whether the boot loader passes aufs=... or overlayboot=...",
-                        "set mode=tmpfs in /etc/overlayboot.conf (overlayboot install --mode tmpfs --no-grub) so every boot"
-                                + " is protected"));
+                        PackageHints.adapt("set mode=tmpfs in /etc/overlayboot.conf (overlayboot install --mode tmpfs --no-grub)"
+                                + " so every boot is protected", packaged)));
             } else if (version.isEmpty()) {
                 reasons.add(Reason.cannotTell("no /" + GRUB_CFG + " and no kernel in /boot (no /vmlinuz, no /boot/vmlinuz-*)",
                         "install a kernel package (linux-image-amd64)"));
@@ -183,8 +185,8 @@ public final class NextBootCheck {
                     "boot another entry, or remove overlayboot=disabled from the GRUB configuration and run update-grub"));
         }
         return Optional.of(Reason.unprotected("the default GRUB entry '" + e.path() + "' passes no aufs= or overlayboot="
-                + " parameter and the initrd's config sets no mode=", "run 'overlayboot install' (it adds aufs=tmpfs to"
-                        + " GRUB_CMDLINE_LINUX_DEFAULT) or update-grub, or choose a protected entry with grub-set-default"));
+                + " parameter and the initrd's config sets no mode=", PackageHints.adapt("run 'overlayboot install' (it adds aufs=tmpfs to"
+                        + " GRUB_CMDLINE_LINUX_DEFAULT) or update-grub, or choose a protected entry with grub-set-default", packaged)));
     }
 
     /** The version of a kernel file named by the boot loader: from its name, or from the link it is. */

@@ -145,7 +145,7 @@ public final class Apply {
     private Manifest asWritten(Manifest manifest) {
         return new Manifest(manifest.grub(), manifest.chosen(), manifest.sysctl(), manifest.bootChainPending(), manifest.directories(),
                 manifest.files().stream().map(e -> new Entry(e.path(), e.sha256(), Change.meta(target.resolve(e.path())), e.original()))
-                        .toList());
+                        .toList(), manifest.packaged());
     }
 
     /**

@@ -36,17 +36,21 @@ import java.util.Optional;
 final class InstallPlanner {
     private final Target target;
     private final Optional<Manifest> old;
+    /** {@code enable}: the Debian package carries the boot files; only the GRUB parameter and the config's settings are planned. */
+    private final boolean packaged;
 
-    private InstallPlanner(Target target, Optional<Manifest> old) {
+    private InstallPlanner(Target target, Optional<Manifest> old, boolean packaged) {
         this.target = target;
         this.old = old;
+        this.packaged = packaged;
     }
 
     static Planner install(RenderRequest request) {
         return (target, installed, force) -> {
             target.check(force, installed.isPresent());
             GrubMethod method = request.grub() ? target.grubMethod() : GrubMethod.NONE;
-            return new InstallPlanner(target, installed).plan(request, method, "Install overlayboot");
+            Packaged.refuseInstall(target);
+            return new InstallPlanner(target, installed, false).plan(request, method, "Install overlayboot");
         };
     }
 
@@ -73,7 +77,37 @@ final class InstallPlanner {
             change.droppedSysctl().forEach(sysctl::remove);
             RenderRequest request = new RenderRequest(chosen, List.copyOf(sysctl.values()),
                     old.grub() == GrubMethod.DROP_IN);
-            return new InstallPlanner(target, installed).plan(request, old.grub(), "Change the settings of overlayboot");
+            return new InstallPlanner(target, installed, old.packaged()).plan(request, old.grub(), "Change the settings of overlayboot");
+        };
+    }
+
+    /**
+     * {@code enable}: on a machine where the Debian package carries the boot files, the GRUB
+     * parameter (drop-in or edit, as install) and the chosen settings set in the package's
+     * {@code /etc/overlayboot.conf}; without GRUB ({@code --no-grub} or none found) {@code mode=}
+     * there, so that every boot protects. Recorded in a manifest marked {@link Manifest#packaged}.
+     */
+    static Planner enable(RenderRequest asked) {
+        return (target, installed, force) -> {
+            if (!asked.sysctl().isEmpty()) {
+                throw OverlaybootException.badInput("--sysctl is not for 'enable': the package writes no sysctl file",
+                        "put the setting in a file of your own under /etc/sysctl.d/");
+            }
+            Packaged.requirePackage(target);
+            installed.filter(m -> !m.packaged()).ifPresent(m -> {
+                throw OverlaybootException.environment("overlayboot was set up in " + target.show("") + " by 'overlayboot install'"
+                        + " (" + target.show(Manifest.PATH) + "), which owns its own boot files",
+                        "keep using 'overlayboot configure', or run 'overlayboot uninstall' first and then 'overlayboot enable'");
+            });
+            target.check(force, true);
+            GrubMethod method = asked.grub() ? target.grubMethod() : GrubMethod.NONE;
+            RenderRequest request = asked;
+            if (method == GrubMethod.NONE && !asked.chosen().containsKey(Settings.MODE.name())) {
+                Map<String, String> chosen = new LinkedHashMap<>(asked.chosen());
+                chosen.put(Settings.MODE.name(), asked.chosen().containsKey(Settings.DEV.name()) ? "device" : "tmpfs");
+                request = new RenderRequest(chosen, asked.sysctl(), false);
+            }
+            return new InstallPlanner(target, installed, true).plan(request, method, "Enable overlayboot");
         };
     }
 
@@ -143,21 +177,26 @@ final class InstallPlanner {
         Map<Setting, String> chosen = request.chosen();
         List<Entry> intended = new ArrayList<>(entries);
         intended.addAll(dropped);
-        Records records = new Records(Optional.of(new Manifest(method, chosen, request.sysctl(), true, dirs, intended)),
+        Records records = new Records(Optional.of(new Manifest(method, chosen, request.sysctl(), true, dirs, intended, packaged)),
                 manifestDirs, planned.stream().filter(d -> !manifestDirs.contains(d)).toList(), backups,
                 dropped.stream().flatMap(e -> e.original().stream()).map(Original::backup).toList(), List.of(), List.of(),
-                Optional.of(new Manifest(method, chosen, request.sysctl(), true, dirs, entries)));
+                Optional.of(new Manifest(method, chosen, request.sysctl(), true, dirs, entries, packaged)));
 
         List<String> notes = new ArrayList<>();
-        if (method == GrubMethod.NONE) {
+        if (method == GrubMethod.NONE && packaged) {
+            notes.add("no GRUB configured: mode=" + request.value(Settings.MODE) + " in " + target.show(Packaged.CONFIG)
+                    + " protects every boot");
+        } else if (method == GrubMethod.NONE) {
             notes.add("no GRUB configured: add " + request.kernelParameter() + " to the kernel command line of your boot"
                     + " loader, or run 'overlayboot configure mode=tmpfs' to protect every boot");
         }
         if (changes.stream().anyMatch(c -> c.path().startsWith("etc/sysctl.d/"))) {
             notes.add("the sysctl settings apply from the next boot (or now with 'sysctl --system')");
         }
-        String done = "overlayboot is installed in " + target.show("") + "; it protects the next boot"
-                + (method == GrubMethod.NONE ? " that has " + request.kernelParameter() : "") + ".";
+        String done = packaged
+                ? "overlayboot is enabled in " + target.show("") + "; it protects the next boot ('overlayboot disable' switches it off)."
+                : "overlayboot is installed in " + target.show("") + "; it protects the next boot"
+                        + (method == GrubMethod.NONE ? " that has " + request.kernelParameter() : "") + ".";
         return new Plan(target, question, Optional.empty(), notices, changes, commands, records, new Closing(notes, done, List.of()));
     }
 
@@ -167,7 +206,12 @@ final class InstallPlanner {
     private Map<String, Desired> desired(RenderRequest request, Generator generator, GrubMethod method, boolean grubInManifest) {
         Map<String, Desired> desired = new LinkedHashMap<>();
         for (RenderedFile f : new Renderer().render(request, generator)) {
-            desired.put(f.path(), new Desired(f.content(), f.mode(), false));
+            if (!packaged || f.path().equals(Target.DROP_IN)) { // the package carries the rest
+                desired.put(f.path(), new Desired(f.content(), f.mode(), false));
+            }
+        }
+        if (packaged) {
+            packagedConfig(request).ifPresent(bytes -> desired.put(Packaged.CONFIG, new Desired(bytes, 0644, true)));
         }
         if (method == GrubMethod.EDIT) {
             byte[] current = Change.read(target.resolve(Target.DEFAULT_GRUB));
@@ -184,6 +228,20 @@ final class InstallPlanner {
             }
         }
         return desired;
+    }
+
+    /**
+     * The package's config with the chosen settings set in it, edited from what it held before the
+     * first {@code enable} (so settings left out now fall back); empty when that changes nothing.
+     */
+    private Optional<byte[]> packagedConfig(RenderRequest request) {
+        Optional<Entry> previous = old.flatMap(m -> m.entry(Packaged.CONFIG));
+        byte[] base = previous.isPresent()
+                ? previous.get().original().map(this::readBackup).orElse(new byte[0])
+                : Change.read(target.resolve(Packaged.CONFIG));
+        String text = base == null ? "" : new String(base, StandardCharsets.UTF_8);
+        String edited = Packaged.setAll(text, request.chosen());
+        return edited.equals(text) ? Optional.empty() : Optional.of(edited.getBytes(StandardCharsets.UTF_8));
     }
 
     private byte[] readBackup(Original o) {

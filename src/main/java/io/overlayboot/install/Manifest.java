@@ -35,9 +35,12 @@ import java.util.Optional;
  *     files on disk
  * @param directories directories install created, parents first
  * @param files every file install wrote, in the order written
+ * @param packaged true when {@code overlayboot enable} wrote it on a machine where the Debian package
+ *     carries the boot files (only the GRUB parameter and the config's settings are then overlayboot's);
+ *     false for {@code overlayboot install}, which lays every boot file itself
  */
 public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl> sysctl, boolean bootChainPending,
-        List<String> directories, List<Entry> files) {
+        List<String> directories, List<Entry> files, boolean packaged) {
     public static final String DIR = "var/lib/overlayboot";
     public static final String PATH = DIR + "/manifest.json";
     public static final String BACKUP_DIR = DIR + "/backup";
@@ -48,6 +51,12 @@ public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl
         sysctl = List.copyOf(sysctl);
         directories = List.copyOf(directories);
         files = List.copyOf(files);
+    }
+
+    /** A manifest of {@code overlayboot install} (not {@link #packaged}). */
+    public Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl> sysctl, boolean bootChainPending,
+            List<String> directories, List<Entry> files) {
+        this(grub, chosen, sysctl, bootChainPending, directories, files, false);
     }
 
     /** How the kernel parameter reaches GRUB. */
@@ -94,7 +103,7 @@ public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl
     }
 
     public Manifest withBootChainPending(boolean pending) {
-        return new Manifest(grub, chosen, sysctl, pending, directories, files);
+        return new Manifest(grub, chosen, sysctl, pending, directories, files, packaged);
     }
 
     /** Reads the manifest of {@code root}; empty when overlayboot is not installed there. */
@@ -150,6 +159,9 @@ public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl
             list.add(m);
         }
         top.put("files", list);
+        if (packaged) { // absent from install's manifests, which stay as they were
+            top.put("packaged", true);
+        }
         return Json.writePretty(top);
     }
 
@@ -216,7 +228,11 @@ public record Manifest(GrubMethod grub, Map<Setting, String> chosen, List<Sysctl
             }
             files.add(new Entry(safePath(str(m, "path", where), where + ".path"), str(m, "sha256", where), meta(m, where), original));
         }
-        return new Manifest(grub, chosen, sysctl, pending, dirs, files);
+        Object packaged = top.getOrDefault("packaged", false);
+        if (!(packaged instanceof Boolean p)) {
+            throw new Invalid("\"packaged\" is " + Json.write(packaged) + ", expected true or false");
+        }
+        return new Manifest(grub, chosen, sysctl, pending, dirs, files, p);
     }
 
     private static void meta(Map<String, Object> m, FileMeta meta) {

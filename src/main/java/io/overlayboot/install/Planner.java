@@ -26,6 +26,16 @@ public interface Planner {
         return InstallPlanner.configure(change);
     }
 
+    /** {@code enable}: switch on the Debian package's boot files (see {@link Packaged}). */
+    static Planner enable(RenderRequest request) {
+        return InstallPlanner.enable(request);
+    }
+
+    /** {@code disable}: take out what {@code enable} did; {@code fromPackage}: from the package's prerm. */
+    static Planner disable(boolean fromPackage) {
+        return new DisablePlanner(fromPackage, true);
+    }
+
     /** {@code uninstall}: put back everything the manifest names. */
     static Planner uninstall() {
         return new UninstallPlanner();

@@ -61,6 +61,15 @@ class JsonSchemaTest {
     }
 
     @Test
+    void enableDisable() throws Exception {
+        Path root = DebianTreeAccess.createPackaged(tmp.resolve("root"), true);
+        String r = root.toString();
+        JsonSchemas.assertMatches("enable", json("enable", "--root", r, "--dry-run", "--json", "--size", "30%"));
+        JsonSchemas.assertMatches("enable", json("enable", "--root", r, "--yes", "--json", "--size", "30%"));
+        JsonSchemas.assertMatches("disable", json("disable", "--root", r, "--yes", "--json"));
+    }
+
+    @Test
     void status() throws Exception {
         Path mounts = Files.writeString(tmp.resolve("mounts"), "overlayboot / overlay rw,lowerdir=/ro 0 0\n");
         Files.createDirectories(tmp.resolve("run/overlayboot"));

@@ -56,6 +56,28 @@ final class DebianTree {
         return root;
     }
 
+    /**
+     * {@link #create} with the Debian package installed as dpkg would leave it: the files of
+     * {@code render --layout package} (its {@code etc/overlayboot.conf} replacing the old experiment)
+     * and dpkg's list of them, {@code var/lib/dpkg/info/overlayboot.list}.
+     */
+    static Path createPackaged(Path root, boolean grubDropIns) throws IOException {
+        create(root, grubDropIns);
+        StringBuilder list = new StringBuilder();
+        for (io.overlayboot.render.RenderedFile f : new io.overlayboot.render.Renderer().render(
+                new io.overlayboot.render.RenderRequest(java.util.Map.of(), List.of(), true), null, io.overlayboot.render.Layout.PACKAGE)) {
+            Path p = root.resolve(f.path());
+            Files.createDirectories(p.getParent());
+            Files.write(p, f.content());
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(f.mode() == 0755 ? "rwxr-xr-x" : "rw-r--r--"));
+            Files.setAttribute(p, "unix:uid", 0);
+            Files.setAttribute(p, "unix:gid", 0);
+            list.append('/').append(f.path()).append('\n');
+        }
+        file(root, "var/lib/dpkg/info/overlayboot.list", list.toString(), "rw-r--r--");
+        return root;
+    }
+
     static Path file(Path root, String relative, String text, String perms) throws IOException {
         Path p = root.resolve(relative);
         Files.createDirectories(p.getParent());

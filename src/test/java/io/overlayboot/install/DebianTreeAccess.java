@@ -14,6 +14,11 @@ public final class DebianTreeAccess {
         return DebianTree.create(root, grubDropIns);
     }
 
+    /** A Debian root with the overlayboot package installed (see {@link DebianTree#createPackaged}). */
+    public static Path createPackaged(Path root, boolean grubDropIns) throws IOException {
+        return DebianTree.createPackaged(root, grubDropIns);
+    }
+
     /** A Debian root whose initrds dracut builds (see {@link InitrdGeneratorTest#dracutTree}). */
     public static Path createDracut(Path root) throws IOException {
         return InitrdGeneratorTest.dracutTree(root);

@@ -1,0 +1,169 @@
+package io.overlayboot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.core.ExitCode;
+import io.overlayboot.install.DebianTreeAccess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * enable and disable through {@link Main#run}, on real directory trees shaped like a Debian root
+ * with the overlayboot package installed; and how install and the package keep out of each other's way.
+ */
+class EnableCommandTest {
+    @TempDir
+    Path tmp;
+
+    private Path packaged(boolean grubDropIns) throws Exception {
+        return DebianTreeAccess.createPackaged(tmp.resolve("root"), grubDropIns);
+    }
+
+    @Test
+    void enableAddsTheGrubDropInAndDisablePutsEveryByteBack() throws Exception {
+        Path root = packaged(true);
+        List<String> before = DebianTreeAccess.describe(root);
+        String config = DebianTreeAccess.read(root, "etc/overlayboot.conf");
+
+        Cli.Run enable = Cli.run("enable", "--root", root.toString(), "--yes");
+        assertThat(enable.code()).as(enable.err()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg")).contains("aufs=tmpfs");
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).isEqualTo(config); // no options: the conffile stays
+        assertThat(DebianTreeAccess.read(root, "var/lib/overlayboot/manifest.json")).contains("\"packaged\": true");
+        // only the parameter: the package's boot files are not laid again under /etc
+        assertThat(root.resolve("etc/initramfs-tools/scripts/init-bottom/overlayboot")).doesNotExist();
+        assertThat(enable.err()).contains("update-initramfs -u -k all");
+
+        Cli.Run again = Cli.run("enable", "--root", root.toString(), "--yes");
+        assertThat(again.code()).as(again.err()).isZero();
+
+        Cli.Run disable = Cli.run("disable", "--root", root.toString(), "--yes");
+        assertThat(disable.code()).as(disable.err()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+
+        Cli.Run twice = Cli.run("disable", "--root", root.toString(), "--yes");
+        assertThat(twice.code()).isZero();
+        assertThat(twice.out()).contains("not enabled");
+    }
+
+    @Test
+    void optionsAreSetInThePackagesConfigKeepingEveryOtherLine() throws Exception {
+        Path root = packaged(false);
+        List<String> before = DebianTreeAccess.describe(root);
+        String config = DebianTreeAccess.read(root, "etc/overlayboot.conf");
+        Files.writeString(root.resolve("etc/overlayboot.conf"), config + "# the admin's own note\n");
+        List<String> edited = DebianTreeAccess.describe(root);
+        assertThat(edited).isNotEqualTo(before);
+
+        Cli.Run enable = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%", "--mode", "device", "--dev", "LABEL=data");
+        assertThat(enable.code()).as(enable.err()).isZero();
+        String now = DebianTreeAccess.read(root, "etc/overlayboot.conf");
+        assertThat(now).contains("\nsize=25%\n", "\nmode=device\n", "\ndev=LABEL=data\n", "# the admin's own note\n")
+                .doesNotContain("#size=").hasLineCount((int) config.lines().count() + 1);
+        // no grub.d in this GRUB: the parameter goes into /etc/default/grub itself
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub"))
+                .isEqualTo(DebianTreeAccess.GRUB.replace("\"quiet\"", "\"quiet aufs=LABEL=data\""));
+
+        // enable again with fewer options: the settings left out fall back to the config as it was
+        assertThat(Cli.run("enable", "--root", root.toString(), "--yes").code()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).isEqualTo(config + "# the admin's own note\n");
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub"))
+                .isEqualTo(DebianTreeAccess.GRUB.replace("\"quiet\"", "\"quiet aufs=tmpfs\""));
+
+        assertThat(Cli.run("disable", "--root", root.toString(), "--yes").code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(edited);
+    }
+
+    @Test
+    void withoutGrubModeInTheConfigProtectsEveryBoot() throws Exception {
+        Path root = packaged(true);
+        List<String> before = DebianTreeAccess.describe(root);
+        Cli.Run enable = Cli.run("enable", "--root", root.toString(), "--yes", "--no-grub");
+        assertThat(enable.code()).as(enable.err()).isZero();
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("\nmode=tmpfs\n");
+        assertThat(root.resolve("etc/default/grub.d/overlayboot.cfg")).doesNotExist();
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub")).isEqualTo(DebianTreeAccess.GRUB);
+        assertThat(enable.err()).contains("mode=tmpfs").contains("protects every boot").doesNotContain("grub-mkconfig");
+        assertThat(Cli.run("disable", "--root", root.toString(), "--yes").code()).isZero();
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void aBadOptionIsRefusedBeforeAnythingChanges() throws Exception {
+        Path root = packaged(true);
+        List<String> before = DebianTreeAccess.describe(root);
+        Cli.Run bad = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "lots");
+        assertThat(bad.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(bad.err().strip()).doesNotContain("\n").contains("lots").doesNotContain("Exception");
+        Cli.Run sysctl = Cli.run("enable", "--root", root.toString(), "--yes", "--sysctl", "vm.swappiness=10");
+        assertThat(sysctl.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+        assertThat(sysctl.err().strip()).doesNotContain("\n").contains("--sysctl");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void aFailingUpdateInitramfsIsRolledBackAndSaysSo() throws Exception {
+        Path root = packaged(true);
+        // A root chroot can run: a static busybox as /bin/sh, /proc and /dev present.
+        Path sh = root.resolve("bin/sh");
+        Files.createDirectories(sh.getParent());
+        Files.copy(Path.of("/bin/busybox"), sh);
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/null"), "");
+        Files.writeString(root.resolve("usr/sbin/update-initramfs"), "#!/bin/sh\necho 'E: mkinitramfs failure cpio 141'\nexit 1\n");
+        List<String> before = DebianTreeAccess.describe(root);
+
+        Cli.Run enable = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%");
+        assertThat(enable.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        assertThat(enable.err()).contains("E: mkinitramfs failure cpio 141")
+                .contains("update-initramfs -u -k all' failed with exit code 1")
+                .contains("rolled back: every file enable changed is as it was");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void enableNeedsThePackageAndInstallRefusesWhereItIs() throws Exception {
+        Path plain = DebianTreeAccess.create(tmp.resolve("plain"), true);
+        List<String> plainBefore = DebianTreeAccess.describe(plain);
+        Cli.Run enable = Cli.run("enable", "--root", plain.toString(), "--yes");
+        assertThat(enable.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(enable.err()).contains("package is not installed").contains("overlayboot install");
+        assertThat(DebianTreeAccess.describe(plain)).isEqualTo(plainBefore);
+
+        Path root = packaged(true);
+        List<String> before = DebianTreeAccess.describe(root);
+        Cli.Run install = Cli.run("install", "--root", root.toString(), "--yes");
+        assertThat(install.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(install.err().strip()).doesNotContain("\n").contains("overlayboot enable");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+
+    @Test
+    void enableAndDisableLeaveAnInstallOfTheJarAlone() throws Exception {
+        Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
+        assertThat(Cli.run("install", "--root", root.toString(), "--yes").code()).isZero();
+        List<String> installed = DebianTreeAccess.describe(root);
+        Cli.Run disable = Cli.run("disable", "--root", root.toString(), "--yes");
+        assertThat(disable.code()).isEqualTo(ExitCode.ENVIRONMENT.code());
+        assertThat(disable.err()).contains("overlayboot uninstall");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(installed);
+    }
+
+    @Test
+    void fromThePackagesPrermGrubIsSkippedWhenAbsentAndTheInitrdsAreLeftToTheTrigger() throws Exception {
+        Path root = packaged(true);
+        List<String> before = DebianTreeAccess.describe(root);
+        assertThat(Cli.run("enable", "--root", root.toString(), "--yes").code()).isZero();
+        Files.delete(root.resolve("usr/sbin/grub-mkconfig"));
+        Cli.Run disable = Cli.run("disable", "--root", root.toString(), "--yes", "--from-package");
+        assertThat(disable.code()).as(disable.err()).isZero();
+        assertThat(disable.err()).doesNotContain("update-initramfs").contains("has no grub-mkconfig");
+        Files.writeString(root.resolve("usr/sbin/grub-mkconfig"), "#!/bin/sh\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do . \"$x\"; done\n");
+        Files.setPosixFilePermissions(root.resolve("usr/sbin/grub-mkconfig"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
+    }
+}
