@@ -1,14 +1,9 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.install.Enabling;
-import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot enable}: switch on the Debian package's boot files. */
 @Command(name = "enable", mixinStandardHelpOptions = true,
@@ -21,7 +16,7 @@ import picocli.CommandLine.Spec;
             "A bad option is refused before anything changes; a failed rebuild is rolled back. 'overlayboot disable'"
                     + " puts every file back byte for byte. Where overlayboot was set up with 'install', use 'configure'."
         })
-final class EnableCommand implements Callable<Integer> {
+final class EnableCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
@@ -31,16 +26,9 @@ final class EnableCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
-        RunContext ctx = target.context(spec, json.enabled());
-        Result result = Enabling.enable(ctx, boot.request());
-        if (json.enabled()) {
-            TargetOptions.printJson(spec, ctx.target().root(), result);
-        }
-        return ExitCode.OK.code();
+    public Rendered run(Output out) {
+        RunContext ctx = target.context(out);
+        return TargetOptions.rendered(ctx, Enabling.enable(ctx, boot.request()));
     }
 }

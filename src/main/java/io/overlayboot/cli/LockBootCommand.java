@@ -1,17 +1,13 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.grub.BootLock;
 import io.overlayboot.grub.Password;
 import io.overlayboot.install.Reporter;
 import io.overlayboot.maintain.Durable;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot lock-boot}: a password on the GRUB menu; the protected entries still boot unattended. */
 @Command(name = "lock-boot", mixinStandardHelpOptions = true,
@@ -21,7 +17,7 @@ import picocli.CommandLine.Spec;
             "terminal, or read from --password-file (never from the command line). On a protected machine the files",
             "are written to the lower layer (/ro) in a maintenance session; then update-grub runs. 'unlock-boot' puts",
             "every byte back. Root only. Exit 4 when the target's GRUB cannot do it, 3 for a bad password file."})
-final class LockBootCommand implements Callable<Integer> {
+final class LockBootCommand implements Subcommand {
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
             description = "The target: / (the running system, the default) or a mounted image or chroot tree.")
     private Path root;
@@ -41,22 +37,17 @@ final class LockBootCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
+    public Rendered run(Output out) {
         BootLock.checkUser(user);
         Durable.requireRoot("lock-boot");
-        Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
-        Reporter reporter = new Reporter(out.out(), out.err(), json.enabled());
+        Reporter reporter = new Reporter(out.out(), out.err(), out.json());
         try (Durable place = Durable.open(root, mounts, line -> say(out, line))) {
             BootLock.Outcome outcome = BootLock.lock(place, user,
                     () -> passwordFile != null ? Password.fromFile(passwordFile) : Password.fromTerminal(System.console()),
                     reporter, line -> say(out, line));
-            BootLockOutput.print(out, json.enabled(), outcome);
+            return BootLockOutput.rendered(outcome);
         }
-        return ExitCode.OK.code();
     }
 
     static void say(Output out, String line) {

@@ -6,13 +6,12 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.maintain.Durable;
 import io.overlayboot.schedule.Window;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot schedule 'Sun 03:00'}: a maintenance window that upgrades the lower layer and reboots only when needed. */
 @Command(name = "schedule", mixinStandardHelpOptions = true,
@@ -24,7 +23,7 @@ import picocli.CommandLine.Spec;
             "On a protected machine the units are written to the lower layer (/ro) in a maintenance session.",
             "Without WHEN: show the window. --off removes it byte for byte. Root only for changes.",
             "Exit 3 for a spec systemd does not take, 4 when the target has no systemd or systemd-analyze."})
-final class ScheduleCommand implements Callable<Integer> {
+final class ScheduleCommand implements Subcommand {
     @Parameters(paramLabel = "WHEN", arity = "0..1", description = "When, e.g. 'Sun 03:00', 'Mon..Fri 22:30', 'daily' (systemd.time(7)).")
     private String when;
 
@@ -49,17 +48,13 @@ final class ScheduleCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
+    public Rendered run(Output out) {
         if (off && when != null) {
             throw new OverlaybootException(ExitCode.USAGE, "--off takes no time, but got '" + when + "'",
                     "run 'overlayboot schedule --off' alone");
         }
         Window.checkMinutes(warnMinutes);
-        Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
         Window.Outcome outcome;
         if (when == null && !off) {
             try (Durable place = Durable.tree(root)) {
@@ -72,15 +67,11 @@ final class ScheduleCommand implements Callable<Integer> {
                         : Window.on(place, when, warnMinutes, line -> LockBootCommand.say(out, line));
             }
         }
-        if (json.enabled()) {
-            out.json(Json.object("root", outcome.root().toString(), "lower", outcome.lower(), "calendar", outcome.calendar(),
-                    "warnMinutes", outcome.warnMinutes(), "changes", outcome.changes(), "commands", outcome.commands()));
-        } else {
-            outcome.changes().forEach(out::line);
-            out.line(outcome.calendar() == null ? "maintenance window: none"
-                    : "maintenance window: " + outcome.calendar() + " (upgrade; reboot if needed after a " + outcome.warnMinutes()
-                            + " min warning)");
-        }
-        return ExitCode.OK.code();
+        Window.Outcome o = outcome;
+        List<String> lines = new ArrayList<>(o.changes());
+        lines.add(o.calendar() == null ? "maintenance window: none"
+                : "maintenance window: " + o.calendar() + " (upgrade; reboot if needed after a " + o.warnMinutes() + " min warning)");
+        return Rendered.lines(lines, () -> Json.object("root", o.root().toString(), "lower", o.lower(), "calendar", o.calendar(),
+                "warnMinutes", o.warnMinutes(), "changes", o.changes(), "commands", o.commands()));
     }
 }

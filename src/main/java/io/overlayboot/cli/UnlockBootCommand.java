@@ -1,16 +1,12 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.core.ExitCode;
 import io.overlayboot.grub.BootLock;
 import io.overlayboot.install.Reporter;
 import io.overlayboot.maintain.Durable;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code overlayboot unlock-boot}: undo {@code lock-boot}, byte for byte. */
 @Command(name = "unlock-boot", mixinStandardHelpOptions = true,
@@ -18,7 +14,7 @@ import picocli.CommandLine.Spec;
             "Puts back every byte lock-boot changed.",
             "Refuses when a file lock-boot wrote was changed since (--force puts the old bytes back anyway); then",
             "update-grub runs. Root only. Nothing to do (exit 0) when the menu is not locked by overlayboot."})
-final class UnlockBootCommand implements Callable<Integer> {
+final class UnlockBootCommand implements Subcommand {
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
             description = "The target: / (the running system, the default) or a mounted image or chroot tree.")
     private Path root;
@@ -33,17 +29,12 @@ final class UnlockBootCommand implements Callable<Integer> {
     @Mixin
     private JsonOption json;
 
-    @Spec
-    private CommandSpec spec;
-
     @Override
-    public Integer call() {
+    public Rendered run(Output out) {
         Durable.requireRoot("unlock-boot");
-        Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr());
-        Reporter reporter = new Reporter(out.out(), out.err(), json.enabled());
+        Reporter reporter = new Reporter(out.out(), out.err(), out.json());
         try (Durable place = Durable.open(root, mounts, line -> LockBootCommand.say(out, line))) {
-            BootLockOutput.print(out, json.enabled(), BootLock.unlock(place, force, reporter, line -> LockBootCommand.say(out, line)));
+            return BootLockOutput.rendered(BootLock.unlock(place, force, reporter, line -> LockBootCommand.say(out, line)));
         }
-        return ExitCode.OK.code();
     }
 }

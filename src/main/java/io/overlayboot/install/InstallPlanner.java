@@ -102,9 +102,9 @@ final class InstallPlanner {
             target.check(force, true);
             GrubMethod method = asked.grub() ? target.grubMethod() : GrubMethod.NONE;
             RenderRequest request = asked;
-            if (method == GrubMethod.NONE && !asked.chosen().containsKey(Settings.MODE.name())) {
-                Map<String, String> chosen = new LinkedHashMap<>(asked.chosen());
-                chosen.put(Settings.MODE.name(), asked.chosen().containsKey(Settings.DEV.name()) ? "device" : "tmpfs");
+            if (method == GrubMethod.NONE && !asked.chosen().containsKey(Settings.MODE)) {
+                Map<Setting, String> chosen = new LinkedHashMap<>(asked.chosen());
+                chosen.put(Settings.MODE, asked.chosen().containsKey(Settings.DEV) ? "device" : "tmpfs");
                 request = new RenderRequest(chosen, asked.sysctl(), false);
             }
             return new InstallPlanner(target, installed, true).plan(request, method, "Enable overlayboot");

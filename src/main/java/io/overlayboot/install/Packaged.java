@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import io.overlayboot.settings.Setting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +68,14 @@ public final class Packaged {
      * {@code text} (a config file) with each of {@code settings} set: the last active {@code key=} line
      * replaced, else the first commented {@code #key=} one, else a line appended. Every other line stays.
      */
-    static String setAll(String text, Map<String, String> settings) {
+    static String setAll(String text, Map<Setting, String> settings) {
         List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
         boolean endsWithNewline = text.isEmpty() || text.endsWith("\n");
         if (endsWithNewline) {
             lines.removeLast();
         }
-        settings.forEach((key, value) -> {
+        settings.forEach((setting, value) -> {
+            String key = setting.name();
             String line = key + "=" + value;
             int active = -1;
             int commented = -1;

@@ -41,8 +41,8 @@ public final class Durable implements AutoCloseable {
      */
     public static Durable open(Path root, Path mounts, Consumer<String> note) {
         Layout layout = Layout.of(root, mounts);
-        MountTable table = MountTable.read(mounts);
-        String type = table.at(layout.root().toString()).map(MountTable.Mount::type).orElse("");
+        io.overlayboot.files.ProcMounts table = layout.mounts();
+        String type = table.at(layout.root().toString()).map(io.overlayboot.files.ProcMounts.Mount::type).orElse("");
         boolean union = type.equals("overlay") || type.equals("aufs");
         if (union && table.isMountPoint(layout.lower().toString())) {
             Session session = Session.open(layout, note);

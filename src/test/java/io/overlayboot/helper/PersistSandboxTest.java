@@ -121,9 +121,7 @@ class PersistSandboxTest {
         if (run.store() != null) {
             Files.copy(run.store(), w.resolve("upper.img"));
         }
-        String settings = "SHELL_KIND=" + run.shell() + "
-" + (run.rootWritable() ? "ROOT_RW=1
-" : "") + run.settings()
+        String settings = "SHELL_KIND=" + run.shell() + "\n" + (run.rootWritable() ? "ROOT_RW=1\n" : "") + run.settings()
                 + (run.helper() ? HelperBootFixture.sandboxSettings(runtime) : "");
         Files.writeString(w.resolve("settings"), settings);
         Files.writeString(w.resolve("probe"), run.probe());

@@ -103,7 +103,7 @@ class UpgradeTest {
 
     @Test
     void aRebootHappensOnlyWhenNeededAskedAndTheNextBootProtects() {
-        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of(), null);
         var needed = new Upgrade.Outcome(protectedBoot, List.of("kernel 9 is installed; 8 is running"));
         assertThat(Upgrade.decide(new Upgrade.Outcome(protectedBoot, List.of()), true)).isEqualTo(Upgrade.Reboot.NOT_NEEDED);
         assertThat(Upgrade.decide(needed, false)).isEqualTo(Upgrade.Reboot.NOT_ASKED);
@@ -119,7 +119,7 @@ class UpgradeTest {
         Files.createSymbolicLink(root.resolve("bin/sh"), Path.of("busybox"));
         Path stub = Files.writeString(root.resolve("usr/sbin/shutdown"), "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done > /called\n");
         Files.setPosixFilePermissions(stub, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of());
+        var protectedBoot = new io.overlayboot.guard.NextBoot(null, null, List.of(), List.of(), List.of(), List.of(), null);
         Layout layout = Layout.of(root, Path.of("/proc/self/mounts"));
         var reboot = Upgrade.rebootIfNeeded(layout, new Upgrade.Outcome(protectedBoot, List.of("/run/reboot-required is set")), 10, l -> {});
         assertThat(reboot).isEqualTo(Upgrade.Reboot.SCHEDULED);
