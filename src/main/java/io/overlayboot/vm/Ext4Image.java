@@ -36,6 +36,36 @@ public final class Ext4Image implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code content} to the file {@code path} of the (unmounted) ext4 {@code image} itself,
+     * creating its parent directory when missing (one level, as {@code debugfs mkdir} does): how a
+     * test seeds a guest disk with a file the distribution would have made (an ssh host key).
+     */
+    public static void seed(Path image, String path, String content) {
+        try {
+            Path source = Files.createTempFile(image.toAbsolutePath().getParent(), "seed-", ".txt");
+            try {
+                Files.writeString(source, content);
+                String parent = path.substring(0, path.lastIndexOf('/'));
+                if (!parent.isEmpty()) {
+                    // fails harmlessly ("File exists") when the directory is there
+                    Exec.stream(List.of("debugfs", "-w", "-R", "mkdir " + parent, image.toString()), Duration.ofSeconds(30), l -> {});
+                }
+                Exec.stream(List.of("debugfs", "-w", "-R", "write " + source + " " + path, image.toString()),
+                        Duration.ofSeconds(30), l -> {}).check();
+            } finally {
+                Files.deleteIfExists(source);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Ext4Image check = open(image)) {
+            if (!check.read(path).orElse("").equals(content.strip())) {
+                throw new IllegalStateException("debugfs did not write " + path + " into " + image);
+            }
+        }
+    }
+
     /** Exit code of {@code e2fsck -fy}: 0 clean, 1 fixed (e.g. journal replayed), 4 and up: damage left. */
     public int fsckExit() {
         return fsckExit;

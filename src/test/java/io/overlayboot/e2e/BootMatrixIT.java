@@ -284,30 +284,37 @@ class BootMatrixIT {
     @Test
     void persistedPathsSurviveTheNextBootAndEveryOtherWriteVanishes() throws IOException {
         Path root = freshRoot("persist");
-        String persist = "overlayboot=tmpfs:persist=@machine-id+/keep";
+        // the host key a distribution made at install time (the test guest has no openssh); the first
+        // boot rewrites it, as sshd's key generation would
+        Ext4Image.seed(root, "/etc/ssh/ssh_host_ed25519_key", "installed key\n");
+        String persist = "overlayboot=tmpfs:persist=@machine-id+/keep+@ssh-host-keys";
 
         BootResult first = Guests.boot("10a-persist-first", VmSpec.of(installed, List.of(root), persist,
-                "obt.write=keep/file", "obt.write=etc/machine-id", WRITE));
+                "obt.write=keep/file", "obt.write=etc/machine-id", "obt.write=etc/ssh/ssh_host_ed25519_key", WRITE));
 
         Guests.assertCleanPowerOff(first);
         assertThat(first.marker("state.status")).as(first.transcript()).contains("protected");
-        assertThat(first.markers("write")).as(first.transcript()).containsExactly("0", "0", "0");
+        assertThat(first.markers("write")).as(first.transcript()).containsExactly("0", "0", "0", "0");
         assertThat(first.markers("mount")).as("a bind of the lower at each persisted path")
-                .anyMatch(m -> m.contains(" /keep ")).anyMatch(m -> m.contains(" /etc/machine-id "));
+                .anyMatch(m -> m.contains(" /keep ")).anyMatch(m -> m.contains(" /etc/machine-id "))
+                .anyMatch(m -> m.contains(" /etc/ssh/ssh_host_ed25519_key "));
         try (Ext4Image image = Ext4Image.open(root)) {
             assertThat(image.fsckExit()).isLessThan(4);
             assertThat(image.read("/keep/file")).contains("written by the guest");
             assertThat(image.read("/etc/machine-id")).contains("written by the guest");
+            assertThat(image.read("/etc/ssh/ssh_host_ed25519_key")).contains("written by the guest");
             assertThat(image.exists(WRITTEN)).as("a write outside the persisted paths").isFalse();
         }
 
         BootResult second = Guests.boot("10b-persist-second", VmSpec.of(installed, List.of(root), persist,
-                "obt.check=keep/file", "obt.check=etc/machine-id", "obt.check=written-by-guest"));
+                "obt.check=keep/file", "obt.check=etc/machine-id", "obt.check=etc/ssh/ssh_host_ed25519_key",
+                "obt.check=written-by-guest"));
 
         Guests.assertCleanPowerOff(second);
         assertThat(second.marker("state.status")).as(second.transcript()).contains("protected");
-        assertThat(second.markers("check.exists")).as(second.transcript()).containsExactly("1", "1", "0");
-        assertThat(second.markers("check.content")).containsExactly("written by the guest", "written by the guest");
+        assertThat(second.markers("check.exists")).as(second.transcript()).containsExactly("1", "1", "1", "0");
+        assertThat(second.markers("check.content"))
+                .containsExactly("written by the guest", "written by the guest", "written by the guest");
     }
 
     private static Path freshRoot(String name) throws IOException {
