@@ -18,13 +18,8 @@ import picocli.CommandLine.Option;
             "are written to the lower layer (/ro) in a maintenance session; then update-grub runs. 'unlock-boot' puts",
             "every byte back. Root only. Exit 4 when the target's GRUB cannot do it, 3 for a bad password file."})
 final class LockBootCommand implements Subcommand {
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-            description = "The target: / (the running system, the default) or a mounted image or chroot tree.")
-    private Path root;
-
-    @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts", hidden = true,
-            description = "The mount table to read.")
-    private Path mounts;
+    @Mixin
+    private LowerTargetMixin target;
 
     @Option(names = "--password-file", paramLabel = "FILE",
             description = "Read the password from FILE (one line; a trailing newline is not part of it).")
@@ -42,7 +37,7 @@ final class LockBootCommand implements Subcommand {
         BootLock.checkUser(user);
         Durable.requireRoot("lock-boot");
         Reporter reporter = new Reporter(out.out(), out.err(), out.json());
-        try (Durable place = Durable.open(root, mounts, line -> say(out, line))) {
+        try (Durable place = Durable.open(target.root(), target.mounts(), line -> say(out, line))) {
             BootLock.Outcome outcome = BootLock.lock(place, user,
                     () -> passwordFile != null ? Password.fromFile(passwordFile) : Password.fromTerminal(System.console()),
                     reporter, line -> say(out, line));

@@ -5,7 +5,6 @@ import io.overlayboot.core.Json;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.maintain.Durable;
 import io.overlayboot.schedule.Window;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -37,13 +36,8 @@ final class ScheduleCommand implements Subcommand {
     @Option(names = "--force", description = "With --off: put the old bytes back even over units changed since.")
     private boolean force;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-            description = "The target: / (the running system, the default) or a mounted image or chroot tree.")
-    private Path root;
-
-    @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts", hidden = true,
-            description = "The mount table to read.")
-    private Path mounts;
+    @Mixin
+    private LowerTargetMixin target;
 
     @Mixin
     private JsonOption json;
@@ -57,12 +51,12 @@ final class ScheduleCommand implements Subcommand {
         Window.checkMinutes(warnMinutes);
         Window.Outcome outcome;
         if (when == null && !off) {
-            try (Durable place = Durable.tree(root)) {
+            try (Durable place = Durable.tree(target.root())) {
                 outcome = Window.show(place);
             }
         } else {
             Durable.requireRoot("schedule");
-            try (Durable place = Durable.open(root, mounts, line -> LockBootCommand.say(out, line))) {
+            try (Durable place = Durable.open(target.root(), target.mounts(), line -> LockBootCommand.say(out, line))) {
                 outcome = off ? Window.off(place, force, line -> LockBootCommand.say(out, line))
                         : Window.on(place, when, warnMinutes, line -> LockBootCommand.say(out, line));
             }

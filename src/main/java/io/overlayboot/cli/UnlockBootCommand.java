@@ -3,7 +3,6 @@ package io.overlayboot.cli;
 import io.overlayboot.grub.BootLock;
 import io.overlayboot.install.Reporter;
 import io.overlayboot.maintain.Durable;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,13 +14,8 @@ import picocli.CommandLine.Option;
             "Refuses when a file lock-boot wrote was changed since (--force puts the old bytes back anyway); then",
             "update-grub runs. Root only. Nothing to do (exit 0) when the menu is not locked by overlayboot."})
 final class UnlockBootCommand implements Subcommand {
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
-            description = "The target: / (the running system, the default) or a mounted image or chroot tree.")
-    private Path root;
-
-    @Option(names = "--mounts", paramLabel = "FILE", defaultValue = "/proc/self/mounts", hidden = true,
-            description = "The mount table to read.")
-    private Path mounts;
+    @Mixin
+    private LowerTargetMixin target;
 
     @Option(names = "--force", description = "Put the bytes from before lock-boot back even over files changed since.")
     private boolean force;
@@ -33,7 +27,7 @@ final class UnlockBootCommand implements Subcommand {
     public Rendered run(Output out) {
         Durable.requireRoot("unlock-boot");
         Reporter reporter = new Reporter(out.out(), out.err(), out.json());
-        try (Durable place = Durable.open(root, mounts, line -> LockBootCommand.say(out, line))) {
+        try (Durable place = Durable.open(target.root(), target.mounts(), line -> LockBootCommand.say(out, line))) {
             return BootLockOutput.rendered(BootLock.unlock(place, force, reporter, line -> LockBootCommand.say(out, line)));
         }
     }
