@@ -32,7 +32,7 @@ class DurableTest {
                 ob schedule --root "$R" --off > off.txt
                 echo "off: exit $? left $(left) mode $(mode)"
                 ls -A "$R/ro/etc/systemd/system"
-                if [ -e "$R/ro/var" ]; then echo "var left"; else echo "var gone"; fi
+                if [ -e "$R/ro/var/lib" ]; then echo "var/lib left"; else echo "var/lib gone"; fi
                 cat on.json
                 """);
         assertThat(r.stdout()).as(r.stderr()).startsWith("""
@@ -43,7 +43,7 @@ class DurableTest {
                 ./timers.target.wants/overlayboot-upgrade.timer
                 upper: 0
                 off: exit 0 left none mode ro
-                var gone
+                var/lib gone
                 """).contains("\"lower\":true").contains("\"root\":\"" + work + "/root/ro\"");
         assertThat(r.stderr()).contains("overlayboot: maintenance window: Sun *-*-* 03:00:00");
     }
