@@ -95,7 +95,13 @@ class InstallerChrootTest {
                 .anyMatch(l -> l.matches("(usr/)?s?bin/blkid"));
         assertThat(Files.readString(dir.resolve("grub-default-installed"))).isEqualTo(DebianTree.GRUB);
 
-        List<String> linux = linuxLines(dir.resolve("grub-installed.cfg"));
+        List<String> all = linuxLines(dir.resolve("grub-installed.cfg"));
+        // /etc/grub.d/42_overlayboot's own entries name their mode with overlayboot=; Debian's carry the drop-in's parameter
+        List<String> ours = all.stream().filter(l -> l.contains(" overlayboot=")).toList();
+        assertThat(ours).as(Files.readString(dir.resolve("grub-installed.cfg")))
+                .anyMatch(l -> l.endsWith(" overlayboot=tmpfs")).anyMatch(l -> l.endsWith(" overlayboot=disabled"))
+                .noneMatch(l -> l.contains("aufs="));
+        List<String> linux = all.stream().filter(l -> !ours.contains(l)).toList();
         assertThat(linux).as(Files.readString(dir.resolve("grub-installed.cfg"))).isNotEmpty();
         for (String line : linux) {
             long count = List.of(line.strip().split("\\s+")).stream().filter(w -> w.equals("aufs=tmpfs")).count();
@@ -109,7 +115,7 @@ class InstallerChrootTest {
         assertThat(Files.readAllLines(dir.resolve("initrd-uninstalled.txt")))
                 .doesNotContain("scripts/init-bottom/overlayboot", "etc/overlayboot.conf");
         List<String> after = linuxLines(dir.resolve("grub-uninstalled.cfg"));
-        assertThat(after).hasSameSizeAs(linux).noneMatch(l -> l.contains("aufs="));
+        assertThat(after).hasSameSizeAs(linux).noneMatch(l -> l.contains("aufs=")).noneMatch(l -> l.contains("overlayboot="));
         assertThat(Files.readString(dir.resolve("var-lib-after.txt"))).doesNotContain("overlayboot");
     }
 
