@@ -3,22 +3,26 @@
 # initramfs sandbox (initramfs/sandbox.sh, real mounts in unshare -m) with 0, 1, 10 and 100
 # persisted directories, side by side in the same run. Prints a Markdown table (median of REPS boots).
 # Needs root, busybox-static, initramfs-tools-core, e2fsprogs.
-# Usage: bench/persist.sh [REPS]   (default 3; SCRIPT=FILE uses that rendered init-bottom script)
+# Usage: bench/persist.sh [REPS]   (default 3; SCRIPT=FILE and LIBRARY=FILE: that rendered init-bottom script and its boot library)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${1:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 script=${SCRIPT:-}
+library=${LIBRARY:-}
 if [ -z "$script" ]; then
 	./overlayboot render --out "$work/render" >/dev/null
 	script=$work/render/etc/initramfs-tools/scripts/init-bottom/overlayboot
+	library=$work/render/usr/share/overlayboot/overlayboot-functions
 fi
-# time the steps inside the initramfs from /proc/uptime (busybox's date has no %N): 10 ms resolution
+[ -n "$library" ] || { echo "bench/persist.sh: SCRIPT=$script needs LIBRARY=FILE, the boot library it sources" >&2; exit 2; }
+# the steps live in the boot library the script sources; time them inside the initramfs from
+# /proc/uptime (busybox's date has no %N): 10 ms resolution
 # shellcheck disable=SC2016 # the expressions expand in the rendered script
 sed 's/^\tif ob_steps; then$/\tread -r ob_u0 _ <\/proc\/uptime\n\tif ob_steps; then\n\t\tread -r ob_u1 _ <\/proc\/uptime\n\t\tprintf "bench-cs=%s\\n" "$((${ob_u1%.*}${ob_u1#*.} - ${ob_u0%.*}${ob_u0#*.}))"/' \
-	"$script" >"$work/script"
-grep -q 'bench-cs=' "$work/script" || { echo "bench/persist.sh: cannot find 'if ob_steps; then' in $script" >&2; exit 1; }
+	"$library" >"$work/functions"
+grep -q 'bench-cs=' "$work/functions" || { echo "bench/persist.sh: cannot find 'if ob_steps; then' in $library" >&2; exit 1; }
 
 printf '| persisted paths | protection step (median of %s) |\n|---|---|\n' "$reps"
 for n in 0 1 10 100; do
@@ -36,7 +40,8 @@ for n in 0 1 10 100; do
 		w=$work/run-$n
 		rm -rf "$w"
 		mkdir -p "$w"
-		cp "$work/script" "$w/script"
+		cp "$script" "$w/script"
+		cp "$work/functions" "$w/functions"
 		printf 'root=/dev/vda ro aufs=tmpfs\n' >"$w/cmdline"
 		printf 'persist=%s\n' "${list# }" >"$w/conf"
 		printf 'ROOT_RW=1\nEXTRA=\n' >"$w/settings"
