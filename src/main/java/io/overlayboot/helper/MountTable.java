@@ -2,6 +2,7 @@ package io.overlayboot.helper;
 
 import io.overlayboot.sys.Exec;
 import io.overlayboot.sys.ExecException;
+import io.overlayboot.sys.MountField;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ final class MountTable {
         this.mounts = mounts;
     }
 
-    /** One line of the table: source, mount point, filesystem type. */
+    /** One line of the table: source, mount point (both unescaped: {@code \040} is a space), filesystem type. */
     record Entry(String source, String mountPoint, String type) {}
 
     List<Entry> entries() {
@@ -32,7 +33,7 @@ final class MountTable {
             for (String line : Files.readAllLines(mounts)) {
                 String[] f = line.split(" ");
                 if (f.length >= 3) {
-                    entries.add(new Entry(f[0], f[1], f[2]));
+                    entries.add(new Entry(MountField.unescape(f[0]), MountField.unescape(f[1]), f[2]));
                 }
             }
         } catch (IOException e) {
