@@ -28,12 +28,7 @@ class BootLockChrootTest {
             src=$1 dir=$2 ver=$3 ob=$4
             m=$dir/root
             image=$dir/root.ext4 mnt=$m
-            """ + io.overlayboot.vm.LoopRoot.MOUNT + """
-            mount -t proc proc "$m/proc"
-            mount -t sysfs sysfs "$m/sys"
-            mount --rbind /dev "$m/dev"
-            mount -t tmpfs tmpfs "$m/tmp"
-            mount -t tmpfs tmpfs "$m/run"
+            """ + io.overlayboot.vm.LoopRoot.MOUNT_FOR_CHROOT + """
             : > "$m/boot/initrd.img-$ver"
             mkdir -p "$m/boot/grub"
             snapshot() {

@@ -14,31 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * overlayboot's boot menu entries and {@code next-boot} with Debian's real {@code grub-mkconfig},
  * {@code grub-script-check} and {@code grub-editenv}, in a copy of the cached bookworm chroot on an
- * ext4 image (as {@link InstallerChrootTest}, which explains the loop device named
+ * ext4 image mounted by {@link io.overlayboot.vm.LoopRoot} (which explains the loop device named
  * {@code /dev/obroot}), all inside {@code unshare -m -p -f}.
  */
 class BootMenuChrootTest {
     private static final String SCRIPT = """
             src=$1 dir=$2 ver=$3 ob=$4
             m=$dir/root
-            mkdir -p "$m" "$dir/dev"
-            loop=$(losetup -f --show "$dir/root.ext4")
-            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
-            minor=$((0x$(stat -c %T "$loop")))
-            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
-            for n in null zero full random urandom tty; do
-              : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"
-            done
-            mknod "$dir/dev/obroot" b 7 "$minor"
-            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
-            mount --rbind "$dir/dev" /dev   # this namespace only
-            mount /dev/obroot "$m"
-            losetup -d "$loop"
-            mount -t proc proc "$m/proc"
-            mount -t sysfs sysfs "$m/sys"
-            mount --rbind /dev "$m/dev"
-            mount -t tmpfs tmpfs "$m/tmp"
-            mount -t tmpfs tmpfs "$m/run"
+            image=$dir/root.ext4 mnt=$m
+            """ + io.overlayboot.vm.LoopRoot.MOUNT_FOR_CHROOT + """
             cp "$m/usr/share/overlayboot-e2e/modules-list.conf" "$m/etc/initramfs-tools/conf.d/"
             cp "$m/usr/share/overlayboot-e2e/modules" "$m/etc/initramfs-tools/modules"
             : > "$m/boot/initrd.img-$ver"

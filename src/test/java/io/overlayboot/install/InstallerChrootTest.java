@@ -25,26 +25,9 @@ class InstallerChrootTest {
     private static final String SCRIPT = """
             src=$1 dir=$2 ver=$3 ob=$4
             m=$dir/root
-            mkdir -p "$m" "$dir/dev"
-            # The image's loop device, also under a name grub-mkconfig does not treat as a loop
-            # file (it would run losetup, which the chroot lacks, and look for the backing file).
-            loop=$(losetup -f --show "$dir/root.ext4")
-            trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
-            minor=$((0x$(stat -c %T "$loop")))
-            mount -t tmpfs -o mode=755 tmpfs "$dir/dev"
-            for n in null zero full random urandom tty; do
-              : > "$dir/dev/$n"; mount --bind "/dev/$n" "$dir/dev/$n"
-            done
-            mknod "$dir/dev/obroot" b 7 "$minor"
-            mknod "$dir/dev/${loop#/dev/}" b 7 "$minor"
-            mount --rbind "$dir/dev" /dev   # this namespace only
-            mount /dev/obroot "$m"
-            losetup -d "$loop"              # busy: detaches by itself when the namespace ends
-            mount -t proc proc "$m/proc"
-            mount -t sysfs sysfs "$m/sys"
-            mount --rbind /dev "$m/dev"
-            mount -t tmpfs tmpfs "$m/tmp"
-            mount -t tmpfs tmpfs "$m/run"
+            # the image's loop device, also named /dev/obroot (LoopRoot says why)
+            image=$dir/root.ext4 mnt=$m
+            """ + io.overlayboot.vm.LoopRoot.MOUNT_FOR_CHROOT + """
             # A fast initrd: MODULES=list with the chroot's small module list.
             cp "$m/usr/share/overlayboot-e2e/modules-list.conf" "$m/etc/initramfs-tools/conf.d/"
             cp "$m/usr/share/overlayboot-e2e/modules" "$m/etc/initramfs-tools/modules"

@@ -27,5 +27,18 @@ public final class LoopRoot {
             losetup -d "$loop"              # busy: detaches by itself when the namespace ends
             """;
 
+    /**
+     * {@link #MOUNT}, then what a chroot into {@code $mnt} needs to run Debian's tools
+     * (update-initramfs, grub-mkconfig): {@code /proc}, {@code /sys}, the private {@code /dev},
+     * and fresh {@code /tmp} and {@code /run}.
+     */
+    public static final String MOUNT_FOR_CHROOT = MOUNT + """
+            mount -t proc proc "$mnt/proc"
+            mount -t sysfs sysfs "$mnt/sys"
+            mount --rbind /dev "$mnt/dev"
+            mount -t tmpfs tmpfs "$mnt/tmp"
+            mount -t tmpfs tmpfs "$mnt/run"
+            """;
+
     private LoopRoot() {}
 }
