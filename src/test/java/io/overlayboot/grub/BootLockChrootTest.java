@@ -2,11 +2,10 @@ package io.overlayboot.grub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.overlayboot.install.CachedChroot;
 import io.overlayboot.vm.DebianChroot;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -67,11 +66,10 @@ class BootLockChrootTest {
     void lockGivesAValidMenuWithASuperuserAndUnrestrictedDefaultEntriesAndUnlockPutsEveryByteBack() throws Exception {
         Files.writeString(dir.resolve("pw1"), "correct horse\n");
         Files.writeString(dir.resolve("pw2"), "battery staple");
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", chroot.root().toString(),
-                dir.resolve("root.ext4").toString(), "2G").inheritIO().start();
-        assertThat(mkfs.waitFor()).isZero();
+        CachedChroot.ext4Image(chroot.root(), dir.resolve("root.ext4"));
 
-        String log = unshared(SCRIPT, List.of(chroot.root().toString(), dir.toString(), chroot.kernelVersion(), overlayboot()));
+        String log = CachedChroot.unshared(SCRIPT, List.of(chroot.root().toString(), dir.toString(), chroot.kernelVersion(),
+                CachedChroot.overlaybootCommand()));
 
         String locked = Files.readString(dir.resolve("grub-locked.cfg"));
         assertThat(Files.readString(dir.resolve("script-check.txt"))).as(log).isEqualTo("rc 0\n");
@@ -111,20 +109,5 @@ class BootLockChrootTest {
             }
         }
         return "none of the candidates";
-    }
-
-    static String overlayboot() {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        return "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path") + "' io.overlayboot.cli.Main";
-    }
-
-    static String unshared(String script, List<String> args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of("unshare", "-m", "-p", "-f", "--propagation", "private",
-                "bash", "-euo", "pipefail", "-c", script, "chroot-test"));
-        argv.addAll(args);
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
     }
 }

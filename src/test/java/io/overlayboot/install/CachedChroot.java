@@ -15,7 +15,7 @@ import java.util.List;
  * cold (that script takes a lock, so concurrent tests wait instead of building twice). Tests never
  * modify it: they work on copies.
  */
-final class CachedChroot {
+public final class CachedChroot {
     static final Path CACHE = Path.of(System.getenv().getOrDefault("OVERLAYBOOT_CACHE", "/var/cache/overlayboot"));
 
     private CachedChroot() {}
@@ -36,8 +36,17 @@ final class CachedChroot {
         return Files.readString(chroot.resolve("usr/share/overlayboot-e2e/kernel-version")).strip();
     }
 
+    /**
+     * A 2 GB ext4 image at {@code image} holding a copy of {@code tree} (a cached chroot), for tests
+     * that mount it as a real root through {@link io.overlayboot.vm.LoopRoot}; the cache stays untouched.
+     */
+    public static void ext4Image(Path tree, Path image) throws IOException, InterruptedException {
+        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(), "2G").inheritIO().start();
+        assertThat(mkfs.waitFor()).as("mkfs.ext4 -d " + tree).isZero();
+    }
+
     /** Runs a bash script inside {@code unshare -m -p -f} (private mounts, its own pid namespace); returns its output. */
-    static String unshared(String script, List<String> args) throws IOException, InterruptedException {
+    public static String unshared(String script, List<String> args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("unshare", "-m", "-p", "-f", "--propagation", "private",
                 "bash", "-euo", "pipefail", "-c", script, "chroot-test"));
         argv.addAll(args);
@@ -48,7 +57,7 @@ final class CachedChroot {
     }
 
     /** The command that runs overlayboot's CLI from this test's classpath. */
-    static String overlaybootCommand() {
+    public static String overlaybootCommand() {
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         return "'" + java + "' --enable-native-access=ALL-UNNAMED -cp '" + System.getProperty("java.class.path")
                 + "' io.overlayboot.cli.Main";

@@ -63,9 +63,7 @@ class InstallerChrootTest {
     void realUpdateInitramfsAndGrubMkconfigPickTheInstallUpAndDropItAgain() throws Exception {
         String version = CachedChroot.kernelVersion(chroot);
         Files.writeString(dir.resolve("grub.default"), DebianTree.GRUB);
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", chroot.toString(),
-                dir.resolve("root.ext4").toString(), "2G").inheritIO().start();
-        assertThat(mkfs.waitFor()).isZero();
+        CachedChroot.ext4Image(chroot, dir.resolve("root.ext4"));
 
         String log = CachedChroot.unshared(SCRIPT,
                 List.of(chroot.toString(), dir.toString(), version, CachedChroot.overlaybootCommand()));

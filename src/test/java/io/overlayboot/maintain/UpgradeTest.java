@@ -172,9 +172,7 @@ class UpgradeTest {
     @Test
     void aPackageFromALocalRepositoryLandsOnTheLowerAndTheNextBootIsChecked() throws Exception {
         var chroot = io.overlayboot.vm.DebianChroot.ensure(line -> {});
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", chroot.root().toString(),
-                work.resolve("lower.ext4").toString(), "2G").inheritIO().start();
-        assertThat(mkfs.waitFor()).isZero();
+        io.overlayboot.install.CachedChroot.ext4Image(chroot.root(), work.resolve("lower.ext4"));
         String java = ProcessHandle.current().info().command().orElseThrow();
         Exec.Result r = Exec.run(List.of("unshare", "-m", "-p", "-f", "--propagation", "private", "bash", "-euo", "pipefail", "-c",
                 REAL_LOWER + """
