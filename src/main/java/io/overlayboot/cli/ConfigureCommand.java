@@ -4,7 +4,6 @@ import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.RunContext;
 import io.overlayboot.install.SettingsChange;
 import io.overlayboot.settings.Settings;
 import java.util.ArrayList;
@@ -48,7 +47,6 @@ final class ConfigureCommand implements Subcommand {
                     "name settings like size=25%, or --persist PATH");
         }
         SettingsChange change = SettingsChange.parse(all);
-        RunContext ctx = target.context(out);
-        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.configure(change)));
+        return target.apply(out, ctx -> new Apply(ctx).run(Planner.configure(change)));
     }
 }

@@ -1,7 +1,6 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.install.Enabling;
-import io.overlayboot.install.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,7 +26,6 @@ final class DisableCommand implements Subcommand {
 
     @Override
     public Rendered run(Output out) {
-        RunContext ctx = target.context(out);
-        return TargetOptions.rendered(ctx, Enabling.disable(ctx, fromPackage));
+        return target.apply(out, ctx -> Enabling.disable(ctx, fromPackage));
     }
 }

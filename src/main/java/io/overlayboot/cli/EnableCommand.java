@@ -1,7 +1,6 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.install.Enabling;
-import io.overlayboot.install.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,7 +27,6 @@ final class EnableCommand implements Subcommand {
 
     @Override
     public Rendered run(Output out) {
-        RunContext ctx = target.context(out);
-        return TargetOptions.rendered(ctx, Enabling.enable(ctx, boot.request()));
+        return target.apply(out, ctx -> Enabling.enable(ctx, boot.request()));
     }
 }

@@ -2,7 +2,6 @@ package io.overlayboot.cli;
 
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,7 +27,6 @@ final class InstallCommand implements Subcommand {
 
     @Override
     public Rendered run(Output out) {
-        RunContext ctx = target.context(out);
-        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.install(boot.request())));
+        return target.apply(out, ctx -> new Apply(ctx).run(Planner.install(boot.request())));
     }
 }

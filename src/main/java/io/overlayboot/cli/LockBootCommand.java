@@ -2,7 +2,6 @@ package io.overlayboot.cli;
 
 import io.overlayboot.grub.BootLock;
 import io.overlayboot.grub.Password;
-import io.overlayboot.install.Reporter;
 import io.overlayboot.maintain.Durable;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -36,17 +35,11 @@ final class LockBootCommand implements Subcommand {
     public Rendered run(Output out) {
         BootLock.checkUser(user);
         Durable.requireRoot("lock-boot");
-        Reporter reporter = new Reporter(out.out(), out.err(), out.json());
-        try (Durable place = Durable.open(target.root(), target.mounts(), line -> say(out, line))) {
+        try (Durable place = Durable.open(target.root(), target.mounts(), out::note)) {
             BootLock.Outcome outcome = BootLock.lock(place, user,
                     () -> passwordFile != null ? Password.fromFile(passwordFile) : Password.fromTerminal(System.console()),
-                    reporter, line -> say(out, line));
+                    out.log());
             return BootLockOutput.rendered(outcome);
         }
-    }
-
-    static void say(Output out, String line) {
-        out.err().println("overlayboot: " + line);
-        out.err().flush();
     }
 }

@@ -107,8 +107,34 @@ interface Rendered {
     }
 
     /**
+     * A result printed as these lines, with no JSON document: with {@code --json} stdout stays
+     * empty. For what an install-like run did before it failed ({@link #thenFail}), which its JSON
+     * schema has no place for (docs/json.md: a failed run prints no JSON).
+     */
+    static Rendered textOnly(List<String> lines) {
+        return new Rendered() {
+            @Override
+            public void text(PrintWriter out) {
+                lines.forEach(out::println);
+            }
+
+            @Override
+            public Object json() {
+                throw new UnsupportedOperationException("no JSON document for this result");
+            }
+
+            @Override
+            public void render(PrintWriter out, boolean json) {
+                if (!json) {
+                    text(out);
+                }
+            }
+        };
+    }
+
+    /**
      * A result the command already printed as it went, text or JSON (the listing of a 30 MB initrd,
-     * a shell session, install's diff and progress): nothing more to print.
+     * a shell session): nothing more to print.
      */
     static Rendered printed() {
         return new Rendered() {

@@ -56,9 +56,9 @@ final class ScheduleCommand implements Subcommand {
             }
         } else {
             Durable.requireRoot("schedule");
-            try (Durable place = Durable.open(target.root(), target.mounts(), line -> LockBootCommand.say(out, line))) {
-                outcome = off ? Window.off(place, force, line -> LockBootCommand.say(out, line))
-                        : Window.on(place, when, warnMinutes, line -> LockBootCommand.say(out, line));
+            try (Durable place = Durable.open(target.root(), target.mounts(), out::note)) {
+                outcome = off ? Window.off(place, force, out::note)
+                        : Window.on(place, when, warnMinutes, out::note);
             }
         }
         Window.Outcome o = outcome;

@@ -3,15 +3,20 @@ package io.overlayboot.cli;
 import io.overlayboot.core.Json;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.install.Confirmation;
-import io.overlayboot.install.Reporter;
 import io.overlayboot.install.Result;
 import io.overlayboot.install.RunContext;
 import io.overlayboot.install.Target;
+import io.overlayboot.install.Unfinished;
 import java.time.Duration;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that change a target root: {@code install}, {@code uninstall}, {@code configure}. */
+/**
+ * The options of the commands that change a target root ({@code install}, {@code uninstall},
+ * {@code configure}, {@code enable}, {@code disable}), and how such a run is carried out and
+ * rendered ({@link #apply}).
+ */
 final class TargetOptions {
     @Mixin
     private TargetRootMixin target;
@@ -30,20 +35,31 @@ final class TargetOptions {
     private int lockWait;
 
     /**
-     * The run context these options describe. Install-like runs print their diff and progress as
-     * they go (a boot chain can take minutes, and a failure half-way must leave what was done on
-     * the screen); with {@code --json} that text is kept off stdout for the JSON result.
+     * Runs {@code run} with the context these options describe and renders what it did, once:
+     * {@link Result#lines()} as text, or the JSON summary (docs/json.md). Progress, notes and the
+     * boot chain's output went to stderr while it ran ({@link Output#log()}). A run that changed the
+     * target and then stopped ({@link Unfinished}: the boot chain failed, uninstall could not put a
+     * file back) prints what it did as text, then fails with its error and exit code; with
+     * {@code --json} it prints no document, as before (docs/json.md has no failed run).
      */
-    RunContext context(Output output) {
-        Reporter reporter = new Reporter(output.out(), output.err(), output.json());
+    Rendered apply(Output output, Function<RunContext, Result> run) {
+        RunContext ctx = context(output);
+        try {
+            return rendered(ctx, run.apply(ctx));
+        } catch (Unfinished u) {
+            return Rendered.textOnly(u.done()).thenFail(u.error());
+        }
+    }
+
+    private RunContext context(Output output) {
         Confirmation confirmation = yes || dryRun ? Confirmation.yes() : Confirmation.terminal();
-        return new RunContext(Target.at(target.root()), reporter, confirmation, dryRun, force, RunLock.defaultLockDir(),
+        return new RunContext(Target.at(target.root()), output.log(), confirmation, dryRun, force, RunLock.defaultLockDir(),
                 Duration.ofSeconds(Math.max(0, lockWait)));
     }
 
-    /** What an install-like run answers: its text was printed as it ran; its JSON is the summary (docs/json.md). */
-    static Rendered rendered(RunContext ctx, Result result) {
-        return Rendered.of(out -> {}, () -> Json.object("root", ctx.target().root().toString(), "dryRun", result.dryRun(),
+    /** What an install-like run answers: its lines as text; as JSON the summary (docs/json.md). */
+    private static Rendered rendered(RunContext ctx, Result result) {
+        return Rendered.lines(result.lines(), () -> Json.object("root", ctx.target().root().toString(), "dryRun", result.dryRun(),
                 "changes", result.changes(), "commands", result.commands(), "bootChain", result.bootChain().jsonName()));
     }
 }

@@ -2,7 +2,6 @@ package io.overlayboot.cli;
 
 import io.overlayboot.install.Apply;
 import io.overlayboot.install.Planner;
-import io.overlayboot.install.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,7 +22,6 @@ final class UninstallCommand implements Subcommand {
 
     @Override
     public Rendered run(Output out) {
-        RunContext ctx = target.context(out);
-        return TargetOptions.rendered(ctx, new Apply(ctx).run(Planner.uninstall()));
+        return target.apply(out, ctx -> new Apply(ctx).run(Planner.uninstall()));
     }
 }

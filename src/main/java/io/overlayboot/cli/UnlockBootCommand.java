@@ -1,7 +1,6 @@
 package io.overlayboot.cli;
 
 import io.overlayboot.grub.BootLock;
-import io.overlayboot.install.Reporter;
 import io.overlayboot.maintain.Durable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +25,8 @@ final class UnlockBootCommand implements Subcommand {
     @Override
     public Rendered run(Output out) {
         Durable.requireRoot("unlock-boot");
-        Reporter reporter = new Reporter(out.out(), out.err(), out.json());
-        try (Durable place = Durable.open(target.root(), target.mounts(), line -> LockBootCommand.say(out, line))) {
-            return BootLockOutput.rendered(BootLock.unlock(place, force, reporter, line -> LockBootCommand.say(out, line)));
+        try (Durable place = Durable.open(target.root(), target.mounts(), out::note)) {
+            return BootLockOutput.rendered(BootLock.unlock(place, force, out.log()));
         }
     }
 }

@@ -6,7 +6,7 @@ import io.overlayboot.files.ChangeRecord;
 import io.overlayboot.files.RunLock;
 import io.overlayboot.install.BootChainOutcome;
 import io.overlayboot.install.GrubUpdate;
-import io.overlayboot.install.Reporter;
+import io.overlayboot.install.Log;
 import io.overlayboot.maintain.Durable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,11 +111,10 @@ public final class BootLock {
      * Locks the menu of {@code place} for {@code user}; {@code password} is asked only once the
      * target is known to support it. Locking again changes the password and keeps the originals.
      */
-    public static Outcome lock(Durable place, String user, Supplier<Password> password, Reporter reporter,
-            Consumer<String> progress) {
+    public static Outcome lock(Durable place, String user, Supplier<Password> password, Log log) {
         checkUser(user);
         requireSupport(place);
-        try (Held held = runLock(place, progress)) {
+        try (Held held = runLock(place, log)) {
             Password pw = password.get();
             String hash;
             try {
@@ -132,8 +130,8 @@ public final class BootLock {
             if (changes.isEmpty()) {
                 return new Outcome(place.root(), place.inSession(), true, user, List.of(), List.of(), BootChainOutcome.NONE);
             }
-            progress.accept("boot menu locked for GRUB user '" + user + "'; the protected entries boot without it");
-            return finish(place, true, user, changes, reporter, progress);
+            log.note("boot menu locked for GRUB user '" + user + "'; the protected entries boot without it");
+            return finish(place, true, user, changes, log);
         }
     }
 
@@ -141,16 +139,16 @@ public final class BootLock {
      * Puts back every byte {@link #lock} changed. A file changed since (by hand, or a package
      * upgrade that replaced 10_linux) is refused unless {@code force}, which puts the old bytes back anyway.
      */
-    public static Outcome unlock(Durable place, boolean force, Reporter reporter, Consumer<String> progress) {
-        try (Held held = runLock(place, progress)) {
+    public static Outcome unlock(Durable place, boolean force, Log log) {
+        try (Held held = runLock(place, log)) {
             if (ChangeRecord.load(place.root(), RECORD, place::show).isEmpty()) {
-                progress.accept("the boot menu of " + place.show("") + " is not locked by overlayboot (no " + place.show(RECORD)
+                log.note("the boot menu of " + place.show("") + " is not locked by overlayboot (no " + place.show(RECORD)
                         + "): nothing to do");
                 return new Outcome(place.root(), place.inSession(), false, null, List.of(), List.of(), BootChainOutcome.NONE);
             }
             List<String> changes = ChangeRecord.undo(place.root(), RECORD, force, place::show);
-            progress.accept("boot menu unlocked: every file lock-boot changed is back as it was");
-            return finish(place, false, null, changes, reporter, progress);
+            log.note("boot menu unlocked: every file lock-boot changed is back as it was");
+            return finish(place, false, null, changes, log);
         }
     }
 
@@ -159,10 +157,9 @@ public final class BootLock {
         return Files.exists(io.overlayboot.files.RootedPaths.resolve(root, RECORD), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static Outcome finish(Durable place, boolean locked, String user, List<String> changes, Reporter reporter,
-            Consumer<String> progress) {
+    private static Outcome finish(Durable place, boolean locked, String user, List<String> changes, Log log) {
         List<String> command = GrubUpdate.command(place.target());
-        BootChainOutcome ran = place.updateGrub(reporter, progress);
+        BootChainOutcome ran = place.updateGrub(log);
         return new Outcome(place.root(), place.inSession(), locked, user, changes, List.of(String.join(" ", command)), ran);
     }
 
@@ -231,13 +228,13 @@ public final class BootLock {
         }
     }
 
-    private static Held runLock(Durable place, Consumer<String> progress) {
+    private static Held runLock(Durable place, Log log) {
         if (place.inSession()) {
             return new Held(null);
         }
         try {
             Path file = RunLock.lockFileFor(RunLock.defaultLockDir(), place.root());
-            return new Held(RunLock.acquire(file, Duration.ofSeconds(60), holder -> progress.accept("waiting for another overlayboot run ("
+            return new Held(RunLock.acquire(file, Duration.ofSeconds(60), holder -> log.note("waiting for another overlayboot run ("
                     + holder + ") to finish")).orElseThrow(() -> new OverlaybootException(ExitCode.ABORTED, "Another overlayboot run ("
                     + RunLock.holder(file) + ") is changing " + place.show("") + " and did not finish within 60 s",
                     "wait for it to finish, then run again")));

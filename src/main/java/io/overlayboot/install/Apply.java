@@ -16,13 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Carries out the {@link Plan} of {@code install}, {@code configure} or {@code uninstall}: the one
- * place that takes the target's lock, reports, asks, writes and runs the boot chain.
+ * place that takes the target's lock, asks, writes and runs the boot chain, saying what it does on
+ * the {@link Log} as it goes and returning what it did as a {@link Result}.
  *
  * <p>Order of work, so that a crash at any point leaves a target uninstall can clean up: first the
  * manifest naming everything about to be written (it appears atomically, with its directory), then
@@ -31,11 +33,15 @@ import java.util.stream.Stream;
  * then the boot chain, then the manifest with the boot chain marked done. What a run stopped before
  * its first manifest left is removed by the next run. Every path goes through {@link Target#resolve},
  * which refuses links leading out of the root.
+ *
+ * <p>A run that stops after it changed the target (the boot chain failed, or uninstall could not
+ * put back every file) throws {@link Unfinished}, carrying what it did, so that the result is not
+ * lost with the error.
  */
 public final class Apply {
     private final RunContext ctx;
     private final Target target;
-    private final Reporter reporter;
+    private final Log log;
     private final Checkpoint checkpoint;
 
     public Apply(RunContext ctx) {
@@ -46,7 +52,7 @@ public final class Apply {
     Apply(RunContext ctx, Checkpoint checkpoint) {
         this.ctx = ctx;
         this.target = ctx.target();
-        this.reporter = ctx.reporter();
+        this.log = ctx.log();
         this.checkpoint = checkpoint;
     }
 
@@ -70,22 +76,20 @@ public final class Apply {
         }
     }
 
-    /** Shows {@code plan} and, unless this is a dry run, applies it. The caller holds the lock. */
+    /** Says the plan's notices and, unless this is a dry run, applies it. The caller holds the lock. */
     Result carryOut(Plan plan) {
         plan.notices().forEach(n -> {
             if (n.warning()) {
-                reporter.warn(n.text());
+                log.warn(n.text());
             } else {
-                reporter.note(n.text());
+                log.note(n.text());
             }
         });
         if (plan.unchanged().isPresent()) {
-            reporter.line(plan.unchanged().get());
-            return new Result(ctx.dryRun(), List.of(), List.of(), BootChainOutcome.NONE);
+            return new Result(ctx.dryRun(), List.of(), List.of(), BootChainOutcome.NONE, List.of(plan.unchanged().get()));
         }
         if (ctx.dryRun()) {
-            plan.preview().forEach(reporter::line);
-            return new Result(true, plan.summary(), plan.shownCommands(), BootChainOutcome.WOULD_RUN);
+            return new Result(true, plan.summary(), plan.shownCommands(), BootChainOutcome.WOULD_RUN, plan.preview());
         }
         confirm(plan);
 
@@ -111,22 +115,30 @@ public final class Apply {
         } else {
             removeManifest(records.withManifest());
         }
-        plan.changes().forEach(c -> reporter.line(c.verb() + " " + target.show(c.path())));
-        plan.closing().notes().forEach(reporter::note);
+        List<String> lines = new ArrayList<>(plan.changes().stream().map(c -> c.verb() + " " + target.show(c.path())).toList());
+        plan.closing().notes().forEach(log::note);
 
-        boolean ran = new BootChain(target, reporter).run(plan.bootChain());
+        boolean ran;
+        try {
+            if (!plan.bootChain().isEmpty()) {
+                log.note(plan.changes().size() + " file(s) changed in " + target.show("") + "; bringing the boot chain up to date");
+            }
+            ran = new BootChain(target, log).run(plan.bootChain());
+        } catch (OverlaybootException e) {
+            throw new Unfinished(lines, e);
+        }
         if (ran) {
             record.ifPresent(m -> store(m.withBootChainPending(false)));
-            reporter.line(plan.closing().done());
+            lines.add(plan.closing().done());
         }
         List<String> lost = plan.closing().lost();
         if (!lost.isEmpty()) {
-            throw OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size() + " file(s) whose backup is"
-                    + " missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
-                    + " (left as overlayboot wrote them)", "restore those files from a system backup");
+            throw new Unfinished(lines, OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size()
+                    + " file(s) whose backup is missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
+                    + " (left as overlayboot wrote them)", "restore those files from a system backup"));
         }
         return new Result(false, plan.summary(), plan.shownCommands(),
-                plan.bootChain().isEmpty() ? BootChainOutcome.NONE : ran ? BootChainOutcome.RAN : BootChainOutcome.PRINTED);
+                plan.bootChain().isEmpty() ? BootChainOutcome.NONE : ran ? BootChainOutcome.RAN : BootChainOutcome.PRINTED, lines);
     }
 
     /** Asks before changing anything (the changes as a list), unless {@code --yes}. */
@@ -134,8 +146,8 @@ public final class Apply {
         if (ctx.confirmation() == Confirmation.YES) {
             return;
         }
-        plan.changes().forEach(c -> reporter.note(c.verb() + " " + target.show(c.path())));
-        plan.shownCommands().forEach(c -> reporter.note("then run: " + c));
+        plan.changes().forEach(c -> log.note(c.verb() + " " + target.show(c.path())));
+        plan.shownCommands().forEach(c -> log.note("then run: " + c));
         if (!ctx.confirmation().confirm(plan.question() + " (" + plan.changes().size() + " file(s) in " + target.show("") + ")?")) {
             throw new OverlaybootException(ExitCode.ABORTED, "Nothing changed: not confirmed", "pass --yes to skip the question");
         }
@@ -162,7 +174,7 @@ public final class Apply {
                     throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot remove " + stage + ", left by an interrupted install: "
                             + e.getMessage(), "remove it by hand", e);
                 }
-                reporter.note("removed " + stage + ", left by an interrupted install");
+                log.note("removed " + stage + ", left by an interrupted install");
             }
         }
     }
@@ -277,7 +289,7 @@ public final class Apply {
         try {
             Files.deleteIfExists(target.resolve(relative));
         } catch (DirectoryNotEmptyException e) {
-            reporter.note("keeping " + target.show(relative) + ": it holds files overlayboot did not put there");
+            log.note("keeping " + target.show(relative) + ": it holds files overlayboot did not put there");
         } catch (IOException e) {
             throw new OverlaybootException(ExitCode.ENVIRONMENT, "Cannot remove " + target.show(relative) + ": " + e.getMessage(), null, e);
         }

@@ -25,11 +25,11 @@ final class BootChain {
     private static final Map<String, String> ENV = Map.of(
             "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C.UTF-8");
     private final Target target;
-    private final Reporter reporter;
+    private final Log log;
 
-    BootChain(Target target, Reporter reporter) {
+    BootChain(Target target, Log log) {
         this.target = target;
-        this.reporter = reporter;
+        this.log = log;
     }
 
     /**
@@ -104,17 +104,17 @@ final class BootChain {
         }
         String why = whyNotRunnable(commands);
         if (why != null) {
-            reporter.note("Not running the boot chain here (" + why + "); run these to finish:");
+            log.note("Not running the boot chain here (" + why + "); run these to finish:");
             if (!Files.exists(target.resolve("proc/self"))) {
                 for (String fs : List.of("proc", "sys", "dev")) {
-                    reporter.note("  mount --rbind /" + fs + " " + target.resolve(fs));
+                    log.note("  mount --rbind /" + fs + " " + target.resolve(fs));
                 }
             }
-            commands.forEach(c -> reporter.note("  " + show(target, c)));
+            commands.forEach(c -> log.note("  " + show(target, c)));
             return false;
         }
         if (commands.stream().anyMatch(c -> c.getFirst().equals("update-initramfs"))) {
-            kernelsWithoutInitrd().forEach(v -> reporter.warn("kernel " + v + " has no " + target.show("boot/initrd.img-" + v)
+            kernelsWithoutInitrd().forEach(v -> log.warn("kernel " + v + " has no " + target.show("boot/initrd.img-" + v)
                     + ": 'update-initramfs -u' skips it, so it boots unprotected (create one with: update-initramfs -c -k " + v + ")"));
         }
         for (List<String> c : commands) {
@@ -142,18 +142,16 @@ final class BootChain {
         }
         argv.addAll(command);
         String shown = show(target, command);
-        reporter.progress("running: " + shown);
+        log.note("running: " + shown);
         Exec.Result r;
         try {
-            r = Exec.command(argv, LIMIT).env(ENV).stream(line -> {});
+            r = Exec.command(argv, LIMIT).env(ENV).stream(log::output);
         } catch (ExecException e) {
             throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "Cannot run '" + shown + "': "
                     + (e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage()),
                     "run it by hand; the installed files are consistent", e);
         }
-        String output = r.stdout();
         int code = r.exitCode();
-        reporter.commandOutput(output);
         if (code != 0) {
             throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "'" + shown + "' "
                     + (r.timedOut() ? "took longer than " + LIMIT.toMinutes() + " minutes and was killed" : "failed with exit code " + code)

@@ -17,7 +17,7 @@ public final class GrubUpdate {
     }
 
     /** Runs {@link #command} for {@code target}, or prints it to run by hand; says which. */
-    public static BootChainOutcome run(Target target, Reporter reporter) {
-        return new BootChain(target, reporter).run(List.of(command(target))) ? BootChainOutcome.RAN : BootChainOutcome.PRINTED;
+    public static BootChainOutcome run(Target target, Log log) {
+        return new BootChain(target, log).run(List.of(command(target))) ? BootChainOutcome.RAN : BootChainOutcome.PRINTED;
     }
 }

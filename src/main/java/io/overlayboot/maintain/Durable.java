@@ -5,7 +5,7 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.files.RootedPaths;
 import io.overlayboot.install.BootChainOutcome;
 import io.overlayboot.install.GrubUpdate;
-import io.overlayboot.install.Reporter;
+import io.overlayboot.install.Log;
 import io.overlayboot.install.Target;
 import io.overlayboot.sys.Exec;
 import java.nio.file.Path;
@@ -135,13 +135,13 @@ public final class Durable implements AutoCloseable {
     }
 
     /** Regenerates grub.cfg inside: in the session, or through install's boot chain (printed when it cannot run). */
-    public BootChainOutcome updateGrub(Reporter reporter, Consumer<String> progress) {
+    public BootChainOutcome updateGrub(Log log) {
         if (session == null) {
-            return GrubUpdate.run(target, reporter);
+            return GrubUpdate.run(target, log);
         }
         List<String> command = GrubUpdate.command(target);
         String shown = String.join(" ", command);
-        progress.accept("running inside " + layout.show(layout.lower()) + ": " + shown);
+        log.note("running inside " + layout.show(layout.lower()) + ": " + shown);
         StringBuilder output = new StringBuilder();
         Exec.Result r = session.run(command, Map.of("LC_ALL", "C.UTF-8"), LIMIT, line -> output.append(line).append('\n'));
         if (!r.ok()) {

@@ -106,15 +106,7 @@ class EnableCommandTest {
 
     @Test
     void aFailingUpdateInitramfsIsRolledBackAndSaysSo() throws Exception {
-        Path root = packaged(true);
-        // A root chroot can run: a static busybox as /bin/sh, /proc and /dev present.
-        Path sh = root.resolve("bin/sh");
-        Files.createDirectories(sh.getParent());
-        Files.copy(Path.of("/bin/busybox"), sh);
-        Files.createDirectories(root.resolve("proc/self"));
-        Files.createDirectories(root.resolve("dev"));
-        Files.writeString(root.resolve("dev/null"), "");
-        Files.writeString(root.resolve("usr/sbin/update-initramfs"), "#!/bin/sh\necho 'E: mkinitramfs failure cpio 141'\nexit 1\n");
+        Path root = DebianTreeAccess.chrootable(packaged(true), "update-initramfs", "echo 'E: mkinitramfs failure cpio 141'\nexit 1\n");
         List<String> before = DebianTreeAccess.describe(root);
 
         Cli.Run enable = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%");
@@ -122,6 +114,10 @@ class EnableCommandTest {
         assertThat(enable.err()).contains("E: mkinitramfs failure cpio 141")
                 .contains("update-initramfs -u -k all' failed with exit code 1")
                 .contains("rolled back: every file enable changed is as it was");
+        // stdout: what was written, then what the rollback put back
+        String shown = root.toRealPath().toString();
+        assertThat(enable.out()).containsSubsequence("create " + shown + "/etc/default/grub.d/overlayboot.cfg",
+                "remove " + shown + "/etc/default/grub.d/overlayboot.cfg", "overlayboot is disabled in " + shown);
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
     }
 

@@ -191,14 +191,7 @@ class InstallCommandTest {
     void aFailingUpdateInitramfsIsReportedWithItsOutputAndUninstallStillWorks() throws Exception {
         Path root = DebianTreeAccess.create(tmp.resolve("root"), true);
         List<String> before = DebianTreeAccess.describe(root);
-        // A root chroot can run: a static busybox as /bin/sh, /proc and /dev present.
-        Path sh = root.resolve("bin/sh");
-        Files.createDirectories(sh.getParent());
-        Files.copy(Path.of("/bin/busybox"), sh);
-        Files.createDirectories(root.resolve("proc/self"));
-        Files.createDirectories(root.resolve("dev"));
-        Files.writeString(root.resolve("dev/null"), "");
-        Files.writeString(root.resolve("usr/sbin/update-initramfs"), "#!/bin/sh\necho 'E: mkinitramfs failure cpio 141'\nexit 1\n");
+        DebianTreeAccess.chrootable(root, "update-initramfs", "echo 'E: mkinitramfs failure cpio 141'\nexit 1\n");
         List<String> prepared = DebianTreeAccess.describe(root);
 
         Cli.Run install = run("install", "--root", root.toString(), "--yes");
@@ -211,5 +204,33 @@ class InstallCommandTest {
         assertThat(uninstall.code()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code()); // the same update-initramfs fails
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(prepared);
         assertThat(before).isNotEqualTo(prepared);
+    }
+
+    @Test
+    void aBootChainFailingHalfWayPrintsWhatWasDoneThenFailsWithProgressOnStderr() throws Exception {
+        Path root = DebianTreeAccess.chrootable(DebianTreeAccess.create(tmp.resolve("root"), true),
+                "update-initramfs", "echo 'update-initramfs: Generating /boot/initrd.img-6.1.0-test'\n",
+                "grub-mkconfig", "echo 'Generating grub configuration file ...'\necho 'error: out of memory.' >&2\nexit 1\n");
+        String shown = root.toRealPath().toString();
+
+        Cli.Run install = run("install", "--root", root.toString(), "--yes");
+        assertThat(install.code()).as(install.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        // stdout: the result, what was done, and nothing else: no progress, no "installed" line
+        assertThat(install.out().lines()).contains("create " + shown + "/etc/initramfs-tools/hooks/overlayboot",
+                "change " + shown + "/etc/overlayboot.conf", "change " + shown + "/etc/default/grub")
+                .allMatch(l -> l.matches("(create|change|remove) " + java.util.regex.Pattern.quote(shown) + "/.+"));
+        assertThat(install.out()).doesNotContain("overlayboot is installed").doesNotContain("running:");
+        // stderr: the progress and the boot chain's output in the order they happened, then the one-line error
+        assertThat(install.err()).containsSubsequence("file(s) changed in " + shown, "running: chroot " + shown + " update-initramfs",
+                "Generating /boot/initrd.img-6.1.0-test", "running: chroot " + shown + " grub-mkconfig",
+                "Generating grub configuration file", "error: out of memory.", "grub-mkconfig -o /boot/grub/grub.cfg' failed with exit code 1")
+                .doesNotContain("create " + shown);
+        assertThat(install.err().strip().lines().toList().getLast()).contains("failed with exit code 1").contains("hint:");
+
+        // --json: the same exit code, and no document (docs/json.md: a failed run prints no JSON)
+        Cli.Run json = run("configure", "--root", root.toString(), "--yes", "--json", "size=30%");
+        assertThat(json.code()).as(json.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        assertThat(json.out()).isEmpty();
+        assertThat(json.err()).contains("error: out of memory.");
     }
 }

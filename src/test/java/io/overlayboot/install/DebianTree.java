@@ -78,6 +78,25 @@ final class DebianTree {
         return root;
     }
 
+    /**
+     * Lets {@code chroot root} run the tree's boot chain (the tests run as root): a static busybox as
+     * {@code bin/sh}, and {@code proc/self} and {@code dev/null} standing for a mounted {@code /proc}
+     * and {@code /dev}; then each of {@code tools} (name, then the script after {@code #!/bin/sh})
+     * written to {@code usr/sbin/NAME}, in place of {@code update-initramfs} or {@code grub-mkconfig}.
+     */
+    static Path chrootable(Path root, String... tools) throws IOException {
+        Path sh = root.resolve("bin/sh");
+        Files.createDirectories(sh.getParent());
+        Files.copy(Path.of("/bin/busybox"), sh);
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/null"), "");
+        for (int i = 0; i + 1 < tools.length; i += 2) {
+            file(root, "usr/sbin/" + tools[i], "#!/bin/sh\n" + tools[i + 1], "rwxr-xr-x");
+        }
+        return root;
+    }
+
     static Path file(Path root, String relative, String text, String perms) throws IOException {
         Path p = root.resolve(relative);
         Files.createDirectories(p.getParent());

@@ -24,6 +24,11 @@ public final class DebianTreeAccess {
         return InitrdGeneratorTest.dracutTree(root);
     }
 
+    /** {@code root} made runnable through chroot, with these tools (see {@link DebianTree#chrootable}). */
+    public static Path chrootable(Path root, String... tools) throws IOException {
+        return DebianTree.chrootable(root, tools);
+    }
+
     public static List<String> describe(Path root) throws IOException {
         return DebianTree.describe(root);
     }

@@ -7,8 +7,6 @@ import com.google.common.jimfs.Jimfs;
 import io.overlayboot.files.FileMeta;
 import io.overlayboot.render.RenderRequest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,8 +155,7 @@ class InstallerProperties {
     }
 
     static RunContext context(Path root) {
-        Reporter reporter = new Reporter(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), false);
-        return new RunContext(new Target(root, false, root.resolve("no-mounts")), reporter, Confirmation.yes(), false, false,
+        return new RunContext(new Target(root, false, root.resolve("no-mounts")), Log.SILENT, Confirmation.yes(), false, false,
                 LOCKS, Duration.ofSeconds(5));
     }
 
