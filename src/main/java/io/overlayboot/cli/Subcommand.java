@@ -21,9 +21,12 @@ import java.io.IOException;
  *     With {@link Rendered#exit} it sets an exit code other than 0. It does not print the result,
  *     look at {@code --json}, or catch exceptions to print them: {@link Execution} and
  *     {@link Main} do that, the same way for every command.
- * <li>Progress and warnings while it runs go to {@link Output#err} ({@link Output#warn}); a command
- *     whose result is a stream (a listing, a shell) prints it to {@link Output#out} itself and
- *     returns {@link Rendered#printed()}.
+ * <li>Progress and warnings while it runs go to {@link Output#err} ({@link Output#note},
+ *     {@link Output#warn}; a domain call takes {@link Output#log()}), however long the run; a
+ *     command whose result is a stream (a listing, a shell) prints it to {@link Output#out} itself
+ *     and returns {@link Rendered#printed()}. A result partly made before an error (a boot chain
+ *     that failed after the files were written) is rendered, then the error:
+ *     {@link Rendered#thenFail}.
  * <li>Document the JSON in {@code docs/json.md} and add the command to {@code JsonSchemaTest}.
  * </ol>
  */
