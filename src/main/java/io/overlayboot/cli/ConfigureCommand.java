@@ -33,9 +33,6 @@ final class ConfigureCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
-    @Mixin
-    private JsonOption json;
-
     @Override
     public Rendered run(Output out) {
         List<String> all = new ArrayList<>(assignments);

@@ -17,9 +17,6 @@ final class DisableCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
-    @Mixin
-    private JsonOption json;
-
     @Option(names = "--from-package",
             description = "For the package's prerm: leave the initrds to initramfs-tools' trigger, and skip GRUB when it is absent.")
     private boolean fromPackage;

@@ -22,9 +22,6 @@ final class EnableCommand implements Subcommand {
     @Mixin
     private BootOptionsMixin boot;
 
-    @Mixin
-    private JsonOption json;
-
     @Override
     public Rendered run(Output out) {
         return target.apply(out, ctx -> Enabling.enable(ctx, boot.request()));

@@ -49,10 +49,12 @@ final class Execution {
         return result.exitCode();
     }
 
-    /** Whether the command mixes in {@link JsonOption} and {@code --json} was given. */
+    /**
+     * Whether the command mixes in {@link JsonOption}, itself or through another mixin
+     * ({@link TargetOptions}), and {@code --json} was given.
+     */
     private static boolean jsonAsked(CommandSpec spec) {
         return spec.mixins().values().stream()
-                .map(CommandSpec::userObject)
-                .anyMatch(o -> o instanceof JsonOption json && json.enabled());
+                .anyMatch(m -> m.userObject() instanceof JsonOption json ? json.enabled() : jsonAsked(m));
     }
 }

@@ -22,9 +22,6 @@ final class InstallCommand implements Subcommand {
     @Mixin
     private BootOptionsMixin boot;
 
-    @Mixin
-    private JsonOption json;
-
     @Override
     public Rendered run(Output out) {
         return target.apply(out, ctx -> new Apply(ctx).run(Planner.install(boot.request())));

@@ -14,7 +14,7 @@ import java.io.IOException;
  * <li>Options that several commands share come from mixins: {@link JsonOption} ({@code --json}),
  *     {@link TargetRootMixin} ({@code --root}: the tree installed into or checked),
  *     {@link RunningSystemMixin} ({@code --root}, {@code --mounts}: a running system),
- *     {@link TargetOptions} (install-like runs), {@link BootOptionsMixin} (the settings).
+ *     {@link TargetOptions} (install-like runs, {@code --json} included), {@link BootOptionsMixin} (the settings).
  * <li>{@code run} checks the arguments, makes one call into its domain package (which returns a
  *     value and throws {@link io.overlayboot.core.OverlaybootException} for a user error), and
  *     returns {@link Rendered#of Rendered.of(text, json)}: how that value reads as text and as JSON.

@@ -14,12 +14,16 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of the commands that change a target root ({@code install}, {@code uninstall},
- * {@code configure}, {@code enable}, {@code disable}), and how such a run is carried out and
- * rendered ({@link #apply}).
+ * {@code configure}, {@code enable}, {@code disable}), {@code --json} among them, and how such a
+ * run is carried out and rendered ({@link #apply}).
  */
 final class TargetOptions {
     @Mixin
     private TargetRootMixin target;
+
+    /** Every such run answers the same JSON (docs/json.md), rendered by {@link #apply}. */
+    @Mixin
+    private JsonOption json;
 
     @Option(names = "--dry-run", description = "Print a unified diff of every file and the commands it would run; change nothing.")
     private boolean dryRun;

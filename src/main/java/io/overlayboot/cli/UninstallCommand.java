@@ -17,9 +17,6 @@ final class UninstallCommand implements Subcommand {
     @Mixin
     private TargetOptions target;
 
-    @Mixin
-    private JsonOption json;
-
     @Override
     public Rendered run(Output out) {
         return target.apply(out, ctx -> new Apply(ctx).run(Planner.uninstall()));

@@ -40,6 +40,24 @@ class ExecutionTest {
         }
     }
 
+    /** A mixin that brings {@code --json} with it, as {@link TargetOptions} does. */
+    static final class WithJson {
+        @Mixin
+        private JsonOption json;
+    }
+
+    /** Stops after doing part of its work, as install does when its boot chain fails. */
+    @Command(name = "partly")
+    static final class Partly implements Subcommand {
+        @Mixin
+        private WithJson options;
+
+        @Override
+        public Rendered run(Output out) {
+            return Rendered.textOnly(List.of("done so far")).thenFail(new OverlaybootException(ExitCode.EXTERNAL_FAILURE, "stopped"));
+        }
+    }
+
     @Command(name = "old")
     static final class NotYetPorted implements Callable<Integer> {
         @Override
@@ -93,6 +111,12 @@ class ExecutionTest {
         assertThat(run(new Fake(), "--streamed")).isEqualTo(new Run(ExitCode.CANNOT_TELL.code(), "streamed\n",
                 "overlayboot: warning: careful\n"));
         assertThat(run(new Fake(), "--streamed", "--json").out()).isEqualTo("{\"streamed\":true}\n");
+    }
+
+    @Test
+    void aPartialResultIsPrintedAsTextThenTheErrorAndWithJsonThroughAnotherMixinNothing() {
+        assertThat(run(new Partly())).isEqualTo(new Run(ExitCode.EXTERNAL_FAILURE.code(), "done so far\n", "error: stopped\n"));
+        assertThat(run(new Partly(), "--json")).isEqualTo(new Run(ExitCode.EXTERNAL_FAILURE.code(), "", "error: stopped\n"));
     }
 
     @Test
