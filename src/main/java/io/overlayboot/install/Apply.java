@@ -34,9 +34,9 @@ import java.util.stream.Stream;
  * its first manifest left is removed by the next run. Every path goes through {@link Target#resolve},
  * which refuses links leading out of the root.
  *
- * <p>A run that stops after it changed the target (the boot chain failed, or uninstall could not
- * put back every file) throws {@link Unfinished}, carrying what it did, so that the result is not
- * lost with the error.
+ * <p>A run that stops after it changed a file of the target (the boot chain failed, a later write
+ * failed, or uninstall could not put back every file) throws {@link Unfinished}, carrying what it
+ * did, so that the result is not lost with the error.
  */
 public final class Apply {
     private final RunContext ctx;
@@ -92,7 +92,21 @@ public final class Apply {
             return new Result(true, plan.summary(), plan.shownCommands(), BootChainOutcome.WOULD_RUN, plan.preview());
         }
         confirm(plan);
+        List<String> done = new ArrayList<>();
+        try {
+            return apply(plan, done);
+        } catch (Unfinished e) {
+            throw e;
+        } catch (OverlaybootException e) {
+            throw done.isEmpty() ? e : new Unfinished(done, e);
+        }
+    }
 
+    /**
+     * Writes the plan's records and changes, then runs its boot chain; adds each line of the result
+     * to {@code done} as soon as it is true, so that a failure part way still says what was done.
+     */
+    private Result apply(Plan plan, List<String> done) {
         Records records = plan.records();
         records.intent().ifPresent(m -> storeFirst(m, records.withManifest()));
         records.directories().forEach(this::makeDirectory);
@@ -102,6 +116,7 @@ public final class Apply {
         for (Change c : plan.changes()) {
             checkpoint.reached(c.verb() + " " + c.path());
             c.apply(target);
+            done.add(c.verb() + " " + target.show(c.path()));
         }
         records.sweep().forEach(this::removeTemporaryFiles);
         for (String path : records.discard()) {
@@ -115,30 +130,24 @@ public final class Apply {
         } else {
             removeManifest(records.withManifest());
         }
-        List<String> lines = new ArrayList<>(plan.changes().stream().map(c -> c.verb() + " " + target.show(c.path())).toList());
         plan.closing().notes().forEach(log::note);
 
-        boolean ran;
-        try {
-            if (!plan.bootChain().isEmpty()) {
-                log.note(plan.changes().size() + " file(s) changed in " + target.show("") + "; bringing the boot chain up to date");
-            }
-            ran = new BootChain(target, log).run(plan.bootChain());
-        } catch (OverlaybootException e) {
-            throw new Unfinished(lines, e);
+        if (!plan.bootChain().isEmpty()) {
+            log.note(plan.changes().size() + " file(s) changed in " + target.show("") + "; bringing the boot chain up to date");
         }
+        boolean ran = new BootChain(target, log).run(plan.bootChain());
         if (ran) {
             record.ifPresent(m -> store(m.withBootChainPending(false)));
-            lines.add(plan.closing().done());
+            done.add(plan.closing().done());
         }
         List<String> lost = plan.closing().lost();
         if (!lost.isEmpty()) {
-            throw new Unfinished(lines, OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size()
+            throw OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size()
                     + " file(s) whose backup is missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
-                    + " (left as overlayboot wrote them)", "restore those files from a system backup"));
+                    + " (left as overlayboot wrote them)", "restore those files from a system backup");
         }
         return new Result(false, plan.summary(), plan.shownCommands(),
-                plan.bootChain().isEmpty() ? BootChainOutcome.NONE : ran ? BootChainOutcome.RAN : BootChainOutcome.PRINTED, lines);
+                plan.bootChain().isEmpty() ? BootChainOutcome.NONE : ran ? BootChainOutcome.RAN : BootChainOutcome.PRINTED, done);
     }
 
     /** Asks before changing anything (the changes as a list), unless {@code --yes}. */
