@@ -41,10 +41,11 @@ final class TargetOptions {
     /**
      * Runs {@code run} with the context these options describe and renders what it did, once:
      * {@link Result#lines()} as text, or the JSON summary (docs/json.md). Progress, notes and the
-     * boot chain's output went to stderr while it ran ({@link Output#log()}). A run that changed the
-     * target and then stopped ({@link Unfinished}: the boot chain failed, uninstall could not put a
-     * file back) prints what it did as text, then fails with its error and exit code; with
-     * {@code --json} it prints no document, as before (docs/json.md has no failed run).
+     * boot chain's output went to stderr while it ran ({@link Output#log()}). A run that changed
+     * files and then stopped ({@link Unfinished}: the boot chain failed, a later write failed,
+     * uninstall could not put a file back) prints what it did as text, then fails with its error
+     * and exit code; with {@code --json} it prints no document, as before (docs/json.md has no
+     * failed run).
      */
     Rendered apply(Output output, Function<RunContext, Result> run) {
         RunContext ctx = context(output);

@@ -142,8 +142,8 @@ public final class Apply {
         }
         List<String> lost = plan.closing().lost();
         if (!lost.isEmpty()) {
-            throw OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size()
-                    + " file(s) whose backup is missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
+            throw OverlaybootException.badInput("Uninstalled, but could not put back " + lost.size() + " file(s) whose backup is"
+                    + " missing or damaged: " + String.join(", ", lost.stream().map(target::show).toList())
                     + " (left as overlayboot wrote them)", "restore those files from a system backup");
         }
         return new Result(false, plan.summary(), plan.shownCommands(),
