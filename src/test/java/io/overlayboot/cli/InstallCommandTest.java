@@ -4,6 +4,8 @@ import io.overlayboot.core.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.overlayboot.install.DebianTreeAccess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -206,14 +208,39 @@ class InstallCommandTest {
         assertThat(before).isNotEqualTo(prepared);
     }
 
+    /**
+     * update-initramfs runs (and waits until its first line is on stderr: its output must stream as
+     * it runs, not when it ends), then grub-mkconfig fails: what was written is the result on
+     * stdout, the progress is on stderr, and the exit code is the boot chain's (5).
+     */
     @Test
     void aBootChainFailingHalfWayPrintsWhatWasDoneThenFailsWithProgressOnStderr() throws Exception {
-        Path root = DebianTreeAccess.chrootable(DebianTreeAccess.create(tmp.resolve("root"), true),
-                "update-initramfs", "echo 'update-initramfs: Generating /boot/initrd.img-6.1.0-test'\n",
-                "grub-mkconfig", "echo 'Generating grub configuration file ...'\necho 'error: out of memory.' >&2\nexit 1\n");
+        Path root = DebianTreeAccess.chrootable(DebianTreeAccess.create(tmp.resolve("root"), true), "update-initramfs", """
+                echo 'update-initramfs: Generating /boot/initrd.img-6.1.0-test'
+                i=0
+                while [ ! -e /streamed ] && [ "$i" -lt 100 ]; do busybox sleep 0.1; i=$((i + 1)); done
+                [ -e /streamed ] || { echo 'E: this output was not shown while update-initramfs ran'; exit 1; }
+                """, "grub-mkconfig", "echo 'Generating grub configuration file ...'\necho 'error: out of memory.' >&2\nexit 1\n");
+        Files.createLink(root.resolve("bin/busybox"), root.resolve("bin/sh"));
+        StringWriter out = new StringWriter();
+        List<String> stdoutWhenStreamed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StringWriter err = new StringWriter() {
+            @Override
+            public void flush() { // each println: what update-initramfs printed is here while it still runs
+                if (stdoutWhenStreamed.isEmpty() && toString().contains("Generating /boot/initrd.img")) {
+                    stdoutWhenStreamed.add(out.toString());
+                    try {
+                        Files.createFile(root.resolve("streamed"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), "install", "--root", root.toString(), "--yes");
+        Cli.Run install = new Cli.Run(code, out.toString(), err.toString());
+        assertThat(stdoutWhenStreamed).as(install.err()).containsExactly(""); // and nothing was on stdout yet
         String shown = root.toRealPath().toString();
-
-        Cli.Run install = run("install", "--root", root.toString(), "--yes");
         assertThat(install.code()).as(install.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
         // stdout: the result, what was done, and nothing else: no progress, no "installed" line
         assertThat(install.out().lines()).contains("create " + shown + "/etc/initramfs-tools/hooks/overlayboot",
