@@ -5,6 +5,7 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.render.RenderRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * {@code enable} and {@code disable} on a machine where the Debian package carries the boot files
@@ -34,7 +35,7 @@ public final class Enabling {
                 throw e;
             }
             List<String> rolledBack = rollBack(ctx, e, written.get());
-            throw new Unfinished(Unfinished.concat(Unfinished.doneBy(e), rolledBack), new OverlaybootException(
+            throw new Unfinished(Stream.concat(done(e).stream(), rolledBack.stream()).toList(), new OverlaybootException(
                     ExitCode.EXTERNAL_FAILURE, e.getMessage() + "; rolled back: every file enable changed is as it was and"
                     + " protection is not enabled", "fix the cause, then run 'overlayboot enable' again", e));
         }
@@ -53,7 +54,7 @@ public final class Enabling {
         try {
             lines = new Apply(again).run(new DisablePlanner(false, false)).lines();
         } catch (OverlaybootException r) {
-            throw new Unfinished(Unfinished.concat(Unfinished.doneBy(cause), Unfinished.doneBy(r)), new OverlaybootException(
+            throw new Unfinished(Stream.concat(done(cause).stream(), done(r).stream()).toList(), new OverlaybootException(
                     ExitCode.EXTERNAL_FAILURE, cause.getMessage() + "; rolling back failed too: " + r.getMessage(),
                     "run 'overlayboot disable --force' once the cause is fixed", cause));
         }
@@ -69,5 +70,10 @@ public final class Enabling {
             }
         }
         return lines;
+    }
+
+    /** What the run that threw {@code e} did: its lines when it is {@link Unfinished}, else none. */
+    private static List<String> done(OverlaybootException e) {
+        return e instanceof Unfinished u ? u.done() : List.of();
     }
 }

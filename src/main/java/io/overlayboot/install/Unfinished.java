@@ -1,7 +1,6 @@
 package io.overlayboot.install;
 
 import io.overlayboot.core.OverlaybootException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,17 +29,5 @@ public final class Unfinished extends OverlaybootException {
     /** The error that stopped the run. */
     public OverlaybootException error() {
         return (OverlaybootException) getCause();
-    }
-
-    /** What {@code e} did, when it is an {@code Unfinished} run; else nothing. */
-    static List<String> doneBy(OverlaybootException e) {
-        return e instanceof Unfinished u ? u.done : List.of();
-    }
-
-    /** {@code first} followed by {@code then}. */
-    static List<String> concat(List<String> first, List<String> then) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(then);
-        return all;
     }
 }
