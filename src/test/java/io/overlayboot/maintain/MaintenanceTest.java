@@ -62,7 +62,7 @@ class MaintenanceTest {
                 waitfor "$R/ro/etc/started"
                 echo "during: left $(left) mode $(mode) record $(grep -c '^mount=' "$R/run/overlayboot/maintenance")"
                 ob maintenance --root "$R" -- /bin/true 2>second.err
-                echo "second: exit $?"
+                echo "second: exit $? left $(left) mode $(mode) says $(grep -c "^overlayboot: Another maintenance session (pid $pid[ )].* is open on " second.err) lines $(wc -l < second.err)"
                 kill -TERM "$pid"; wait "$pid"
                 echo "term: exit $? left $(left) mode $(mode) record $(ls "$R/run/overlayboot" | wc -l)"
                 """);
@@ -70,7 +70,7 @@ class MaintenanceTest {
                 ok: exit 0 left none mode ro file written
                 fail: exit 3 left none mode ro
                 during: left mounts mode rw record 5
-                second: exit 6
+                second: exit 6 left mounts mode rw says 1 lines 1
                 term: exit 143 left none mode ro record 0
                 """);
         assertThat(r.stderr()).contains("overlayboot: maintenance: /ro is read-write until the command ends")
