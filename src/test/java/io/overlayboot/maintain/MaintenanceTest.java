@@ -137,6 +137,37 @@ class MaintenanceTest {
                 .contains("overlayboot: maintenance: nothing to clean up");
     }
 
+    /**
+     * SIGKILL while the session is still being set up: as soon as the record names 1, 3 and 5 mounts
+     * (the record line is written before its mount is made, so the kill lands between steps). Where
+     * exactly it lands depends on timing; whatever was done by then, {@code --cleanup} undoes it.
+     */
+    @Test
+    void aSessionKilledWhileItsMountsAreMadeIsCleanedUp() throws Exception {
+        Exec.Result r = sandbox("""
+                rec=$R/run/overlayboot/maintenance
+                for k in 1 3 5; do
+                  (obexec maintenance --root "$R" -- /bin/sh -c 'exit 0') & pid=$!
+                  mounts() { c=$(grep -c '^mount=' "$rec" 2>/dev/null || true); echo "${c:-0}"; }
+                  n=0; while [ "$(mounts)" -lt $k ] && [ $n -lt 20000 ]; do n=$((n+1)); done
+                  kill -KILL "$pid"; wait "$pid"
+                  echo "k=$k: killed with $(mounts) mount lines" >&2
+                  ob maintenance --root "$R" --cleanup 2>>cleanup.err || { sleep 1; ob maintenance --root "$R" --cleanup 2>>cleanup.err; }
+                  echo "$k: exit $? left $(left) mode $(mode) record $(ls "$R/run/overlayboot" | wc -l)"
+                done
+                ob maintenance --root "$R" -- /bin/sh -c 'echo after > /etc/after'
+                echo "next: exit $? left $(left) mode $(mode) file $(cat "$R/ro/etc/after")"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                1: exit 0 left none mode ro record 0
+                3: exit 0 left none mode ro record 0
+                5: exit 0 left none mode ro record 0
+                next: exit 0 left none mode ro file after
+                """);
+        assertThat(Files.readString(work.resolve("cleanup.err"))).as(r.stderr())
+                .contains("cleaning up after an earlier maintenance session (pid ");
+    }
+
     @Test
     void anUnprotectedRootIsRefusedWithExit4SayingToRunTheCommandDirectly() throws Exception {
         Path mounts = Files.writeString(work.resolve("mounts"), "/dev/vda1 " + work.toRealPath() + " ext4 rw 0 0\n");
