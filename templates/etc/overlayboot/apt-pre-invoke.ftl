@@ -13,7 +13,7 @@ done 2>/dev/null <"${OVERLAYBOOT_MOUNTS:-/proc/self/mounts}"
 case $ob_type in
 overlay | aufs)
 	printf '%s\n' "overlayboot: WARNING: / is protected: what apt changes now is lost at the next reboot." \
-		"overlayboot: to keep it, run: overlayboot upgrade (updates), or overlayboot maintenance -- apt-get install PACKAGE" >&2
+		"overlayboot: to keep it, run: overlayboot upgrade (updates), or overlayboot maintenance -- apt-get install|remove PACKAGE" >&2
 	;;
 esac
 exit 0

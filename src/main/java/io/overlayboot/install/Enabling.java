@@ -2,9 +2,22 @@ package io.overlayboot.install;
 
 import io.overlayboot.core.ExitCode;
 import io.overlayboot.core.OverlaybootException;
+import io.overlayboot.files.AtomicFiles;
+import io.overlayboot.files.FileMeta;
 import io.overlayboot.render.RenderRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -13,26 +26,41 @@ import java.util.stream.Stream;
  * the rollback of a first {@code enable} whose boot chain failed. Such a run has written its files
  * (the GRUB parameter, the config's settings) but the initrds or GRUB's menu do not match them; it
  * puts every file back byte for byte, as {@code disable} would, and ends with EXTERNAL_FAILURE
- * saying so, with what it wrote and put back as its result ({@link Unfinished}). An {@code enable}
- * that changes an enabled machine's settings is not rolled back: the previous settings are gone
- * from disk, the new ones stay, and the message says to run it again.
+ * saying so. An {@code enable} that changes an enabled machine's settings and fails the same way
+ * is rolled back to the previous {@code enable}: the files its plan touches (the config, the GRUB
+ * parameter, backups) and the manifest are read before anything is written ({@link Snapshot}), put
+ * back byte for byte with their mode and owner, and the initrds rebuilt from the restored config.
  */
 public final class Enabling {
     private Enabling() {}
 
-    /**
-     * {@code overlayboot enable}: the GRUB parameter (or {@code mode=}) and the settings; the initrds
-     * rebuilt. A first enable whose boot chain fails is rolled back and ends with {@link Unfinished}
-     * carrying what was written and then put back.
-     */
+    /** {@code overlayboot enable}: the GRUB parameter (or {@code mode=}) and the settings; the initrds rebuilt. */
     public static Result enable(RunContext ctx, RenderRequest request) {
         boolean first = ctx.dryRun() || Manifest.load(ctx.target().root()).isEmpty();
+        AtomicReference<Snapshot> previous = new AtomicReference<>();
+        Planner enable = Planner.enable(request);
+        Planner remembering = (target, installed, force) -> {
+            Plan plan = enable.plan(target, installed, force);
+            if (installed.filter(Manifest::packaged).isPresent()) {
+                previous.set(Snapshot.of(target, plan));
+            }
+            return plan;
+        };
         try {
-            return new Apply(ctx).run(Planner.enable(request));
+            return new Apply(ctx).run(remembering);
         } catch (OverlaybootException e) {
             Optional<Manifest> written = ctx.dryRun() ? Optional.empty() : Manifest.load(ctx.target().root());
-            if (e.exitCode() != ExitCode.EXTERNAL_FAILURE || !first || written.filter(Manifest::packaged).isEmpty()) {
+            if (e.exitCode() != ExitCode.EXTERNAL_FAILURE || written.filter(Manifest::packaged).isEmpty()) {
                 throw e;
+            }
+            if (!first) {
+                if (previous.get() == null) {
+                    throw e;
+                }
+                rollBackTo(ctx, e, previous.get());
+                throw new Unfinished(done(e), new OverlaybootException(ExitCode.EXTERNAL_FAILURE, e.getMessage()
+                        + "; rolled back to the previous enable: every file this enable changed is as it was, with the"
+                        + " settings enabled before", "fix the cause, then run 'overlayboot enable' again", e));
             }
             List<String> rolledBack = rollBack(ctx, e, written.get());
             throw new Unfinished(Stream.concat(done(e).stream(), rolledBack.stream()).toList(), new OverlaybootException(
@@ -61,13 +89,7 @@ public final class Enabling {
         // The config went into the initrds only if the generator ran through; rebuild them from the
         // restored config when it was changed, and say so if that fails too.
         if (written.entry(Packaged.CONFIG).isPresent()) {
-            try {
-                new BootChain(ctx.target(), ctx.log()).run(InitrdGenerator.rebuild(ctx.target(),
-                        InitrdGenerator.detect(ctx.target())));
-            } catch (OverlaybootException r) {
-                ctx.log().warn("rebuilding the initrds from the restored " + ctx.target().show(Packaged.CONFIG)
-                        + " failed too; the previous initrds are kept where the generator left them");
-            }
+            rebuildInitrds(ctx);
         }
         return lines;
     }
@@ -75,5 +97,85 @@ public final class Enabling {
     /** What the run that threw {@code e} did: its lines when it is {@link Unfinished}, else none. */
     private static List<String> done(OverlaybootException e) {
         return e instanceof Unfinished u ? u.done() : List.of();
+    }
+
+    /** Puts back {@code previous} (an enabled machine's files before a failed enable), then rebuilds the initrds when the config changed. */
+    private static void rollBackTo(RunContext ctx, OverlaybootException cause, Snapshot previous) {
+        ctx.log().warn("enable failed (" + cause.getMessage() + "); rolling back to the previous enable");
+        try (var lock = ctx.lock()) {
+            previous.restore(ctx.target());
+        } catch (IOException | RuntimeException r) {
+            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, cause.getMessage() + "; rolling back failed too: "
+                    + r.getMessage(), "fix the cause, then run 'overlayboot enable' again (or 'overlayboot disable --force')", cause);
+        }
+        if (previous.touches(Packaged.CONFIG)) {
+            rebuildInitrds(ctx);
+        }
+    }
+
+    private static void rebuildInitrds(RunContext ctx) {
+        try {
+            new BootChain(ctx.target(), ctx.log()).run(InitrdGenerator.rebuild(ctx.target(),
+                    InitrdGenerator.detect(ctx.target())));
+        } catch (OverlaybootException r) {
+            ctx.log().warn("rebuilding the initrds from the restored " + ctx.target().show(Packaged.CONFIG)
+                    + " failed too; the previous initrds are kept where the generator left them");
+        }
+    }
+
+    /**
+     * What an enabled machine holds, before an {@code enable} changes it, at every path the plan
+     * touches: each file's bytes, mode and owner (or its absence), and which of the directories the
+     * plan creates were there.
+     */
+    record Snapshot(Map<String, Optional<Kept>> files, List<String> newDirectories) {
+        record Kept(byte[] bytes, FileMeta meta) {}
+
+        static Snapshot of(Target target, Plan plan) {
+            Set<String> paths = new LinkedHashSet<>();
+            paths.add(Manifest.PATH);
+            plan.changes().forEach(c -> paths.add(c.path()));
+            plan.records().backups().forEach(b -> paths.add(b.backup()));
+            paths.addAll(plan.records().discard());
+            Map<String, Optional<Kept>> files = new LinkedHashMap<>();
+            for (String path : paths) {
+                Path p = target.resolve(path);
+                byte[] bytes = Change.read(p);
+                files.put(path, bytes == null ? Optional.empty() : Optional.of(new Kept(bytes, Change.meta(p))));
+            }
+            List<String> dirs = new ArrayList<>(plan.records().directories());
+            dirs.addAll(plan.records().withManifest());
+            return new Snapshot(files, dirs.stream().filter(d -> !Files.isDirectory(target.resolve(d), LinkOption.NOFOLLOW_LINKS)).toList());
+        }
+
+        boolean touches(String path) {
+            return files.containsKey(path);
+        }
+
+        /** Puts every file back as it was (only where it differs), then removes the directories made since, when empty. */
+        void restore(Target target) throws IOException {
+            for (Map.Entry<String, Optional<Kept>> e : files.entrySet()) {
+                Path p = target.resolve(e.getKey());
+                if (e.getValue().isEmpty()) {
+                    AtomicFiles.delete(p);
+                } else {
+                    Kept kept = e.getValue().get();
+                    byte[] now = Change.read(p);
+                    if (now == null || !Arrays.equals(now, kept.bytes()) || !Change.meta(p).equals(kept.meta())) {
+                        AtomicFiles.write(p, kept.bytes(), kept.meta());
+                    }
+                }
+            }
+            for (String dir : newDirectories.reversed()) {
+                Path d = target.resolve(dir);
+                try (var entries = Files.list(d)) {
+                    if (entries.findAny().isEmpty()) {
+                        Files.delete(d);
+                    }
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // never made
+                }
+            }
+        }
     }
 }

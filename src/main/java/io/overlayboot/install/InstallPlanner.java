@@ -161,8 +161,8 @@ final class InstallPlanner {
                 .flatMap(s -> s.warning().stream()).map(Notice::warn).toList();
 
         if (changes.isEmpty() && !pending && !firstInstall && backups.isEmpty()) {
-            return new Plan(target, question, Optional.of("overlayboot is already installed in " + target.show("")
-                    + " with these settings; nothing to change."), notices, List.of(), List.of(), Records.NONE, Closing.NONE);
+            return new Plan(target, question, Optional.of("overlayboot is already " + (packaged ? "enabled" : "installed") + " in "
+                    + target.show("") + " with these settings; nothing to change."), notices, List.of(), List.of(), Records.NONE, Closing.NONE);
         }
 
         // Intent first: the manifest names every directory, backup and file about to be written (and

@@ -85,8 +85,11 @@ public record Target(Path root, boolean live, Path procMounts) {
         if (live) {
             liveOverlay().ifPresent(line -> {
                 throw OverlaybootException.environment("The running root is already an overlay ('" + line
-                        + "'): changes made now land in its upper layer and vanish at reboot",
-                        "boot once with overlayboot=disabled (or without overlayroot/lockfs), then run this again");
+                        + "'): changes made now land in its upper layer and vanish at reboot", liveLower()
+                                ? "make the change on the lower layer: 'overlayboot maintenance -- overlayboot COMMAND ...' (to"
+                                        + " remove the package: 'overlayboot maintenance -- apt-get remove overlayboot'), or boot once"
+                                        + " with overlayboot=disabled and run it then"
+                                : "boot once with overlayboot=disabled (or without overlayroot/lockfs), then run this again");
             });
         }
     }
@@ -177,6 +180,15 @@ public record Target(Path root, boolean live, Path procMounts) {
     /** True when the package overlayroot is present, even if idle. */
     boolean overlayrootInstalled() {
         return Files.exists(resolve("usr/share/initramfs-tools/scripts/init-bottom/overlayroot"));
+    }
+
+    /** Whether the live mount table has overlayboot's lower layer at {@code /ro}, which {@code maintenance} works on. */
+    private boolean liveLower() {
+        try {
+            return Files.readAllLines(procMounts).stream().map(l -> l.split(" ")).anyMatch(f -> f.length > 2 && f[1].equals("/ro"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The line of the live mount table that shows {@code /} as an overlay or aufs, if any. */

@@ -121,6 +121,59 @@ class EnableCommandTest {
         assertThat(DebianTreeAccess.describe(root)).isEqualTo(before);
     }
 
+    /**
+     * On an enabled machine: the same enable again changes nothing and says so; an enable with new
+     * settings whose {@code update-initramfs} fails puts back the first enable's files (config, GRUB
+     * parameter, manifest) byte for byte, rebuilds the initrds from them, and says so.
+     */
+    @Test
+    void enableTwiceIsANoOpAndAFailedSecondEnableRollsBackToTheFirst() throws Exception {
+        Path root = packaged(true);
+        chrootable(root);
+        // fails only for the second enable's settings (the config goes into the initrd)
+        Files.writeString(root.resolve("usr/sbin/update-initramfs"),
+                "#!/bin/sh\nif grep -q '^size=40%' /etc/overlayboot.conf; then echo 'E: mkinitramfs failure cpio 141'; exit 1; fi\n"
+                        + "echo generated >> /var/log/initramfs.calls\n");
+        Files.createDirectories(root.resolve("var/log"));
+        Files.writeString(root.resolve("usr/sbin/grub-mkconfig"),
+                "#!/bin/sh\nsysconfdir=/etc\nfor x in ${sysconfdir}/default/grub.d/*.cfg ; do [ ! -e \"$x\" ] || . \"$x\"; done\n");
+        Cli.Run once = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%");
+        assertThat(once.code()).as(once.err()).isZero();
+        List<String> first = DebianTreeAccess.describe(root);
+        String firstGrub = DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg");
+
+        Cli.Run same = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%");
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).isEqualTo("overlayboot is already enabled in " + root + " with these settings; nothing to change.\n");
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(first);
+
+        Files.delete(root.resolve("var/log/initramfs.calls"));
+        List<String> beforeSecond = DebianTreeAccess.describe(root);
+        Cli.Run second = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "40%", "--mode", "device", "--dev", "LABEL=data");
+        assertThat(second.code()).as(second.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        assertThat(second.err()).contains("E: mkinitramfs failure cpio 141")
+                .contains("rolled back to the previous enable: every file this enable changed is as it was");
+        assertThat(DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg")).isEqualTo(firstGrub).contains("aufs=tmpfs");
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("\nsize=25%\n").doesNotContain("LABEL=data");
+        // the initrds were rebuilt from the restored config
+        assertThat(DebianTreeAccess.read(root, "var/log/initramfs.calls")).isEqualTo("generated\n");
+        Files.delete(root.resolve("var/log/initramfs.calls"));
+        assertThat(DebianTreeAccess.describe(root)).isEqualTo(beforeSecond);
+
+        Cli.Run disable = Cli.run("disable", "--root", root.toString(), "--yes");
+        assertThat(disable.code()).as(disable.err()).isZero();
+    }
+
+    /** A root {@code chroot} can run tools in: a static busybox as {@code /bin/sh} and {@code grep}, {@code /proc} and {@code /dev}. */
+    private static void chrootable(Path root) throws Exception {
+        Files.createDirectories(root.resolve("bin"));
+        Files.copy(Path.of("/bin/busybox"), root.resolve("bin/sh"));
+        Files.createSymbolicLink(root.resolve("bin/grep"), Path.of("sh"));
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.createDirectories(root.resolve("dev"));
+        Files.writeString(root.resolve("dev/null"), "");
+    }
+
     @Test
     void enableNeedsThePackageAndInstallRefusesWhereItIs() throws Exception {
         Path plain = DebianTreeAccess.create(tmp.resolve("plain"), true);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ext4 image mounted by {@link io.overlayboot.vm.LoopRoot} (grub-probe cannot probe an overlay or a
  * plain directory) inside {@code unshare -m -p -f}, so the cache and the host stay untouched.
  */
-class BootLockChrootTest {
+public class BootLockChrootTest {
     private static final String SCRIPT = """
             src=$1 dir=$2 ver=$3 ob=$4
             m=$dir/root
@@ -97,7 +97,7 @@ class BootLockChrootTest {
     }
 
     /** Which of the candidate passwords the menu's PBKDF2 hash is of, recomputed as GRUB does (PBKDF2-HMAC-SHA512). */
-    static String passwordOf(String grubCfg) throws Exception {
+    public static String passwordOf(String grubCfg) throws Exception {
         Matcher m = Pattern.compile("grub\\.pbkdf2\\.sha512\\.([0-9]+)\\.([0-9A-F]+)\\.([0-9A-F]+)").matcher(grubCfg);
         assertThat(m.find()).as(grubCfg).isTrue();
         byte[] salt = HexFormat.of().parseHex(m.group(2));

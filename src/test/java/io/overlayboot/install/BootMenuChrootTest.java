@@ -30,6 +30,17 @@ class BootMenuChrootTest {
             cp "$dir/grub.default" "$m/etc/default/grub"
             etc() { (cd "$m" && find etc -xdev -printf '%p %M %U:%G %l\\n' | LC_ALL=C sort && find etc -xdev -type f -print0 \\
               | LC_ALL=C sort -z | xargs -0 sha256sum); }
+            # as the package leaves a machine before 'overlayboot enable': its grub.d script and conffile,
+            # no parameter on GRUB's command line; then with mode= in the conffile (enable --no-grub)
+            eval "$ob render --layout package --out $dir/pkg" > /dev/null
+            cp "$dir/pkg/etc/grub.d/42_overlayboot" "$m/etc/grub.d/"
+            cp "$dir/pkg/etc/overlayboot.conf" "$m/etc/"
+            chroot "$m" grub-mkconfig -o /boot/grub/grub.cfg > "$dir/mkconfig-inert.log" 2>&1
+            cp "$m/boot/grub/grub.cfg" "$dir/grub-inert.cfg"
+            printf 'mode=tmpfs\n' >> "$m/etc/overlayboot.conf"
+            chroot "$m" grub-mkconfig -o /boot/grub/grub.cfg > /dev/null 2>&1
+            cp "$m/boot/grub/grub.cfg" "$dir/grub-mode.cfg"
+            rm "$m/etc/grub.d/42_overlayboot" "$m/etc/overlayboot.conf" "$m/boot/grub/grub.cfg"
             etc > "$dir/etc-before.txt"
 
             eval "$ob install --root $m --yes --dev LABEL=obupper" > "$dir/install.log" 2>&1
@@ -68,12 +79,19 @@ class BootMenuChrootTest {
     }
 
     @Test
-    void theEntriesComeFromUpdateGrubAndNextBootSetsGrubsOneShotChoiceAndUninstallPutsEveryByteBack() throws Exception {
+    void theEntriesComeFromUpdateGrubOnlyOnceEnabledAndNextBootSetsGrubsOneShotChoiceAndUninstallPutsEveryByteBack() throws Exception {
         String version = CachedChroot.kernelVersion(chroot);
         Files.writeString(dir.resolve("grub.default"), DebianTree.GRUB);
         CachedChroot.ext4Image(chroot, dir.resolve("root.ext4"));
 
         String log = CachedChroot.unshared(SCRIPT, List.of(chroot.toString(), dir.toString(), version, CachedChroot.overlaybootCommand()));
+
+        String inert = Files.readString(dir.resolve("grub-inert.cfg"));
+        assertThat(section(inert)).as("the package's script while protection is off: " + Files.readString(dir.resolve("mkconfig-inert.log")))
+                .isBlank();
+        assertThat(inert).contains("gnulinux-simple-").doesNotContain("overlayboot=").doesNotContain("aufs=");
+        assertThat(linuxLine(Files.readString(dir.resolve("grub-mode.cfg")), BootMenu.RAM)).as("mode= in the conffile switches it on")
+                .endsWith(" overlayboot=tmpfs");
 
         String install = Files.readString(dir.resolve("install.log"));
         assertThat(install).as(log).contains("etc/grub.d/42_overlayboot");
@@ -117,6 +135,13 @@ class BootMenuChrootTest {
         assertThat(Files.readString(dir.resolve("grub-uninstalled.cfg"))).doesNotContain("overlayboot");
         assertThat(Files.readString(dir.resolve("etc-after.txt"))).as(Files.readString(dir.resolve("uninstall.log")))
                 .isEqualTo(Files.readString(dir.resolve("etc-before.txt")));
+    }
+
+    /** What 42_overlayboot printed into grub.cfg, between grub-mkconfig's BEGIN and END lines. */
+    private static String section(String cfg) {
+        String begin = "### BEGIN /etc/grub.d/42_overlayboot ###\n";
+        assertThat(cfg).contains(begin);
+        return cfg.substring(cfg.indexOf(begin) + begin.length(), cfg.indexOf("### END /etc/grub.d/42_overlayboot ###"));
     }
 
     private static String entryLine(String cfg, String id) {

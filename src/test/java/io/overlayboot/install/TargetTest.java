@@ -24,7 +24,13 @@ class TargetTest {
         assertThatThrownBy(() -> live.check(true, false)).isInstanceOf(OverlaybootException.class)
                 .hasMessageContaining("running root is already an overlay ('overlayboot / overlay")
                 .satisfies(e -> assertThat(((OverlaybootException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
-        assertThatThrownBy(live::checkNotLiveOverlay).hasMessageContaining("vanish at reboot");
+        assertThatThrownBy(live::checkNotLiveOverlay).hasMessageContaining("vanish at reboot")
+                .satisfies(e -> assertThat(((OverlaybootException) e).hint()).contains("boot once with overlayboot=disabled"));
+        // protected by overlayboot (its lower at /ro): disable, uninstall and removing the package go through maintenance
+        Files.writeString(mounts, "/dev/vda1 /ro ext4 ro 0 0\noverlayboot / overlay rw,lowerdir=/ro,upperdir=/rw/upper 0 0\n");
+        assertThatThrownBy(live::checkNotLiveOverlay).satisfies(e -> assertThat(((OverlaybootException) e).hint())
+                .contains("'overlayboot maintenance -- overlayboot COMMAND ...'")
+                .contains("'overlayboot maintenance -- apt-get remove overlayboot'"));
         Files.writeString(mounts, "/dev/vda1 / ext4 rw 0 0\n");
         live.check(false, false);
         live.checkNotLiveOverlay();

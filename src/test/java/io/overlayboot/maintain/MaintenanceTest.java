@@ -62,7 +62,7 @@ class MaintenanceTest {
                 waitfor "$R/ro/etc/started"
                 echo "during: left $(left) mode $(mode) record $(grep -c '^mount=' "$R/run/overlayboot/maintenance")"
                 ob maintenance --root "$R" -- /bin/true 2>second.err
-                echo "second: exit $?"
+                echo "second: exit $? left $(left) mode $(mode) says $(grep -c "^overlayboot: Another maintenance session (pid $pid[ )].* is open on " second.err) lines $(wc -l < second.err)"
                 kill -TERM "$pid"; wait "$pid"
                 echo "term: exit $? left $(left) mode $(mode) record $(ls "$R/run/overlayboot" | wc -l)"
                 """);
@@ -70,7 +70,7 @@ class MaintenanceTest {
                 ok: exit 0 left none mode ro file written
                 fail: exit 3 left none mode ro
                 during: left mounts mode rw record 5
-                second: exit 6
+                second: exit 6 left mounts mode rw says 1 lines 1
                 term: exit 143 left none mode ro record 0
                 """);
         assertThat(r.stderr()).contains("overlayboot: maintenance: /ro is read-write until the command ends")
@@ -135,6 +135,37 @@ class MaintenanceTest {
         assertThat(r.stderr()).contains("processes still run inside /ro")
                 .contains("cleaning up after an earlier maintenance session (pid ")
                 .contains("overlayboot: maintenance: nothing to clean up");
+    }
+
+    /**
+     * SIGKILL while the session is still being set up: as soon as the record names 1, 3 and 5 mounts
+     * (the record line is written before its mount is made, so the kill lands between steps). Where
+     * exactly it lands depends on timing; whatever was done by then, {@code --cleanup} undoes it.
+     */
+    @Test
+    void aSessionKilledWhileItsMountsAreMadeIsCleanedUp() throws Exception {
+        Exec.Result r = sandbox("""
+                rec=$R/run/overlayboot/maintenance
+                for k in 1 3 5; do
+                  (obexec maintenance --root "$R" -- /bin/sh -c 'exit 0') & pid=$!
+                  mounts() { c=$(grep -c '^mount=' "$rec" 2>/dev/null || true); echo "${c:-0}"; }
+                  n=0; while [ "$(mounts)" -lt $k ] && [ $n -lt 20000 ]; do n=$((n+1)); done
+                  kill -KILL "$pid"; wait "$pid"
+                  echo "k=$k: killed with $(mounts) mount lines" >&2
+                  ob maintenance --root "$R" --cleanup 2>>cleanup.err || { sleep 1; ob maintenance --root "$R" --cleanup 2>>cleanup.err; }
+                  echo "$k: exit $? left $(left) mode $(mode) record $(ls "$R/run/overlayboot" | wc -l)"
+                done
+                ob maintenance --root "$R" -- /bin/sh -c 'echo after > /etc/after'
+                echo "next: exit $? left $(left) mode $(mode) file $(cat "$R/ro/etc/after")"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                1: exit 0 left none mode ro record 0
+                3: exit 0 left none mode ro record 0
+                5: exit 0 left none mode ro record 0
+                next: exit 0 left none mode ro file after
+                """);
+        assertThat(Files.readString(work.resolve("cleanup.err"))).as(r.stderr())
+                .contains("cleaning up after an earlier maintenance session (pid ");
     }
 
     @Test

@@ -158,6 +158,15 @@ class UpgradeTest {
               "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
             rm -f "$m/etc/apt/sources.list" "$m"/etc/apt/sources.list.d/*
             echo 'deb [trusted=yes] file:/srv/repo ./' > "$m/etc/apt/sources.list.d/obtest.list"
+            """ + UpgradeTest.UNION_OVER_LOWER;
+
+    /**
+     * The filesystem mounted at {@code $m} (a Debian tree on a loop device) made the read-only lower
+     * of a real overlay at {@code $dir/root} ({@code $R}), moved to {@code $R/ro}, with {@code proc},
+     * {@code sys}, {@code dev} and a tmpfs {@code run} in the union: a booted protected machine.
+     */
+    static final String UNION_OVER_LOWER = """
+            mkdir -p "$dir/rw" "$dir/root" "$m/ro"
             mount -o remount,ro "$m"
             mount -t tmpfs rw "$dir/rw"; mkdir "$dir/rw/upper" "$dir/rw/work"
             mount -t overlay -o "lowerdir=$m,upperdir=$dir/rw/upper,workdir=$dir/rw/work" overlayboot "$dir/root"

@@ -82,13 +82,71 @@ class AptHookTest {
 
         assertThat(run(shell, overlay, null).stderr()).isEqualTo("""
                 overlayboot: WARNING: / is protected: what apt changes now is lost at the next reboot.
-                overlayboot: to keep it, run: overlayboot upgrade (updates), or overlayboot maintenance -- apt-get install PACKAGE
+                overlayboot: to keep it, run: overlayboot upgrade (updates), or overlayboot maintenance -- apt-get install|remove PACKAGE
                 """);
         assertThat(run(shell, aufs, null).stderr()).contains("WARNING: / is protected");
         assertThat(run(shell, plain, null).stderr()).isEmpty();
         assertThat(run(shell, remounted, null).stderr()).isEmpty();
         assertThat(run(shell, overlay, "1").stderr()).isEmpty();
         assertThat(run(shell, work.resolve("missing"), null).stderr()).isEmpty();
+    }
+
+    /**
+     * Real apt in an overlay over the cached Debian chroot (private mount namespace; the cache is the
+     * read-only lower): apt runs {@code DPkg::Pre-Invoke} before dpkg for a removal, a purge and an
+     * install alike, so {@code apt-get remove} on a protected-looking mount table ({@code
+     * OVERLAYBOOT_MOUNTS}) warns, names the way to remove for good, and apt goes on; on a plain
+     * table it says nothing.
+     */
+    @Test
+    void aptRunsTheCheckBeforeARemovalTooAndTheWarningNamesMaintenance() throws Exception {
+        Path chroot = io.overlayboot.vm.DebianChroot.ensure(line -> {}).root();
+        Path confFile = Files.writeString(work.resolve("80overlayboot"), conf);
+        Path checkFile = Files.writeString(work.resolve("apt-pre-invoke"), script);
+        Exec.Result r = Exec.run(List.of("unshare", "-m", "--propagation", "private", "bash", "-euo", "pipefail", "-c", """
+                src=$1 dir=$2 conf=$3 check=$4
+                m=$dir/m
+                mkdir -p "$dir/rw" "$m"
+                mount -t tmpfs rw "$dir/rw"; mkdir "$dir/rw/u" "$dir/rw/w"
+                mount -t overlay -o "lowerdir=$src,upperdir=$dir/rw/u,workdir=$dir/rw/w" obtest "$m"
+                mount -t proc proc "$m/proc"
+                mount -t tmpfs tmpfs "$m/tmp"
+                mount -t tmpfs tmpfs "$m/run"
+                mount -t tmpfs -o mode=755 tmpfs "$m/dev"
+                for n in null zero urandom; do : > "$m/dev/$n"; mount --bind "/dev/$n" "$m/dev/$n"; done
+                mkdir -p "$m/etc/overlayboot"
+                install -m 0644 "$conf" "$m/etc/apt/apt.conf.d/80overlayboot"
+                install -m 0755 "$check" "$m/etc/overlayboot/apt-pre-invoke"
+                mkdir -p "$m/tmp/obtest/DEBIAN"
+                printf 'Package: obtest\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.org>\nDescription: t\n' \
+                  > "$m/tmp/obtest/DEBIAN/control"
+                chroot "$m" dpkg-deb --root-owner-group -b /tmp/obtest /tmp/obtest.deb > /dev/null
+                printf '/dev/vda1 /ro ext4 ro 0 0\noverlayboot / overlay rw,lowerdir=/ro 0 0\n' > "$m/tmp/protected"
+                printf '/dev/vda1 / ext4 rw 0 0\n' > "$m/tmp/plain"
+                apt() {
+                  chroot "$m" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C DEBIAN_FRONTEND=noninteractive \
+                    OVERLAYBOOT_MOUNTS="/tmp/$1" apt-get -y -q "$2" "$3" > "$dir/$1-$2.out" 2>&1
+                  echo "$1 $2: exit $? warnings $(grep -c '^overlayboot: ' "$dir/$1-$2.out") \
+                $(chroot "$m" dpkg-query -W -f '${db:Status-Abbrev}' obtest 2>/dev/null || echo none)"
+                }
+                chroot "$m" dpkg -i /tmp/obtest.deb > /dev/null
+                apt protected remove obtest
+                apt protected install /tmp/obtest.deb
+                apt protected purge obtest
+                chroot "$m" dpkg -i /tmp/obtest.deb > /dev/null
+                apt plain remove obtest
+                """, "apt-hook", chroot.toString(), work.toString(), confFile.toString(), checkFile.toString()),
+                Duration.ofMinutes(3));
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                protected remove: exit 0 warnings 2 none
+                protected install: exit 0 warnings 2 ii\s
+                protected purge: exit 0 warnings 2 none
+                plain remove: exit 0 warnings 0 none
+                """);
+        assertThat(Files.readString(work.resolve("protected-remove.out"))).contains("""
+                overlayboot: WARNING: / is protected: what apt changes now is lost at the next reboot.
+                overlayboot: to keep it, run: overlayboot upgrade (updates), or overlayboot maintenance -- apt-get install|remove PACKAGE
+                """).contains("Removing obtest (1.0)");
     }
 
     private Exec.Result run(String shell, Path mounts, String maintenance) {
