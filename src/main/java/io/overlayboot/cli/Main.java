@@ -6,8 +6,11 @@ import io.overlayboot.sys.ExecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code overlayboot} command. {@link #main} only calls {@link #run} and exits, so tests call
@@ -17,12 +20,11 @@ import picocli.CommandLine.Command;
  * all its options. So the subcommands are not listed in {@code @Command}: {@link #commandLine} adds
  * only the one a command line names ({@link #needed}); help, {@code help COMMAND} and anything it
  * does not recognise get all of them, so the command list and picocli's suggestions stay complete.
+ *
+ * <p>The top command and {@code status} are not annotated: their models are built with picocli's
+ * programmatic API ({@link #spec}, {@link StatusCommand#spec}), because reading annotations costs
+ * every start a proxy class per annotation type that the AOT cache cannot keep ({@link Specs}).
  */
-@Command(
-        name = "overlayboot",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Boot Linux with a read-only root and every write in RAM (or on another device).")
 public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
@@ -50,10 +52,29 @@ public final class Main implements Runnable {
             EnableCommand.class,
             DisableCommand.class);
 
+    /**
+     * The subcommands whose model is built without annotations ({@link Specs}), by name: their
+     * class (in {@link #COMMANDS}) and how to build a new one.
+     */
+    private static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BUILT =
+            Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec));
+
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    static final String NAME = "overlayboot";
+    static final String DESCRIPTION = "Boot Linux with a read-only root and every write in RAM (or on another device).";
+
+    private CommandSpec spec;
+
+    /** The top command's model: what {@code @Command(name, mixinStandardHelpOptions, versionProvider, description)} gave. */
+    static CommandSpec spec() {
+        Main main = new Main();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name(NAME).versionProvider(new VersionProvider());
+        spec.usageMessage().description(DESCRIPTION);
+        Specs.withStandardHelpOptions(spec);
+        main.spec = spec;
+        return spec;
+    }
 
     @Override
     public void run() {
@@ -66,7 +87,28 @@ public final class Main implements Runnable {
         int code = run(out, err, args);
         out.flush();
         err.flush();
+        System.out.flush();
+        System.err.flush();
+        if (endsByHalt(args)) {
+            Runtime.getRuntime().halt(code);
+        }
         System.exit(code);
+    }
+
+    /**
+     * Whether this command line ends with {@link Runtime#halt} instead of {@link System#exit}:
+     * {@code --version} and {@code status}. Since JDK 21, {@code System.exit} asks
+     * {@code System.getLogger("java.lang.Runtime")} whether to log the exit (JDK-8301627), and
+     * setting up the JDK's logging to answer costs as much CPU as the JVM's whole start (measured:
+     * a hello world that ends with {@code System.exit(1)} takes ~40 ms more CPU than one that ends
+     * with {@code halt(1)}, AOT cache or not). {@code halt} skips that and the shutdown hooks;
+     * these two commands register none, write no file and start no process, so there is nothing
+     * for a hook to do (zstd-jni's delete-on-exit of its unpacked library is the one hook a
+     * command of overlayboot may leave, and only the commands that read zstd load it). Every other
+     * command ends with {@code System.exit}.
+     */
+    static boolean endsByHalt(String... args) {
+        return args.length > 0 && (args[0].equals("--version") || args[0].equals("-V") || args[0].equals(StatusCommand.NAME));
     }
 
     /**
@@ -135,8 +177,15 @@ public final class Main implements Runnable {
         if (System.getProperty(CONVERTER_EXCLUDES) == null) {
             System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
         }
-        CommandLine cmd = new CommandLine(new Main());
-        subcommands.forEach(cmd::addSubcommand);
+        CommandLine cmd = new CommandLine(spec());
+        for (Class<?> subcommand : subcommands) {
+            Map.Entry<Class<?>, Supplier<CommandSpec>> built = BUILT.get(nameOf(subcommand));
+            if (built != null && built.getKey() == subcommand) {
+                cmd.addSubcommand(new CommandLine(built.getValue().get()));
+            } else {
+                cmd.addSubcommand(subcommand);
+            }
+        }
         BootOptionsMixin.register(cmd);
         return cmd;
     }
@@ -154,6 +203,9 @@ public final class Main implements Runnable {
             if (arg.startsWith("-")) {
                 return COMMANDS;
             }
+            if (BUILT.containsKey(arg)) { // without reading any annotation
+                return List.of(BUILT.get(arg).getKey());
+            }
             return COMMANDS.stream()
                     .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(arg))
                     .findFirst()
@@ -165,6 +217,11 @@ public final class Main implements Runnable {
 
     /** A subcommand's name, read from its {@code @Command} without building its model. */
     static String nameOf(Class<?> command) {
+        for (Map.Entry<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> built : BUILT.entrySet()) {
+            if (built.getValue().getKey() == command) {
+                return built.getKey();
+            }
+        }
         return command.getAnnotation(Command.class).name();
     }
 

@@ -9,23 +9,40 @@ import io.overlayboot.runtime.StatusReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code overlayboot status}: is this machine protected right now, and how full is the upper layer. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Say whether / is protected now and how full the upper layer is.",
-            "Reads /proc/mounts, not what was installed; also shows what the boot script did and warned about,",
-            "the settings in force, and whether the next boot protects (as 'overlayboot check').",
-            "A mount table with no line at --root or below is taken as the system's own.",
-            "Exit 0 when protected now and at the next boot, 8 when protected now but not at the next boot,",
-            "1 when not protected now."})
+/**
+ * {@code overlayboot status}: is this machine protected right now, and how full the upper layer is.
+ *
+ * <p>Its model is built with picocli's programmatic API ({@link #spec}), not from annotations:
+ * {@code status} is run often (scripts, the login message), and reading annotations was most of its
+ * start ({@link Specs} says why). It has the options an annotated command with
+ * {@code mixinStandardHelpOptions = true}, {@code @Mixin RunningSystemMixin} and
+ * {@code @Mixin JsonOption} would have; {@code ProgrammaticSpecsTest} checks so.
+ */
 final class StatusCommand implements Subcommand {
-    @Mixin
-    private RunningSystemMixin system;
+    static final String NAME = "status";
+    static final String[] DESCRIPTION = {"Say whether / is protected now and how full the upper layer is.",
+        "Reads /proc/mounts, not what was installed; also shows what the boot script did and warned about,",
+        "the settings in force, and whether the next boot protects (as 'overlayboot check').",
+        "A mount table with no line at --root or below is taken as the system's own.",
+        "Exit 0 when protected now and at the next boot, 8 when protected now but not at the next boot,",
+        "1 when not protected now."};
 
-    @Mixin
-    private JsonOption json;
+    private final RunningSystemMixin system = new RunningSystemMixin();
+
+    private final JsonOption json = new JsonOption();
+
+    /** A new {@code status} command and its model, with the mixins' keys picocli would give them. */
+    static CommandSpec spec() {
+        StatusCommand command = new StatusCommand();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(NAME);
+        spec.usageMessage().description(DESCRIPTION);
+        Specs.withStandardHelpOptions(spec);
+        spec.addMixin("system", RunningSystemMixin.spec(command.system));
+        spec.addMixin("json", JsonOption.spec(command.json));
+        return spec;
+    }
 
     @Override
     public Rendered run(Output out) throws IOException {
