@@ -1,7 +1,6 @@
 package io.overlayboot.cli;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,7 +22,7 @@ public final class JsonOption {
     /** This mixin as picocli's {@code @Mixin} would make it, without reading the annotation. */
     static CommandSpec spec(JsonOption target) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(target);
-        spec.addOption(OptionSpec.builder(NAME).type(boolean.class).description(DESCRIPTION)
+        spec.addOption(Specs.option(NAME, boolean.class, "json").description(DESCRIPTION)
                 .setter(new Specs.Setter<Boolean>(v -> target.json = v != null && v))
                 .getter(new Specs.Getter(() -> target.json)).build());
         return spec;

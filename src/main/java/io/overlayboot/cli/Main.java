@@ -56,8 +56,10 @@ public final class Main implements Runnable {
      * The subcommands whose model is built without annotations ({@link Specs}), by name: their
      * class (in {@link #COMMANDS}) and how to build a new one.
      */
-    private static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BUILT =
-            Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec));
+    private static final class Built { // a holder: --version, answered without picocli, does not load it
+        static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BY_NAME =
+                Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec));
+    }
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
@@ -82,8 +84,8 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        PrintWriter out = writer(System.out);
+        PrintWriter err = writer(System.err);
         int code = run(out, err, args);
         out.flush();
         err.flush();
@@ -93,6 +95,11 @@ public final class Main implements Runnable {
             Runtime.getRuntime().halt(code);
         }
         System.exit(code);
+    }
+
+    /** How {@link #main} writes to stdout and stderr (also what AotTraining's runs write to). */
+    static PrintWriter writer(java.io.OutputStream stream) {
+        return new PrintWriter(stream, true, StandardCharsets.UTF_8);
     }
 
     /**
@@ -179,7 +186,7 @@ public final class Main implements Runnable {
         }
         CommandLine cmd = new CommandLine(spec());
         for (Class<?> subcommand : subcommands) {
-            Map.Entry<Class<?>, Supplier<CommandSpec>> built = BUILT.get(nameOf(subcommand));
+            Map.Entry<Class<?>, Supplier<CommandSpec>> built = Built.BY_NAME.get(nameOf(subcommand));
             if (built != null && built.getKey() == subcommand) {
                 cmd.addSubcommand(new CommandLine(built.getValue().get()));
             } else {
@@ -203,8 +210,8 @@ public final class Main implements Runnable {
             if (arg.startsWith("-")) {
                 return COMMANDS;
             }
-            if (BUILT.containsKey(arg)) { // without reading any annotation
-                return List.of(BUILT.get(arg).getKey());
+            if (Built.BY_NAME.containsKey(arg)) { // without reading any annotation
+                return List.of(Built.BY_NAME.get(arg).getKey());
             }
             return COMMANDS.stream()
                     .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(arg))
@@ -217,7 +224,7 @@ public final class Main implements Runnable {
 
     /** A subcommand's name, read from its {@code @Command} without building its model. */
     static String nameOf(Class<?> command) {
-        for (Map.Entry<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> built : BUILT.entrySet()) {
+        for (Map.Entry<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> built : Built.BY_NAME.entrySet()) {
             if (built.getValue().getKey() == command) {
                 return built.getKey();
             }

@@ -2,7 +2,6 @@ package io.overlayboot.cli;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,10 +41,10 @@ final class RunningSystemMixin {
     /** This mixin as picocli's {@code @Mixin} would make it, without reading the annotations. */
     static CommandSpec spec(RunningSystemMixin target) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(target);
-        spec.addOption(OptionSpec.builder(ROOT).paramLabel(ROOT_LABEL).defaultValue(ROOT_DEFAULT).type(Path.class)
+        spec.addOption(Specs.option(ROOT, Path.class, "root").paramLabel(ROOT_LABEL).defaultValue(ROOT_DEFAULT)
                 .description(ROOT_DESCRIPTION)
                 .setter(new Specs.Setter<Path>(v -> target.root = v)).getter(new Specs.Getter(() -> target.root)).build());
-        spec.addOption(OptionSpec.builder(MOUNTS).paramLabel(MOUNTS_LABEL).defaultValue(MOUNTS_DEFAULT).type(Path.class)
+        spec.addOption(Specs.option(MOUNTS, Path.class, "mounts").paramLabel(MOUNTS_LABEL).defaultValue(MOUNTS_DEFAULT)
                 .description(MOUNTS_DESCRIPTION)
                 .setter(new Specs.Setter<Path>(v -> target.mounts = v)).getter(new Specs.Getter(() -> target.mounts)).build());
         return spec;

@@ -30,14 +30,30 @@ final class Specs {
      * that mixin which picocli's own {@link CommandSpec#mixinStandardHelpOptions(boolean)} does.
      */
     static CommandSpec withStandardHelpOptions(CommandSpec spec) {
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class)
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).paramLabel("<helpRequested>").initialValue(false)
                 .descriptionKey("mixinStandardHelpOptions.help")
                 .description("Show this help message and exit.").build());
-        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class)
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).paramLabel("<versionRequested>").initialValue(false)
                 .descriptionKey("mixinStandardHelpOptions.version")
                 .description("Print version information and exit.").build());
         return spec;
     }
+
+    /**
+     * An option of this type, as {@code @Option} would make it from a field named {@code field}:
+     * picocli gives an annotated option the description key "" and, where no label is given (a
+     * flag, whose label never shows), "&lt;field&gt;".
+     */
+    static OptionSpec.Builder option(String name, Class<?> type, String field) {
+        OptionSpec.Builder b = OptionSpec.builder(name).type(type).descriptionKey("").paramLabel("<" + field + ">");
+        if (type == java.nio.file.Path.class) {
+            // picocli's own Path converter calls Paths.get by reflection, which reads annotations
+            b.converters(PATH);
+        }
+        return b;
+    }
+
+    private static final picocli.CommandLine.ITypeConverter<java.nio.file.Path> PATH = java.nio.file.Path::of;
 
     /** A picocli setter that hands the value to a consumer. */
     record Setter<T>(java.util.function.Consumer<T> to) implements picocli.CommandLine.Model.ISetter {

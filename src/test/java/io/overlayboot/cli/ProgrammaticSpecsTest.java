@@ -1,0 +1,151 @@
+package io.overlayboot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.core.ExitCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The models built with picocli's programmatic API ({@link Specs}: the top command, {@code status})
+ * are the ones picocli would build from the annotated form: same options, same help text, same
+ * parse of the same command lines, same errors. The annotated form is built here with picocli's
+ * own {@code mixinStandardHelpOptions} and {@code forAnnotatedObject} of the shared mixins (the
+ * {@code @Option}s every annotated command uses), so a change to one side that the other lacks fails.
+ */
+class ProgrammaticSpecsTest {
+    @TempDir
+    Path work;
+
+    /** {@code status} as {@code @Command(mixinStandardHelpOptions = true)} with the two {@code @Mixin}s would be. */
+    private static CommandSpec annotatedStatus() {
+        CommandSpec spec = CommandSpec.create().name(StatusCommand.NAME).mixinStandardHelpOptions(true);
+        spec.usageMessage().description(StatusCommand.DESCRIPTION);
+        spec.addMixin("system", CommandSpec.forAnnotatedObject(new RunningSystemMixin()));
+        spec.addMixin("json", CommandSpec.forAnnotatedObject(new JsonOption()));
+        return spec;
+    }
+
+    private static CommandSpec annotatedTop() {
+        CommandSpec spec = CommandSpec.create().name(Main.NAME).mixinStandardHelpOptions(true).versionProvider(new VersionProvider());
+        spec.usageMessage().description(Main.DESCRIPTION);
+        return spec;
+    }
+
+    /** What picocli knows of an option, as text: everything that shows in help or changes a parse. */
+    private static String describe(OptionSpec o) {
+        return String.join(" | ", Arrays.toString(o.names()), o.paramLabel(), String.valueOf(o.defaultValue()),
+                Arrays.toString(o.description()), o.type().getName(), o.arity().toString(), "usageHelp=" + o.usageHelp(),
+                "versionHelp=" + o.versionHelp(), "required=" + o.required(), "hidden=" + o.hidden(),
+                "negatable=" + o.negatable(), "interactive=" + o.interactive(), "split=" + o.splitRegex(),
+                "descriptionKey=" + o.descriptionKey(), "order=" + o.order());
+    }
+
+    private static List<String> options(CommandSpec spec) {
+        return spec.options().stream().map(ProgrammaticSpecsTest::describe).sorted().toList();
+    }
+
+    @Test
+    void theSharedMixinsAreTheirAnnotations() {
+        assertThat(options(RunningSystemMixin.spec(new RunningSystemMixin())))
+                .isEqualTo(options(CommandSpec.forAnnotatedObject(new RunningSystemMixin()))).hasSize(2);
+        assertThat(options(JsonOption.spec(new JsonOption())))
+                .isEqualTo(options(CommandSpec.forAnnotatedObject(new JsonOption()))).hasSize(1);
+    }
+
+    @Test
+    void statusHasTheOptionsAndHelpOfItsAnnotatedForm() {
+        CommandSpec built = StatusCommand.spec();
+        CommandSpec annotated = annotatedStatus();
+        assertThat(options(built)).isEqualTo(options(annotated)).hasSize(5);
+        assertThat(built.mixins().keySet()).containsAll(List.of("system", "json"));
+        assertThat(new CommandLine(built).getUsageMessage()).isEqualTo(new CommandLine(annotated).getUsageMessage())
+                .contains("--mounts=FILE", "--root=DIR", "--json", "-h, --help", "-V, --version");
+    }
+
+    @Test
+    void theTopCommandHasTheHelpAndVersionOfItsAnnotatedForm() {
+        CommandLine built = new CommandLine(Main.spec());
+        CommandLine annotated = new CommandLine(annotatedTop());
+        assertThat(options(built.getCommandSpec())).isEqualTo(options(annotated.getCommandSpec()));
+        assertThat(built.getUsageMessage()).isEqualTo(annotated.getUsageMessage());
+        java.io.StringWriter a = new java.io.StringWriter();
+        java.io.StringWriter b = new java.io.StringWriter();
+        built.printVersionHelp(new java.io.PrintWriter(a, true));
+        annotated.printVersionHelp(new java.io.PrintWriter(b, true));
+        assertThat(a.toString()).isEqualTo(b.toString()).startsWith("overlayboot ");
+    }
+
+    /** The same command lines parse to the same values, or fail with the same message, in both models. */
+    @Test
+    void bothModelsAcceptAndRejectTheSameCommandLines() {
+        List<List<String>> lines = List.of(List.of(), List.of("--json"), List.of("--root", "/x", "--mounts", "/m"),
+                List.of("--root=/x", "--json", "--mounts=/m"), List.of("-h"), List.of("--help"), List.of("-V"), List.of("-hV"),
+                List.of("--root"), List.of("--bogus"), List.of("extra"), List.of("--json", "--json"), List.of("--mount", "/m"),
+                List.of("--json=true"));
+        for (List<String> line : lines) {
+            assertThat(parse(StatusCommand.spec(), line)).as(line.toString()).isEqualTo(parse(annotatedStatus(), line));
+        }
+    }
+
+    private static String parse(CommandSpec spec, List<String> line) {
+        try {
+            CommandLine.ParseResult r = new CommandLine(spec).parseArgs(line.toArray(String[]::new));
+            List<String> values = new ArrayList<>();
+            for (OptionSpec o : spec.options()) {
+                values.add(o.longestName() + "=" + o.getValue() + (r.hasMatchedOption(o.longestName()) ? " (given)" : ""));
+            }
+            return values.stream().sorted().toList() + " help=" + r.isUsageHelpRequested() + " version=" + r.isVersionHelpRequested();
+        } catch (CommandLine.ParameterException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    /** The options reach the command: --root, --mounts and --json change what status prints. */
+    @Test
+    void statusRunsWithTheGivenOptions() throws Exception {
+        Path mounts = work.resolve("mounts");
+        Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\n");
+        Cli.Run text = Cli.run("status", "--root", work.toString(), "--mounts", mounts.toString());
+        assertThat(text.code()).isEqualTo(ExitCode.NOT_PROTECTED.code());
+        assertThat(text.out()).startsWith("NOT protected");
+        Cli.Run json = Cli.run("status", "--json", "--root", work.toString(), "--mounts", mounts.toString());
+        assertThat(json.code()).isEqualTo(ExitCode.NOT_PROTECTED.code());
+        assertThat(json.out()).startsWith("{").contains("\"protected\"");
+        Cli.Run missing = Cli.run("status", "--mounts", work.resolve("nothing").toString());
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("nothing");
+    }
+
+    /**
+     * In a fresh JVM, {@code status} reads no annotation: the JDK makes a proxy class for every
+     * annotation type it is asked for, at every start, and the AOT cache cannot keep them.
+     */
+    @Test
+    void statusReadsNoAnnotation() throws Exception {
+        Path mounts = work.resolve("mounts");
+        Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\n");
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        io.overlayboot.sys.Exec.Result r = io.overlayboot.sys.Exec.run(List.of(jvm, "-Xlog:class+load=info",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "status", "--json",
+                "--root", work.toString(), "--mounts", mounts.toString()), java.time.Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCode.NOT_PROTECTED.code());
+        assertThat(r.stdout()).contains("io.overlayboot.cli.StatusCommand ").doesNotContain("$Proxy");
+    }
+
+    @Test
+    void onlyVersionAndStatusEndByHalt() {
+        assertThat(Main.endsByHalt("--version")).isTrue();
+        assertThat(Main.endsByHalt("status", "--json")).isTrue();
+        assertThat(Main.endsByHalt("inspect", "x")).isFalse();
+        assertThat(Main.endsByHalt()).isFalse();
+    }
+}
