@@ -19,6 +19,10 @@ public final class JsonOption {
         return json;
     }
 
+    void set(boolean json) {
+        this.json = json;
+    }
+
     /** This mixin as picocli's {@code @Mixin} would make it, without reading the annotation. */
     static CommandSpec spec(JsonOption target) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(target);

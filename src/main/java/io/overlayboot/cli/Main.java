@@ -125,6 +125,13 @@ public final class Main implements Runnable {
      * command's model (picocli's classes, reflection over the annotations) costs more CPU than the
      * JVM's own start, and one line needs none of it. It prints what picocli's
      * {@code --version} prints ({@code MainTest} compares the two).
+     *
+     * <p>So is {@code status} with nothing but {@code --json}, {@code --root DIR} and
+     * {@code --mounts FILE}, the way scripts and the login message run it: picocli's start (its
+     * classes initialised, the model built, the line parsed) was a third of that command's CPU
+     * time. {@link StatusCommand#ofPlainLine} recognises that plain form from the options' one
+     * definition and declines everything else (help, an error, any other spelling), which picocli
+     * then parses as always; {@code ProgrammaticSpecsTest} checks that the two agree.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
@@ -132,6 +139,22 @@ public final class Main implements Runnable {
             out.flush();
             return ExitCode.OK.code();
         }
+        StatusCommand status = StatusCommand.ofPlainLine(args);
+        if (status != null) {
+            try {
+                return Execution.run(status, new Output(out, err, status.json()));
+            } catch (Exception e) {
+                return handled(e, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+        return runWithPicocli(out, err, args);
+    }
+
+    /** {@link #run} without its fast paths: every command line through picocli. */
+    static int runWithPicocli(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cmd = commandLine(needed(args));
         cmd.setOut(out);
         cmd.setErr(err);
@@ -150,21 +173,24 @@ public final class Main implements Runnable {
             }
             return Execution.execute(parseResult);
         });
-        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            if (ex instanceof OverlaybootException oe) {
-                err.println("overlayboot: " + oe.userLine());
-                return oe.exitCode().code();
-            }
-            if (ex instanceof ExecException ee) {
-                OverlaybootException oe = ofExec(ee);
-                err.println("overlayboot: " + oe.userLine());
-                return oe.exitCode().code();
-            }
-            err.println("overlayboot: internal error: " + ex);
-            ex.printStackTrace(err);
-            return ExitCode.INTERNAL.code();
-        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> handled(ex, err));
         return cmd.execute(args);
+    }
+
+    /** Prints what went wrong in one line (a stack trace only for a bug) and returns its exit code. */
+    static int handled(Exception ex, PrintWriter err) {
+        if (ex instanceof OverlaybootException oe) {
+            err.println("overlayboot: " + oe.userLine());
+            return oe.exitCode().code();
+        }
+        if (ex instanceof ExecException ee) {
+            OverlaybootException oe = ofExec(ee);
+            err.println("overlayboot: " + oe.userLine());
+            return oe.exitCode().code();
+        }
+        err.println("overlayboot: internal error: " + ex);
+        ex.printStackTrace(err);
+        return ExitCode.INTERNAL.code();
     }
 
     /** A program that could not start or failed, where no caller said more: its exit code and hint. */

@@ -38,6 +38,12 @@ final class RunningSystemMixin {
         return mounts;
     }
 
+    /** Sets both options, as a parse would (StatusCommand's plain line). */
+    void set(Path root, Path mounts) {
+        this.root = root;
+        this.mounts = mounts;
+    }
+
     /** This mixin as picocli's {@code @Mixin} would make it, without reading the annotations. */
     static CommandSpec spec(RunningSystemMixin target) {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(target);

@@ -44,6 +44,59 @@ final class StatusCommand implements Subcommand {
         return spec;
     }
 
+    boolean json() {
+        return json.enabled();
+    }
+
+    RunningSystemMixin system() {
+        return system;
+    }
+
+    /**
+     * The command a plain {@code status} line asks for, or null for any other line: {@code status}
+     * then {@code --json}, {@code --root DIR}, {@code --mounts FILE} (or {@code --root=DIR},
+     * {@code --mounts=FILE}), each at most once, in any order; names, defaults and types as the
+     * model ({@link #spec}) has them. Anything else (help, a misspelt or repeated option, a value
+     * starting with '-' or '@', an empty one, an argument file) is left to picocli, which says what
+     * is wrong as for every command.
+     */
+    static StatusCommand ofPlainLine(String... args) {
+        if (args.length == 0 || !args[0].equals(NAME)) {
+            return null;
+        }
+        String root = null;
+        String mounts = null;
+        boolean json = false;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals(JsonOption.NAME) && !json) {
+                json = true;
+                continue;
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : i + 1 < args.length ? args[++i] : null;
+            if (value == null || value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+                return null;
+            }
+            if (name.equals(RunningSystemMixin.ROOT) && root == null) {
+                root = value;
+            } else if (name.equals(RunningSystemMixin.MOUNTS) && mounts == null) {
+                mounts = value;
+            } else {
+                return null;
+            }
+        }
+        StatusCommand command = new StatusCommand();
+        try {
+            command.system.set(Path.of(root == null ? RunningSystemMixin.ROOT_DEFAULT : root),
+                    Path.of(mounts == null ? RunningSystemMixin.MOUNTS_DEFAULT : mounts));
+        } catch (java.nio.file.InvalidPathException e) {
+            return null; // picocli says what is wrong with it
+        }
+        command.json.set(json);
+        return command;
+    }
+
     @Override
     public Rendered run(Output out) throws IOException {
         Path root = system.root();

@@ -109,6 +109,65 @@ class ProgrammaticSpecsTest {
         }
     }
 
+    /**
+     * Main's fast path for a plain {@code status} line ({@link StatusCommand#ofPlainLine}) takes
+     * only lines picocli parses, to the same values; every other line is left to picocli.
+     */
+    @Test
+    void thePlainStatusLineIsWhatPicocliParses() {
+        List<List<String>> plain = List.of(List.of(), List.of("--json"), List.of("--root", "/x", "--mounts", "/m"),
+                List.of("--root=/x", "--json", "--mounts=/m"), List.of("--mounts", "/m", "--json", "--root", "rel/dir"),
+                List.of("--root", "/a b"), List.of("--root=/x=y"));
+        List<List<String>> others = List.of(List.of("-h"), List.of("--help"), List.of("-V"), List.of("--root"),
+                List.of("--root", "--json"), List.of("--bogus"), List.of("extra"), List.of("--json", "--json"),
+                List.of("--root", "/a", "--root", "/b"), List.of("--mount", "/m"), List.of("--json=true"), List.of("--root="),
+                List.of("@args"), List.of("--mounts", "@f"), List.of("--"), List.of("--root", "-x"), List.of("--ROOT", "/x"));
+        for (List<String> line : plain) {
+            StatusCommand fast = StatusCommand.ofPlainLine(withStatus(line));
+            assertThat(fast).as(line.toString()).isNotNull();
+            CommandSpec picocli = StatusCommand.spec();
+            new CommandLine(picocli).parseArgs(line.toArray(String[]::new));
+            StatusCommand parsed = (StatusCommand) picocli.userObject();
+            assertThat(List.of(fast.system().root(), fast.system().mounts(), fast.json())).as(line.toString())
+                    .isEqualTo(List.of(parsed.system().root(), parsed.system().mounts(), parsed.json()));
+        }
+        for (List<String> line : others) {
+            assertThat(StatusCommand.ofPlainLine(withStatus(line))).as(line.toString()).isNull();
+        }
+        assertThat(StatusCommand.ofPlainLine("settings")).isNull();
+        assertThat(StatusCommand.ofPlainLine()).isNull();
+    }
+
+    private static String[] withStatus(List<String> line) {
+        List<String> all = new ArrayList<>(List.of(StatusCommand.NAME));
+        all.addAll(line);
+        return all.toArray(String[]::new);
+    }
+
+    /** The fast path prints what picocli's path prints, with the same exit code, text, JSON and errors. */
+    @Test
+    void theFastPathPrintsWhatPicocliPrints() throws Exception {
+        Path mounts = work.resolve("mounts");
+        Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\n");
+        List<List<String>> lines = List.of(List.of("--root", work.toString(), "--mounts", mounts.toString()),
+                List.of("--json", "--root=" + work, "--mounts=" + mounts),
+                List.of("--mounts", work.resolve("nothing").toString()),
+                List.of("--json", "--mounts", work.resolve("nothing").toString()));
+        for (List<String> line : lines) {
+            String[] args = withStatus(line);
+            assertThat(StatusCommand.ofPlainLine(args)).isNotNull();
+            java.io.StringWriter out1 = new java.io.StringWriter();
+            java.io.StringWriter err1 = new java.io.StringWriter();
+            java.io.StringWriter out2 = new java.io.StringWriter();
+            java.io.StringWriter err2 = new java.io.StringWriter();
+            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
+            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
+            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
+                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
+            assertThat(out1.toString() + err1.toString()).as(line.toString()).isNotEmpty();
+        }
+    }
+
     /** The options reach the command: --root, --mounts and --json change what status prints. */
     @Test
     void statusRunsWithTheGivenOptions() throws Exception {
