@@ -104,18 +104,27 @@ public final class Main implements Runnable {
 
     /**
      * Whether this command line ends with {@link Runtime#halt} instead of {@link System#exit}:
-     * {@code --version} and {@code status}. Since JDK 21, {@code System.exit} asks
-     * {@code System.getLogger("java.lang.Runtime")} whether to log the exit (JDK-8301627), and
-     * setting up the JDK's logging to answer costs as much CPU as the JVM's whole start (measured:
-     * a hello world that ends with {@code System.exit(1)} takes ~40 ms more CPU than one that ends
-     * with {@code halt(1)}, AOT cache or not). {@code halt} skips that and the shutdown hooks;
-     * these two commands register none, write no file and start no process, so there is nothing
-     * for a hook to do (zstd-jni's delete-on-exit of its unpacked library is the one hook a
-     * command of overlayboot may leave, and only the commands that read zstd load it). Every other
-     * command ends with {@code System.exit}.
+     * {@code --version}, {@code status}, {@code settings}, and {@code inspect} when zstd-jni's
+     * library comes from {@code -DZstdNativePath} (as {@code ./overlayboot} and the package run it).
+     * Since JDK 21, {@code System.exit} asks {@code System.getLogger("java.lang.Runtime")} whether
+     * to log the exit (JDK-8301627), and setting up the JDK's logging to answer costs about as much
+     * CPU as the JVM's whole start (measured: a hello world that ends with {@code System.exit(1)}
+     * takes ~40 ms more CPU than one that ends with {@code halt(1)}, AOT cache or not). {@code halt}
+     * skips that and the shutdown hooks. These commands register none, write no file and start no
+     * process, so there is nothing for a hook to do; the one hook a command of overlayboot may
+     * leave is zstd-jni's delete-on-exit of the library it unpacks to a temp file when no
+     * {@code ZstdNativePath} is given, hence that condition. Every other command ends with
+     * {@code System.exit}.
      */
     static boolean endsByHalt(String... args) {
-        return args.length > 0 && (args[0].equals("--version") || args[0].equals("-V") || args[0].equals(StatusCommand.NAME));
+        if (args.length == 0) {
+            return false;
+        }
+        return switch (args[0]) {
+            case "--version", "-V", StatusCommand.NAME, "settings" -> true;
+            case "inspect" -> System.getProperty("ZstdNativePath") != null;
+            default -> false;
+        };
     }
 
     /**

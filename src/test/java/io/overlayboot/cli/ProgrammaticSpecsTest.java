@@ -201,10 +201,13 @@ class ProgrammaticSpecsTest {
     }
 
     @Test
-    void onlyVersionAndStatusEndByHalt() {
+    void onlyCommandsThatLeaveNothingToCleanUpEndByHalt() {
         assertThat(Main.endsByHalt("--version")).isTrue();
         assertThat(Main.endsByHalt("status", "--json")).isTrue();
-        assertThat(Main.endsByHalt("inspect", "x")).isFalse();
+        assertThat(Main.endsByHalt("settings")).isTrue();
+        assertThat(Main.endsByHalt("inspect", "x")).isEqualTo(System.getProperty("ZstdNativePath") != null);
+        assertThat(Main.endsByHalt("render", "--out", "x")).isFalse();
+        assertThat(Main.endsByHalt("extract", "x", "y")).isFalse();
         assertThat(Main.endsByHalt()).isFalse();
     }
 }
