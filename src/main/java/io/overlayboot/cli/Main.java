@@ -21,8 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * only the one a command line names ({@link #needed}); help, {@code help COMMAND} and anything it
  * does not recognise get all of them, so the command list and picocli's suggestions stay complete.
  *
- * <p>The top command and {@code status} are not annotated: their models are built with picocli's
- * programmatic API ({@link #spec}, {@link StatusCommand#spec}), because reading annotations costs
+ * <p>The top command, {@code status} and {@code inspect} are not annotated: their models are built
+ * with picocli's programmatic API ({@link #spec}, {@link StatusCommand#spec},
+ * {@link InspectCommand#spec}), because reading annotations costs
  * every start a proxy class per annotation type that the AOT cache cannot keep ({@link Specs}).
  */
 public final class Main implements Runnable {
@@ -58,7 +59,8 @@ public final class Main implements Runnable {
      */
     private static final class Built { // a holder: --version, answered without picocli, does not load it
         static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BY_NAME =
-                Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec));
+                Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec),
+                        InspectCommand.NAME, Map.entry(InspectCommand.class, InspectCommand::spec));
     }
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
@@ -122,7 +124,7 @@ public final class Main implements Runnable {
         }
         return switch (args[0]) {
             case "--version", "-V", StatusCommand.NAME, "settings" -> true;
-            case "inspect" -> System.getProperty("ZstdNativePath") != null;
+            case InspectCommand.NAME -> System.getProperty("ZstdNativePath") != null;
             default -> false;
         };
     }

@@ -53,7 +53,7 @@ final class Specs {
         return b;
     }
 
-    private static final picocli.CommandLine.ITypeConverter<java.nio.file.Path> PATH = java.nio.file.Path::of;
+    static final picocli.CommandLine.ITypeConverter<java.nio.file.Path> PATH = java.nio.file.Path::of;
 
     /** A picocli setter that hands the value to a consumer. */
     record Setter<T>(java.util.function.Consumer<T> to) implements picocli.CommandLine.Model.ISetter {

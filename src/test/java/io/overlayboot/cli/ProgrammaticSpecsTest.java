@@ -84,6 +84,52 @@ class ProgrammaticSpecsTest {
         assertThat(a.toString()).isEqualTo(b.toString()).startsWith("overlayboot ");
     }
 
+    /** {@code inspect} as it was annotated, from the same constants. */
+    @CommandLine.Command(name = InspectCommand.NAME, mixinStandardHelpOptions = true)
+    static final class AnnotatedInspect {
+        @CommandLine.Parameters(index = "0", paramLabel = InspectCommand.INITRD_LABEL, description = InspectCommand.INITRD_DESCRIPTION)
+        private Path initrd;
+
+        @CommandLine.Option(names = {InspectCommand.LONG_SHORT, InspectCommand.LONG}, description = InspectCommand.LONG_DESCRIPTION)
+        private boolean longFormat;
+
+        @CommandLine.Mixin
+        private JsonOption json;
+    }
+
+    private static CommandSpec annotatedInspect() {
+        CommandSpec spec = CommandSpec.forAnnotatedObject(new AnnotatedInspect());
+        spec.usageMessage().description(InspectCommand.DESCRIPTION);
+        return spec;
+    }
+
+    private static List<String> positionals(CommandSpec spec) {
+        return spec.positionalParameters().stream().map(p -> String.join(" | ", p.index().toString(), p.paramLabel(),
+                Arrays.toString(p.description()), p.type().getName(), p.arity().toString(), "required=" + p.required(),
+                "descriptionKey=" + p.descriptionKey(), String.valueOf(p.defaultValue()))).toList();
+    }
+
+    @Test
+    void inspectHasTheOptionsHelpAndParsesOfItsAnnotatedForm() {
+        CommandSpec built = InspectCommand.spec();
+        CommandSpec annotated = annotatedInspect();
+        assertThat(options(built)).isEqualTo(options(annotated)).hasSize(4);
+        assertThat(positionals(built)).isEqualTo(positionals(annotated)).hasSize(1);
+        assertThat(new CommandLine(built).getUsageMessage()).isEqualTo(new CommandLine(annotated).getUsageMessage())
+                .contains("INITRD", "-l, --long", "--json");
+        List<List<String>> lines = List.of(List.of("x.img"), List.of("-l", "x.img"), List.of("--long", "--json", "x.img"),
+                List.of("x.img", "-l"), List.of(), List.of("a", "b"), List.of("-h"), List.of("--bogus", "x"), List.of("-lV"),
+                List.of("--long=true", "x"));
+        for (List<String> line : lines) {
+            assertThat(parseAll(InspectCommand.spec(), line)).as(line.toString()).isEqualTo(parseAll(annotatedInspect(), line));
+        }
+    }
+
+    private static String parseAll(CommandSpec spec, List<String> line) {
+        String options = parse(spec, line);
+        return options + " " + spec.positionalParameters().stream().map(p -> String.valueOf(p.<Object>getValue())).toList();
+    }
+
     /** The same command lines parse to the same values, or fail with the same message, in both models. */
     @Test
     void bothModelsAcceptAndRejectTheSameCommandLines() {
