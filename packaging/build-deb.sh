@@ -34,6 +34,7 @@ install -m 0644 "$jar" "$stage/usr/lib/overlayboot/overlayboot.jar"
 # zstd-jni's native library, unpacked once here instead of into /tmp at every start that reads zstd
 mkdir -p "$stage/usr/lib/overlayboot/native"
 unzip -q -j "$jar" 'linux/amd64/libzstd-jni-*.so' -d "$stage/usr/lib/overlayboot/native"
+strip --strip-unneeded "$stage"/usr/lib/overlayboot/native/libzstd-jni-*.so
 zstd_lib=$(cd "$stage/usr/lib/overlayboot/native" && ls libzstd-jni-*.so)
 java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
 # One AOT cache per group of commands, each trained on that group alone (the JVM loads every class
