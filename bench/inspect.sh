@@ -8,7 +8,13 @@
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
-cache=$(aot inspect inspect --long "$img")
+# the AOT cache and zstd-jni's unpacked library as the ./overlayboot entry point makes and uses them
+"$root/overlayboot" inspect --help >/dev/null 2>&1 || true
+cache=$root/target/aot/inspect.aot
+[ -f "$cache" ] || { echo "inspect: ./overlayboot made no AOT cache at $cache" >&2; exit 5; }
+zstd_lib=$(find "$root/target/native" -maxdepth 1 -name 'libzstd-jni-*.so' -print -quit)
+[ -n "$zstd_lib" ] || { echo "inspect: ./overlayboot unpacked no zstd-jni library in $root/target/native" >&2; exit 5; }
+java_flags="$java_flags -DZstdNativePath=$zstd_lib"
 ob="java $java_flags -XX:AOTCache=$cache -jar $jar"
 ob_cold="java $java_flags -jar $jar"
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
-# and 13 ship no Java 25), an AOT cache for fast start-up, and /usr/bin/overlayboot. Installing the
+# and 13 ship no Java 25), AOT caches for fast start-up (one per command group, as ./overlayboot
+# has them: io.overlayboot.cli.AotTraining), zstd-jni's native library unpacked, and
+# /usr/bin/overlayboot, which picks the cache by the first argument. Installing the
 # package changes nothing about how the machine boots; 'overlayboot enable' does that.
 # Needs: target/overlayboot.jar and target/manual (man pages and bash completion generated from the
 # picocli model by cli/ManualPages): both made by 'mvn -Pdeb package', which then runs this script.
@@ -29,14 +31,27 @@ modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --mul
 find "$stage/usr/lib/overlayboot/runtime" -type f \( -name '*.so' -o -perm -u+x \) -exec strip --strip-unneeded {} +
 install -m 0644 "$jar" "$stage/usr/lib/overlayboot/overlayboot.jar"
 
+# zstd-jni's native library, unpacked once here instead of into /tmp at every start that reads zstd
+mkdir -p "$stage/usr/lib/overlayboot/native"
+unzip -q -j "$jar" 'linux/amd64/libzstd-jni-*.so' -d "$stage/usr/lib/overlayboot/native"
+strip --strip-unneeded "$stage"/usr/lib/overlayboot/native/libzstd-jni-*.so
+zstd_lib=$(cd "$stage/usr/lib/overlayboot/native" && ls libzstd-jni-*.so)
 java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
-echo "build-deb: AOT cache (training run)" >&2
-train=$(mktemp -d)
-# shellcheck disable=SC2086
-"$stage/usr/lib/overlayboot/runtime/bin/java" $java_opts -XX:AOTCacheOutput="$stage/usr/lib/overlayboot/overlayboot.aot" \
-	-jar "$stage/usr/lib/overlayboot/overlayboot.jar" render --out "$train/root" --size 20% >/dev/null 2>"$train/log" \
-	|| { cat "$train/log" >&2; exit 5; }
-rm -rf "$train"
+# One AOT cache per group of commands, each trained on that group alone (the JVM loads every class
+# of a cache at start, so a cache trained on everything costs --version and status more than it
+# saves); the flags must be the ones the launcher uses, or the JVM ignores the cache.
+mkdir -p "$stage/usr/lib/overlayboot/aot"
+for group in version status settings inspect all; do
+	echo "build-deb: AOT cache $group (training run)" >&2
+	log=$(mktemp)
+	# shellcheck disable=SC2086
+	"$stage/usr/lib/overlayboot/runtime/bin/java" $java_opts -DZstdNativePath="$stage/usr/lib/overlayboot/native/$zstd_lib" \
+		-XX:AOTCacheOutput="$stage/usr/lib/overlayboot/aot/$group.aot" \
+		-cp "$stage/usr/lib/overlayboot/overlayboot.jar" io.overlayboot.cli.AotTraining "$group" </dev/null >/dev/null 2>"$log" \
+		|| { cat "$log" >&2; exit 5; }
+	rm -f "$log"
+	[ -s "$stage/usr/lib/overlayboot/aot/$group.aot" ] || { echo "build-deb: no AOT cache for $group" >&2; exit 5; }
+done
 
 # The boot files in the package's own places (render --layout package): the initramfs-tools hook
 # and init-bottom script under /usr/share/initramfs-tools, the dracut module, and under /etc only
@@ -57,9 +72,14 @@ fi
 
 cat >"$stage/usr/bin/overlayboot" <<WRAPPER
 #!/bin/sh
-# overlayboot, with the runtime it carries.
-exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/overlayboot.aot $java_opts \\
-	-jar /usr/lib/overlayboot/overlayboot.jar "\$@"
+# overlayboot, with the runtime it carries and the AOT cache trained on this command's group.
+case "\${1:-}" in
+--version | -V) group=version ;;
+status | settings | inspect) group=\$1 ;;
+*) group=all ;;
+esac
+exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/aot/\$group.aot $java_opts \\
+	-DZstdNativePath=/usr/lib/overlayboot/native/$zstd_lib -jar /usr/lib/overlayboot/overlayboot.jar "\$@"
 WRAPPER
 chmod 0755 "$stage/usr/bin/overlayboot"
 

@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +151,8 @@ final class AotTraining {
     }
 
     private static void run(String... args) {
-        PrintWriter discard = new PrintWriter(Writer.nullWriter());
+        // the writers main makes, so their classes (UTF-8 encoder, ...) are in the cache
+        PrintWriter discard = Main.writer(OutputStream.nullOutputStream());
         Main.run(discard, discard, args);
     }
 }

@@ -33,18 +33,27 @@ final class Execution {
             return new CommandLine.RunLast().execute(parseResult);
         }
         Output output = new Output(line.getOut(), line.getErr(), jsonAsked(last.commandSpec()));
-        Rendered result;
         try {
-            result = subcommand.run(output);
+            return run(subcommand, output);
         } catch (ParameterException | ExecutionException e) {
             throw e;
         } catch (Exception e) {
             throw new ExecutionException(line, "Error while running " + last.commandSpec().qualifiedName(), e);
         }
+    }
+
+    /**
+     * Runs a command whose options are set, prints its result as text or JSON, and returns its exit
+     * code; throws what it threw, or the failure its result carries, for {@link Main#handled}.
+     * The one way a command runs, whether picocli parsed its command line or {@link Main}'s fast
+     * path for {@code status}.
+     */
+    static int run(Subcommand subcommand, Output output) throws Exception {
+        Rendered result = subcommand.run(output);
         result.render(output.out(), output.json());
         output.out().flush();
         if (result.failure().isPresent()) {
-            throw new ExecutionException(line, "Error after running " + last.commandSpec().qualifiedName(), result.failure().get());
+            throw result.failure().get();
         }
         return result.exitCode();
     }

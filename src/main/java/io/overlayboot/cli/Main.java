@@ -6,8 +6,11 @@ import io.overlayboot.sys.ExecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The {@code overlayboot} command. {@link #main} only calls {@link #run} and exits, so tests call
@@ -17,12 +20,12 @@ import picocli.CommandLine.Command;
  * all its options. So the subcommands are not listed in {@code @Command}: {@link #commandLine} adds
  * only the one a command line names ({@link #needed}); help, {@code help COMMAND} and anything it
  * does not recognise get all of them, so the command list and picocli's suggestions stay complete.
+ *
+ * <p>The top command, {@code status} and {@code inspect} are not annotated: their models are built
+ * with picocli's programmatic API ({@link #spec}, {@link StatusCommand#spec},
+ * {@link InspectCommand#spec}), because reading annotations costs
+ * every start a proxy class per annotation type that the AOT cache cannot keep ({@link Specs}).
  */
-@Command(
-        name = "overlayboot",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Boot Linux with a read-only root and every write in RAM (or on another device).")
 public final class Main implements Runnable {
     /** Every subcommand, in the order {@code --help} lists them. */
     static final List<Class<?>> COMMANDS = List.of(
@@ -50,10 +53,32 @@ public final class Main implements Runnable {
             EnableCommand.class,
             DisableCommand.class);
 
+    /**
+     * The subcommands whose model is built without annotations ({@link Specs}), by name: their
+     * class (in {@link #COMMANDS}) and how to build a new one.
+     */
+    private static final class Built { // a holder: --version, answered without picocli, does not load it
+        static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BY_NAME =
+                Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec),
+                        InspectCommand.NAME, Map.entry(InspectCommand.class, InspectCommand::spec));
+    }
+
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    static final String NAME = "overlayboot";
+    static final String DESCRIPTION = "Boot Linux with a read-only root and every write in RAM (or on another device).";
+
+    private CommandSpec spec;
+
+    /** The top command's model: what {@code @Command(name, mixinStandardHelpOptions, versionProvider, description)} gave. */
+    static CommandSpec spec() {
+        Main main = new Main();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(main).name(NAME).versionProvider(new VersionProvider());
+        spec.usageMessage().description(DESCRIPTION);
+        Specs.withStandardHelpOptions(spec);
+        main.spec = spec;
+        return spec;
+    }
 
     @Override
     public void run() {
@@ -61,12 +86,47 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        PrintWriter out = writer(System.out);
+        PrintWriter err = writer(System.err);
         int code = run(out, err, args);
         out.flush();
         err.flush();
+        System.out.flush();
+        System.err.flush();
+        if (endsByHalt(args)) {
+            Runtime.getRuntime().halt(code);
+        }
         System.exit(code);
+    }
+
+    /** How {@link #main} writes to stdout and stderr (also what AotTraining's runs write to). */
+    static PrintWriter writer(java.io.OutputStream stream) {
+        return new PrintWriter(stream, true, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether this command line ends with {@link Runtime#halt} instead of {@link System#exit}:
+     * {@code --version}, {@code status}, {@code settings}, and {@code inspect} when zstd-jni's
+     * library comes from {@code -DZstdNativePath} (as {@code ./overlayboot} and the package run it).
+     * Since JDK 21, {@code System.exit} asks {@code System.getLogger("java.lang.Runtime")} whether
+     * to log the exit (JDK-8301627), and setting up the JDK's logging to answer costs about as much
+     * CPU as the JVM's whole start (measured: a hello world that ends with {@code System.exit(1)}
+     * takes ~40 ms more CPU than one that ends with {@code halt(1)}, AOT cache or not). {@code halt}
+     * skips that and the shutdown hooks. These commands register none, write no file and start no
+     * process, so there is nothing for a hook to do; the one hook a command of overlayboot may
+     * leave is zstd-jni's delete-on-exit of the library it unpacks to a temp file when no
+     * {@code ZstdNativePath} is given, hence that condition. Every other command ends with
+     * {@code System.exit}.
+     */
+    static boolean endsByHalt(String... args) {
+        if (args.length == 0) {
+            return false;
+        }
+        return switch (args[0]) {
+            case "--version", "-V", StatusCommand.NAME, "settings" -> true;
+            case InspectCommand.NAME -> System.getProperty("ZstdNativePath") != null;
+            default -> false;
+        };
     }
 
     /**
@@ -76,6 +136,13 @@ public final class Main implements Runnable {
      * command's model (picocli's classes, reflection over the annotations) costs more CPU than the
      * JVM's own start, and one line needs none of it. It prints what picocli's
      * {@code --version} prints ({@code MainTest} compares the two).
+     *
+     * <p>So is {@code status} with nothing but {@code --json}, {@code --root DIR} and
+     * {@code --mounts FILE}, the way scripts and the login message run it: picocli's start (its
+     * classes initialised, the model built, the line parsed) was a third of that command's CPU
+     * time. {@link StatusCommand#ofPlainLine} recognises that plain form from the options' one
+     * definition and declines everything else (help, an error, any other spelling), which picocli
+     * then parses as always; {@code ProgrammaticSpecsTest} checks that the two agree.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
@@ -83,6 +150,22 @@ public final class Main implements Runnable {
             out.flush();
             return ExitCode.OK.code();
         }
+        StatusCommand status = StatusCommand.ofPlainLine(args);
+        if (status != null) {
+            try {
+                return Execution.run(status, new Output(out, err, status.json()));
+            } catch (Exception e) {
+                return handled(e, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+        return runWithPicocli(out, err, args);
+    }
+
+    /** {@link #run} without its fast paths: every command line through picocli. */
+    static int runWithPicocli(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cmd = commandLine(needed(args));
         cmd.setOut(out);
         cmd.setErr(err);
@@ -101,21 +184,24 @@ public final class Main implements Runnable {
             }
             return Execution.execute(parseResult);
         });
-        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            if (ex instanceof OverlaybootException oe) {
-                err.println("overlayboot: " + oe.userLine());
-                return oe.exitCode().code();
-            }
-            if (ex instanceof ExecException ee) {
-                OverlaybootException oe = ofExec(ee);
-                err.println("overlayboot: " + oe.userLine());
-                return oe.exitCode().code();
-            }
-            err.println("overlayboot: internal error: " + ex);
-            ex.printStackTrace(err);
-            return ExitCode.INTERNAL.code();
-        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> handled(ex, err));
         return cmd.execute(args);
+    }
+
+    /** Prints what went wrong in one line (a stack trace only for a bug) and returns its exit code. */
+    static int handled(Exception ex, PrintWriter err) {
+        if (ex instanceof OverlaybootException oe) {
+            err.println("overlayboot: " + oe.userLine());
+            return oe.exitCode().code();
+        }
+        if (ex instanceof ExecException ee) {
+            OverlaybootException oe = ofExec(ee);
+            err.println("overlayboot: " + oe.userLine());
+            return oe.exitCode().code();
+        }
+        err.println("overlayboot: internal error: " + ex);
+        ex.printStackTrace(err);
+        return ExitCode.INTERNAL.code();
     }
 
     /** A program that could not start or failed, where no caller said more: its exit code and hint. */
@@ -135,8 +221,15 @@ public final class Main implements Runnable {
         if (System.getProperty(CONVERTER_EXCLUDES) == null) {
             System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
         }
-        CommandLine cmd = new CommandLine(new Main());
-        subcommands.forEach(cmd::addSubcommand);
+        CommandLine cmd = new CommandLine(spec());
+        for (Class<?> subcommand : subcommands) {
+            Map.Entry<Class<?>, Supplier<CommandSpec>> built = Built.BY_NAME.get(nameOf(subcommand));
+            if (built != null && built.getKey() == subcommand) {
+                cmd.addSubcommand(new CommandLine(built.getValue().get()));
+            } else {
+                cmd.addSubcommand(subcommand);
+            }
+        }
         BootOptionsMixin.register(cmd);
         return cmd;
     }
@@ -154,6 +247,9 @@ public final class Main implements Runnable {
             if (arg.startsWith("-")) {
                 return COMMANDS;
             }
+            if (Built.BY_NAME.containsKey(arg)) { // without reading any annotation
+                return List.of(Built.BY_NAME.get(arg).getKey());
+            }
             return COMMANDS.stream()
                     .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(arg))
                     .findFirst()
@@ -165,6 +261,11 @@ public final class Main implements Runnable {
 
     /** A subcommand's name, read from its {@code @Command} without building its model. */
     static String nameOf(Class<?> command) {
+        for (Map.Entry<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> built : Built.BY_NAME.entrySet()) {
+            if (built.getValue().getKey() == command) {
+                return built.getKey();
+            }
+        }
         return command.getAnnotation(Command.class).name();
     }
 

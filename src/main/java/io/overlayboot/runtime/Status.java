@@ -108,9 +108,12 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
     private static long memTotal(Path meminfo) {
         try {
             for (String line : Files.readAllLines(meminfo)) {
-                String[] f = line.strip().split("\\s+");
-                if (f.length >= 2 && f[0].equals("MemTotal:")) {
-                    return Long.parseLong(f[1]) * (f.length > 2 && f[2].equals("kB") ? 1024 : 1);
+                // split on blanks without a regex: "\\s" makes the JDK spin a lambda class at every
+                // start (java.util.regex.CharPredicates, which the AOT cache does not keep)
+                java.util.StringTokenizer f = new java.util.StringTokenizer(line);
+                if (f.countTokens() >= 2 && f.nextToken().equals("MemTotal:")) {
+                    long value = Long.parseLong(f.nextToken());
+                    return value * (f.hasMoreTokens() && f.nextToken().equals("kB") ? 1024 : 1);
                 }
             }
         } catch (IOException | NumberFormatException | java.io.UncheckedIOException e) {

@@ -48,10 +48,13 @@ class PackagingIT {
         Exec.Result r = Exec.run(List.of("bash", "e2e/chroot-run.sh", work.toString(), "sh", "-c",
                 "if command -v java; then echo HAS-JAVA; fi; dpkg -i /overlayboot.deb >/dev/null"
                         + " && overlayboot --version && overlayboot render --out /tmp/r --size 25%"
-                        + " && cat /tmp/r/etc/overlayboot.conf"),
+                        + " && cat /tmp/r/etc/overlayboot.conf && overlayboot settings --json >/dev/null"
+                        + " && ls /usr/lib/overlayboot/aot /usr/lib/overlayboot/native"),
                 Map.of(), null, null, Duration.ofMinutes(5));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).doesNotContain("HAS-JAVA").contains("overlayboot 0.1.0", "\nsize=25%\n");
+        assertThat(r.stdout()).doesNotContain("HAS-JAVA").contains("overlayboot 0.1.0", "\nsize=25%\n")
+                // one AOT cache per command group, as ./overlayboot has them, and zstd-jni's library unpacked
+                .contains("version.aot", "status.aot", "settings.aot", "inspect.aot", "all.aot", "libzstd-jni-");
         assertThat(r.stderr()).doesNotContain("AOT").doesNotContain("warning");
     }
 
