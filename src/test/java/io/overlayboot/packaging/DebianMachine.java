@@ -75,7 +75,7 @@ final class DebianMachine {
             "k=$(cat /usr/share/overlayboot-e2e/kernel-version)",
             "dpkg --purge overlayroot >/dev/null",
             "{ apt-get update -q && apt-get install -y -q --no-install-recommends mount; } >/tmp/apt.log 2>&1"
-                    + " || { cat /tmp/apt.log; echo 'cannot install mount from the chroot'\''s mirror'; exit 3; }",
+                    + " || { cat /tmp/apt.log; echo 'cannot install mount from the mirror of the chroot'; exit 3; }",
             "cp /usr/share/overlayboot-e2e/modules-list.conf /etc/initramfs-tools/conf.d/",
             "cp /usr/share/overlayboot-e2e/modules /etc/initramfs-tools/modules",
             "printf '%s\\n' \"UUID=$(grub-probe --target=fs_uuid /) / ext4 errors=remount-ro 0 1\" >/etc/fstab",
