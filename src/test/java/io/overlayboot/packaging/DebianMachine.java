@@ -89,6 +89,34 @@ final class DebianMachine {
             "grub-mkimage -O i386-pc -o /boot/grub/i386-pc/core.img -p '(hd0,msdos1)/boot/grub' biosdisk part_msdos ext2",
             "");
 
+    /** A whole-disk image: the partition table, then an ext4 partition holding a copy of the chroot. */
+    private static final String PARTITION = String.join("\n",
+            "image=$1 chroot=$2 size=$3",
+            "truncate -s $((size + 1))M \"$image\"",
+            "echo 'start=" + OFFSET / 512 + ", type=83, bootable' | sfdisk -q \"$image\"",
+            "mkfs.ext4 -q -F -E offset=" + OFFSET + " -d \"$chroot\" \"$image\" \"${size}M\"",
+            "");
+
+    /** GRUB's boot code: boot.img's code (not its partition table) in sector 0, core.img from sector 1. */
+    private static final String BOOT_CODE = String.join("\n",
+            "image=$1 boot=$2 core=$3",
+            "[ \"$(stat -c %s \"$core\")\" -lt " + (OFFSET - 512) + " ] || { echo \"core.img does not fit before the partition\" >&2; exit 1; }",
+            "dd if=\"$boot\" of=\"$image\" bs=440 count=1 conv=notrunc status=none",
+            "dd if=\"$core\" of=\"$image\" bs=512 seek=1 conv=notrunc status=none",
+            "");
+
+    /** The mount and the copies into its /tmp; {@link #inside} then chroots. */
+    private static final String UNSHARED = String.join("\n",
+            "dir=$1 image=$2 inner=$3; shift 3",
+            "mnt=$dir/root offset=" + OFFSET,
+            LoopRoot.MOUNT_FOR_CHROOT + LoopRoot.BY_UUID,
+            "while [ $# -gt 0 ]; do cp \"$1\" \"$mnt/tmp/$2\"; shift 2; done",
+            "mkdir -p \"$dir/out\" \"$mnt/tmp/out\"",
+            "mount --bind \"$dir/out\" \"$mnt/tmp/out\"",
+            "exec chroot \"$mnt\" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8"
+                    + " DEBIAN_FRONTEND=noninteractive sh -c \"$inner\"",
+            "");
+
     private DebianMachine() {}
 
     /** The package {@code mvn -Pdeb} built at the package phase (the profile names it). */
@@ -157,34 +185,6 @@ final class DebianMachine {
             Exec.run(List.of("rm", "-rf", work.toString()), Duration.ofMinutes(1));
         }
     }
-
-    /** A whole-disk image: the partition table, then an ext4 partition holding a copy of the chroot. */
-    private static final String PARTITION = String.join("\n",
-            "image=$1 chroot=$2 size=$3",
-            "truncate -s $((size + 1))M \"$image\"",
-            "echo 'start=" + OFFSET / 512 + ", type=83, bootable' | sfdisk -q \"$image\"",
-            "mkfs.ext4 -q -F -E offset=" + OFFSET + " -d \"$chroot\" \"$image\" \"${size}M\"",
-            "");
-
-    /** GRUB's boot code: boot.img's code (not its partition table) in sector 0, core.img from sector 1. */
-    private static final String BOOT_CODE = String.join("\n",
-            "image=$1 boot=$2 core=$3",
-            "[ \"$(stat -c %s \"$core\")\" -lt " + (OFFSET - 512) + " ] || { echo \"core.img does not fit before the partition\" >&2; exit 1; }",
-            "dd if=\"$boot\" of=\"$image\" bs=440 count=1 conv=notrunc status=none",
-            "dd if=\"$core\" of=\"$image\" bs=512 seek=1 conv=notrunc status=none",
-            "");
-
-    /** The mount and the copies into its /tmp; {@link #inside} then chroots. */
-    private static final String UNSHARED = String.join("\n",
-            "dir=$1 image=$2 inner=$3; shift 3",
-            "mnt=$dir/root offset=" + OFFSET,
-            LoopRoot.MOUNT_FOR_CHROOT + LoopRoot.BY_UUID,
-            "while [ $# -gt 0 ]; do cp \"$1\" \"$mnt/tmp/$2\"; shift 2; done",
-            "mkdir -p \"$dir/out\" \"$mnt/tmp/out\"",
-            "mount --bind \"$dir/out\" \"$mnt/tmp/out\"",
-            "exec chroot \"$mnt\" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8"
-                    + " DEBIAN_FRONTEND=noninteractive sh -c \"$inner\"",
-            "");
 
     /**
      * Runs {@code sh -c inner} chrooted into the root partition of {@code disk}, mounted as a real
