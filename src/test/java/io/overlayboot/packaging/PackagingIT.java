@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Debian package: built by {@code mvn -Pdeb} ({@code packaging/build-deb.sh}), lintian-clean, and
- * working on a Debian 12 system that has no Java at all (the cached chroot).
+ * living its whole life on Debian 12 and 13 machines that have no Java at all ({@link DebianMachine}'s
+ * stock disks; the no-Java check is part of each life, after the install).
  */
 @Tag("vm")
 class PackagingIT {
@@ -33,19 +34,6 @@ class PackagingIT {
     void lintianFindsNoErrors() {
         Exec.Result r = Exec.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
         assertThat(r.stdout().lines().filter(l -> l.startsWith("E: "))).isEmpty();
-    }
-
-    @Test
-    void installsAndRunsOnDebianWithoutASystemJava() throws Exception {
-        Path disk = DebianMachine.stockDisk("bookworm", work);
-        Exec.Result r = DebianMachine.inside(disk, work,
-                "if command -v java; then echo HAS-JAVA; fi; dpkg -i /tmp/overlayboot.deb >/dev/null"
-                        + " && overlayboot --version && overlayboot render --out /tmp/r --size 25%"
-                        + " && cat /tmp/r/etc/overlayboot.conf",
-                Map.of(deb, "overlayboot.deb"), Duration.ofMinutes(5));
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).doesNotContain("HAS-JAVA").contains("overlayboot 0.1.0", "\nsize=25%\n");
-        assertThat(r.stderr()).doesNotContain("AOT").doesNotContain("warning");
     }
 
     /**
@@ -66,6 +54,10 @@ class PackagingIT {
             "step() { printf '%s\\n' \"== $1\"; }",
             "apt-get install -y -q --no-install-recommends /tmp/overlayboot_n.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 3; }",
             "step INSTALLED",
+            // it runs on a Debian without a system Java (its own jlink'd runtime and AOT cache, no warning)
+            "if command -v java >/dev/null; then echo HAS-JAVA; fi",
+            "overlayboot --version 2>/tmp/version.err; grep -c -i -e AOT -e warning /tmp/version.err",
+            "overlayboot render --out /tmp/r --size 25% >/dev/null && grep '^size=' /tmp/r/etc/overlayboot.conf",
             "lsinitramfs /boot/initrd.img-$k | grep -E 'scripts/init-bottom/overlayboot$|etc/overlayboot.conf$' | sort",
             "dpkg -L overlayboot | while read -r f; do [ -d \"$f\" ] || printf '%s\\n' \"$f\"; done >/root/files",
             "conf_md5=$(dpkg-query -W -f='${Conffiles}\\n' overlayboot | awk '$1 == \"/etc/overlayboot.conf\" { print $2 }')",
@@ -140,6 +132,9 @@ class PackagingIT {
         String version = out.lines().filter(l -> l.matches("\\d.*\\+1")).findFirst().orElse("");
         String expected = String.join("\n",
                 "== INSTALLED",
+                "overlayboot 0.1.0",
+                "0",
+                "size=25%",
                 // the trigger rebuilt the initrd with the package's boot script and config
                 "etc/overlayboot.conf",
                 "scripts/init-bottom/overlayboot",
