@@ -10,9 +10,13 @@ package io.overlayboot.vm;
  * namespace ends.
  */
 public final class LoopRoot {
-    /** Mounts {@code $image} at {@code $mnt}, using {@code $dir/dev} for the private {@code /dev}. */
+    /**
+     * Mounts {@code $image} at {@code $mnt}, using {@code $dir/dev} for the private {@code /dev}. When
+     * {@code $offset} is set, the filesystem starts that many bytes into the image (the partition of a
+     * whole-disk image).
+     */
     public static final String MOUNT = """
-            loop=$(losetup -f --show "$image")
+            loop=$(losetup -f --show --offset "${offset:-0}" "$image")
             trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
             minor=$((0x$(stat -c %T "$loop")))
             mkdir -p "$dir/dev" "$mnt"
@@ -38,6 +42,16 @@ public final class LoopRoot {
             mount --rbind /dev "$mnt/dev"
             mount -t tmpfs tmpfs "$mnt/tmp"
             mount -t tmpfs tmpfs "$mnt/run"
+            """;
+
+    /**
+     * After {@link #MOUNT}: {@code /dev/disk/by-uuid/UUID} for the root, as udev makes it on a real
+     * machine. With it, grub-mkconfig writes {@code root=UUID=...} (what a booting guest can find)
+     * instead of the name {@code /dev/obroot}, which exists only in this namespace.
+     */
+    public static final String BY_UUID = """
+            mkdir -p /dev/disk/by-uuid
+            ln -s ../../obroot "/dev/disk/by-uuid/$(blkid -o value -s UUID /dev/obroot)"
             """;
 
     private LoopRoot() {}

@@ -1,0 +1,169 @@
+package io.overlayboot.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.overlayboot.sys.Exec;
+import io.overlayboot.vm.BootResult;
+import io.overlayboot.vm.Qemu;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Boots through GRUB itself (issue 14's real GRUB boot, issue 15's boot of a machine set up only
+ * with the package): a Debian 12 disk ({@link DebianMachine}: MBR, GRUB for BIOS, serial console)
+ * on which the admin's two commands ran, {@code apt install ./overlayboot_*.deb} and
+ * {@code overlayboot enable}; GRUB's menu is the one their own grub-mkconfig wrote. QEMU (TCG)
+ * boots the disk three times, with nothing between the boots but reading it:
+ * <ol>
+ *   <li>GRUB's default entry: {@code /} is an overlay; the guest writes a file, runs
+ *       {@code overlayboot upgrade} against the machine's one apt source, a local {@code file:}
+ *       repository holding version 2 of a package the test built ({@code obt-demo}, version 1
+ *       installed), then {@code overlayboot next-boot writable}, which leaves {@code next_entry} in
+ *       the lower's grubenv;
+ *   <li>GRUB takes the one-shot: the maintenance entry, {@code /} is the plain disk, the first
+ *       boot's file is gone, the upgraded package is there, and a file written now reaches the disk;
+ *   <li>the default again (GRUB cleared {@code next_entry}): protected, with the second boot's file
+ *       and the upgraded package.
+ * </ol>
+ * The guest's steps are {@code e2e/guest/overlayboot-grub-steps}; docs/boot-tests.md has the why.
+ */
+@Tag("vm")
+class GrubBootIT {
+    /** A boot under TCG with the CLI's JVM started once: about a minute; the limit leaves room for a loaded machine. */
+    private static final Duration LIMIT = Duration.ofSeconds(420);
+    private static final int MEMORY_MB = 1024;
+
+    /** What the admin does, and what the test reads back for its failure messages. */
+    private static final String ADMIN = String.join("\n",
+            "apt-get install -y -q --no-install-recommends /tmp/overlayboot.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 3; }",
+            "overlayboot enable --yes >/tmp/enable.log 2>&1 || { cat /tmp/enable.log; exit 3; }",
+            "grep -o \"^menuentry '[^']*'\\|^\\s*linux\\s.*\" /boot/grub/grub.cfg",
+            // a package at version 1, and the machine's one apt source (the guest has no network):
+            // a local repository with version 2
+            "dpkg -i /tmp/obt-demo_1_all.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 3; }",
+            "mkdir -p /srv/obt-repo && mv /tmp/obt-demo_2_all.deb /tmp/Packages /srv/obt-repo/",
+            "mkdir -p /root/apt-sources && mv /etc/apt/sources.list.d/* /root/apt-sources/",
+            "echo 'deb [trusted=yes] file:/srv/obt-repo ./' >/etc/apt/sources.list.d/obt-local.list",
+            "echo '== ENABLED'",
+            "");
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theDefaultEntryProtectsAndNextBootWritableBootsWritableOnceThroughGrub() throws IOException {
+        long start = System.nanoTime();
+        Path deb = DebianMachine.deb();
+        Path disk = DebianMachine.stockDisk("bookworm", work);
+        Path repo = demoRepository();
+        Exec.Result admin = DebianMachine.inside(disk, work, ADMIN, Map.of(deb, "overlayboot.deb",
+                work.resolve("obt-demo_1_all.deb"), "obt-demo_1_all.deb", repo.resolve("obt-demo_2_all.deb"), "obt-demo_2_all.deb",
+                repo.resolve("Packages"), "Packages"), Duration.ofMinutes(10));
+        assertThat(admin.exitCode()).as(admin.stdout() + admin.stderr()).isZero();
+        assertThat(admin.stdout()).as(admin.stderr()).endsWith("== ENABLED\n")
+                .contains("menuentry 'Debian GNU/Linux'", ": maintenance (writable, NOT protected)'")
+                .containsPattern("linux\\s+/boot/vmlinuz-\\S+ root=UUID=\\S+ ro .* aufs=tmpfs\\n");
+        long built = System.nanoTime();
+
+        BootResult first = boot("1", disk);
+        assertThat(booted(first)).as(first.transcript()).isEqualTo("Debian GNU/Linux");
+        assertThat(first.marker("root.fstype")).as(first.transcript()).contains("overlay");
+        assertThat(first.marker("state.status")).as(first.transcript()).contains("protected");
+        assertThat(first.marker("step.boot")).as(first.transcript()).contains("1");
+        assertThat(first.marker("step.write")).as(first.transcript()).contains("0");
+        assertThat(first.marker("step.demo")).as(first.transcript()).contains("1");
+        assertThat(first.marker("step.upgrade.exit")).as(first.transcript()).contains("0");
+        assertThat(first.marker("step.next-boot.exit")).as(first.transcript()).contains("0");
+        // upgrade installed version 2 into the lower, and next-boot wrote GRUB's one-shot into the
+        // lower's grubenv, not into the RAM layer
+        String afterFirst = DebianMachine.readLower(disk, work, String.join("; ",
+                "grep '^next_entry=' \"$1/boot/grub/grubenv\"",
+                "dpkg-query --admindir=\"$1/var/lib/dpkg\" -W -f '${Version} ${Status}\\n' obt-demo",
+                "cat \"$1/usr/share/obt-demo/version\"",
+                "[ -e \"$1/obt-protected-write\" ] && echo LEAKED; true"));
+        assertThat(afterFirst).isEqualTo("next_entry=overlayboot-writable\n2 install ok installed\n2\n");
+
+        BootResult second = boot("2", disk);
+        assertThat(booted(second)).as(second.transcript()).endsWith(": maintenance (writable, NOT protected)");
+        assertThat(second.marker("root.fstype")).as(second.transcript()).contains("ext4");
+        assertThat(second.marker("state.status")).as(second.transcript()).contains("unprotected");
+        assertThat(second.marker("step.boot")).as(second.transcript()).contains("2");
+        assertThat(second.marker("step.protected-write")).as(second.transcript()).contains("0");
+        assertThat(second.marker("step.demo")).as(second.transcript()).contains("2");
+        assertThat(second.marker("step.write")).as(second.transcript()).contains("0");
+
+        BootResult third = boot("3", disk);
+        assertThat(booted(third)).as(third.transcript()).isEqualTo("Debian GNU/Linux");
+        assertThat(third.marker("root.fstype")).as(third.transcript()).contains("overlay");
+        assertThat(third.marker("state.status")).as(third.transcript()).contains("protected");
+        assertThat(third.marker("step.boot")).as(third.transcript()).contains("3");
+        assertThat(third.marker("step.writable-boot")).as(third.transcript()).contains("1");
+        assertThat(third.marker("step.protected-write")).as(third.transcript()).contains("0");
+        assertThat(third.marker("step.demo")).as(third.transcript()).contains("2");
+
+        String lower = DebianMachine.readLower(disk, work, String.join("; ",
+                "grep '^next_entry' \"$1/boot/grub/grubenv\"",
+                "cat \"$1/obt-writable-boot\"",
+                "ls \"$1/obt-protected-write\" \"$1/etc/overlayboot/next-boot\" 2>/dev/null; true"));
+        // GRUB emptied next_entry as it took it (save_env); only the writable boot's file is on the disk
+        assertThat(lower).isEqualTo("next_entry=\nwritten while writable\n");
+        System.out.printf("GrubBootIT: disk set up in %d s; boots %d s, %d s, %d s; total %d s%n",
+                (built - start) / 1_000_000_000L, first.elapsed().toSeconds(), second.elapsed().toSeconds(),
+                third.elapsed().toSeconds(), (System.nanoTime() - start) / 1_000_000_000L);
+    }
+
+    /**
+     * The test's package {@code obt-demo} (its version in {@code /usr/share/obt-demo/version}):
+     * version 1 at {@code work/obt-demo_1_all.deb}, and a flat apt repository {@code work/repo}
+     * holding version 2 and its {@code Packages} index ({@code dpkg-scanpackages}).
+     */
+    private Path demoRepository() throws IOException {
+        Path repo = Files.createDirectories(work.resolve("repo"));
+        for (String version : List.of("1", "2")) {
+            Path tree = work.resolve("obt-demo-" + version);
+            Files.createDirectories(tree.resolve("DEBIAN"));
+            Files.writeString(tree.resolve("DEBIAN/control"), String.join("\n", "Package: obt-demo", "Version: " + version,
+                    "Architecture: all", "Maintainer: overlayboot tests <tests@example.org>",
+                    "Description: a package GrubBootIT upgrades", " Its version is in /usr/share/obt-demo/version.", ""));
+            Files.writeString(Files.createDirectories(tree.resolve("usr/share/obt-demo")).resolve("version"), version + "\n");
+            Path out = (version.equals("1") ? work : repo).resolve("obt-demo_" + version + "_all.deb");
+            Exec.Result b = Exec.run(List.of("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()), Duration.ofMinutes(1));
+            assertThat(b.exitCode()).as(b.stderr()).isZero();
+        }
+        Exec.Result scan = Exec.run(List.of("sh", "-c", "cd \"$1\" && dpkg-scanpackages --multiversion . /dev/null >Packages", "scan",
+                repo.toString()), Duration.ofMinutes(1));
+        assertThat(scan.exitCode()).as(scan.stderr()).isZero();
+        return repo;
+    }
+
+    /** Boots the disk through GRUB, keeps the console in target/boot-logs, and checks the guest powered off cleanly. */
+    private static BootResult boot(String n, Path disk) throws IOException {
+        BootResult boot = Qemu.bootFromDisk(List.of(disk), MEMORY_MB, LIMIT, line -> {});
+        Path logs = Files.createDirectories(Path.of("target", "boot-logs"));
+        Files.writeString(logs.resolve("grub-boot-" + n + ".log"), boot.transcript() + "\n");
+        assertThat(boot.timedOut()).as("boot %s hit the time limit:%n%s", n, boot.transcript()).isFalse();
+        assertThat(boot.panicked()).as("boot %s panicked:%n%s", n, boot.transcript()).isFalse();
+        assertThat(boot.cleanPowerOff()).as("boot %s did not run its init to the end:%n%s", n, boot.transcript()).isTrue();
+        return boot;
+    }
+
+    /**
+     * The title of the entry GRUB booted ({@code Booting `TITLE'} on its console; GRUB wraps a long
+     * title at the terminal's width, where a space was).
+     */
+    private static String booted(BootResult boot) {
+        String console = boot.transcript();
+        int at = console.indexOf("Booting `");
+        assertThat(at).as("GRUB's 'Booting' line:%n%s", console).isNotNegative();
+        assertThat(console.indexOf("Booting `", at + 1)).as("GRUB booted twice:%n%s", console).isNegative();
+        int from = at + "Booting `".length();
+        return console.substring(from, console.indexOf('\'', from)).replaceAll("\\s*\n\\s*", " ");
+    }
+}
