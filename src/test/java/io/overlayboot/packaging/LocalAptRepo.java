@@ -30,9 +30,9 @@ public final class LocalAptRepo {
             obtest_build 1.0; obtest_build 2.0
             chroot "$m" dpkg -i /srv/repo/obtest_1.0_all.deb > /dev/null
             rm "$m/srv/repo/obtest_1.0_all.deb"
-            deb=$m/srv/repo/obtest_2.0_all.deb
+            obtest_deb=$m/srv/repo/obtest_2.0_all.deb
             { chroot "$m" dpkg-deb -f /srv/repo/obtest_2.0_all.deb
-              printf 'Filename: ./obtest_2.0_all.deb\\nSize: %s\\nSHA256: %s\\n\\n' "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)"
+              printf 'Filename: ./obtest_2.0_all.deb\\nSize: %s\\nSHA256: %s\\n\\n' "$(stat -c %s "$obtest_deb")" "$(sha256sum "$obtest_deb" | cut -d' ' -f1)"
             } > "$m/srv/repo/Packages"
             printf 'Origin: obtest\\nLabel: obtest\\nSuite: local\\nCodename: local\\nArchitectures: amd64 all\\nSHA256:\\n %s %s Packages\\n' \\
               "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
