@@ -34,8 +34,8 @@ public final class LocalAptRepo {
             { chroot "$m" dpkg-deb -f /srv/repo/obtest_2.0_all.deb
               printf 'Filename: ./obtest_2.0_all.deb\\nSize: %s\\nSHA256: %s\\n\\n' "$(stat -c %s "$obtest_deb")" "$(sha256sum "$obtest_deb" | cut -d' ' -f1)"
             } > "$m/srv/repo/Packages"
-            printf 'Origin: obtest\\nLabel: obtest\\nSuite: local\\nCodename: local\\nArchitectures: amd64 all\\nSHA256:\\n %s %s Packages\\n' \\
-              "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
+            printf 'Origin: obtest\\nLabel: obtest\\nSuite: local\\nCodename: local\\nDate: %s\\nArchitectures: amd64 all\\nSHA256:\\n %s %s Packages\\n' \\
+              "$(LC_ALL=C date -u -R)" "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
             rm -f "$m/etc/apt/sources.list" "$m"/etc/apt/sources.list.d/*
             echo 'deb [trusted=yes] file:/srv/repo ./' > "$m/etc/apt/sources.list.d/obtest.list"
             """;

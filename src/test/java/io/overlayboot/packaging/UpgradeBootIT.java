@@ -51,6 +51,9 @@ class UpgradeBootIT {
         assertThat(upgrade.markers("upgrade.out")).as("what upgrade says").contains("next boot: protected", "reboot: not needed");
         assertThat(upgrade.linesContaining("running inside /ro: apt-get -y")).isNotEmpty();
         assertThat(upgrade.linesContaining("Unpacking obtest (2.0) over (1.0)")).isNotEmpty();
+        assertThat(upgrade.console()).as("no error line from apt, dpkg or the guard (the initramfs post-update hook)")
+                .noneMatch(l -> l.startsWith("upgrade [") && l.contains("] E: "));
+        assertThat(upgrade.linesContaining("Invalid 'Date'")).as("the repository's Release is well-formed").isEmpty();
         assertThat(upgrade.marker("lower.mode")).as("the lower is read-only again").contains("ro");
         assertThat(upgrade.marker("lower.mounts")).as("no mount of the session is left under /ro").contains("0");
 
