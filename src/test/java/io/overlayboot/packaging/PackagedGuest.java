@@ -38,9 +38,10 @@ public record PackagedGuest(Path image, Path kernel, Path initrd, String kernelV
     /**
      * Runs in {@code unshare -m -p -f}: the image from the chroot, mounted through
      * {@link io.overlayboot.vm.LoopRoot#MOUNT_FOR_CHROOT}, the package installed and enabled
-     * inside. {@code mount} comes from Debian's mirror (the chroot is built without it and the
-     * package does not depend on it, yet {@code maintenance} and {@code upgrade} run it): a real
-     * machine always has it. Debian's apt lists are dropped again, then {@link LocalAptRepo}.
+     * inside. {@code mount} comes from Debian's mirror (the one network use, when the cached guest is
+     * built): the minimal chroot lacks it, every Debian installation has it (priority required, not
+     * Essential), and {@code maintenance} and {@code upgrade} run it. Debian's apt lists are dropped
+     * again, then {@link LocalAptRepo}.
      */
     static final String BUILD = """
             chroot_dir=$1 dir=$2 deb=$3 init=$4
