@@ -130,35 +130,15 @@ class UpgradeTest {
     /**
      * The protected layout over a real Debian lower: an ext4 copy of the cached bookworm chroot on a
      * loop device ({@link io.overlayboot.vm.LoopRoot}), with package {@code obtest} 1.0 installed and a local
-     * {@code file:} repository (a hand-written {@code Packages} and {@code Release}) holding 2.0
-     * as its only apt source; then mounted read-only at {@code ROOT/ro} under a real overlay.
+     * {@code file:} repository holding 2.0 as its only apt source
+     * ({@link io.overlayboot.packaging.LocalAptRepo}); then mounted read-only at {@code ROOT/ro} under a real overlay.
      */
     static final String REAL_LOWER = """
             src=$1 dir=$2 java=$3 cp=$4
             ob() { "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main "$@"; }
             m=$dir/lowerfs image=$dir/lower.ext4 mnt=$dir/lowerfs
             """ + io.overlayboot.vm.LoopRoot.MOUNT + """
-            mkdir -p "$dir/rw" "$dir/root"
-            mkdir -p "$m/ro" "$m/srv/repo"
-            mkpkg() {
-              d=$m/tmp/obtest-$1
-              mkdir -p "$d/DEBIAN" "$d/usr/share/obtest"
-              printf 'Package: obtest\nVersion: %s\nArchitecture: all\nMaintainer: test <test@example.org>\nDescription: overlayboot upgrade test\n' "$1" > "$d/DEBIAN/control"
-              printf '%s\n' "$1" > "$d/usr/share/obtest/version"
-              chroot "$m" dpkg-deb --root-owner-group --build "/tmp/obtest-$1" "/srv/repo/obtest_$1_all.deb" > /dev/null
-            }
-            mkpkg 1.0; mkpkg 2.0
-            chroot "$m" dpkg -i /srv/repo/obtest_1.0_all.deb > /dev/null
-            rm "$m/srv/repo/obtest_1.0_all.deb"
-            deb=$m/srv/repo/obtest_2.0_all.deb
-            { chroot "$m" dpkg-deb -f /srv/repo/obtest_2.0_all.deb
-              printf 'Filename: ./obtest_2.0_all.deb\nSize: %s\nSHA256: %s\n\n' "$(stat -c %s "$deb")" "$(sha256sum "$deb" | cut -d' ' -f1)"
-            } > "$m/srv/repo/Packages"
-            printf 'Origin: obtest\nLabel: obtest\nSuite: local\nCodename: local\nArchitectures: amd64 all\nSHA256:\n %s %s Packages\n' \
-              "$(sha256sum "$m/srv/repo/Packages" | cut -d' ' -f1)" "$(stat -c %s "$m/srv/repo/Packages")" > "$m/srv/repo/Release"
-            rm -f "$m/etc/apt/sources.list" "$m"/etc/apt/sources.list.d/*
-            echo 'deb [trusted=yes] file:/srv/repo ./' > "$m/etc/apt/sources.list.d/obtest.list"
-            """ + UpgradeTest.UNION_OVER_LOWER;
+            """ + io.overlayboot.packaging.LocalAptRepo.OLD_INSTALLED_NEW_IN_REPO + UpgradeTest.UNION_OVER_LOWER;
 
     /**
      * The filesystem mounted at {@code $m} (a Debian tree on a loop device) made the read-only lower
