@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>GRUB's default entry: {@code /} is an overlay; the guest writes a file, runs
  *       {@code overlayboot upgrade} against the machine's one apt source, a local {@code file:}
- *       repository holding version 2 of a package the test built ({@code obt-demo}, version 1
- *       installed), then {@code overlayboot next-boot writable}, which leaves {@code next_entry} in
+ *       repository holding version 2.0 of a package the test built ({@code obtest}, 1.0
+ *       installed; {@link LocalAptRepo}), then {@code overlayboot next-boot writable}, which leaves {@code next_entry} in
  *       the lower's grubenv;
  *   <li>GRUB takes the one-shot: the maintenance entry, {@code /} is the plain disk, the first
  *       boot's file is gone, the upgraded package is there, and a file written now reaches the disk;
@@ -45,12 +45,10 @@ class GrubBootIT {
             "apt-get install -y -q --no-install-recommends /tmp/overlayboot.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 3; }",
             "overlayboot enable --yes >/tmp/enable.log 2>&1 || { cat /tmp/enable.log; exit 3; }",
             "grep -o \"^menuentry '[^']*'\\|^\\s*linux\\s.*\" /boot/grub/grub.cfg",
-            // a package at version 1, and the machine's one apt source (the guest has no network):
-            // a local repository with version 2
-            "dpkg -i /tmp/obt-demo_1_all.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 3; }",
-            "mkdir -p /srv/obt-repo && mv /tmp/obt-demo_2_all.deb /tmp/Packages /srv/obt-repo/",
-            "mkdir -p /root/apt-sources && mv /etc/apt/sources.list.d/* /root/apt-sources/",
-            "echo 'deb [trusted=yes] file:/srv/obt-repo ./' >/etc/apt/sources.list.d/obt-local.list",
+            // package obtest 1.0 installed, and the machine's one apt source (the guest has no
+            // network): a local file: repository holding 2.0 (LocalAptRepo, as maintain/UpgradeTest uses)
+            "m=/",
+            LocalAptRepo.OLD_INSTALLED_NEW_IN_REPO,
             "echo '== ENABLED'",
             "");
 
@@ -62,10 +60,7 @@ class GrubBootIT {
         long start = System.nanoTime();
         Path deb = DebianMachine.deb();
         Path disk = DebianMachine.stockDisk("bookworm", work);
-        Path repo = demoRepository();
-        Exec.Result admin = DebianMachine.inside(disk, work, ADMIN, Map.of(deb, "overlayboot.deb",
-                work.resolve("obt-demo_1_all.deb"), "obt-demo_1_all.deb", repo.resolve("obt-demo_2_all.deb"), "obt-demo_2_all.deb",
-                repo.resolve("Packages"), "Packages"), Duration.ofMinutes(10));
+        Exec.Result admin = DebianMachine.inside(disk, work, ADMIN, Map.of(deb, "overlayboot.deb"), Duration.ofMinutes(10));
         assertThat(admin.exitCode()).as(admin.stdout() + admin.stderr()).isZero();
         assertThat(admin.stdout()).as(admin.stderr()).endsWith("== ENABLED\n")
                 .contains("menuentry 'Debian GNU/Linux'", ": maintenance (writable, NOT protected)'")
@@ -78,17 +73,23 @@ class GrubBootIT {
         assertThat(first.marker("state.status")).as(first.transcript()).contains("protected");
         assertThat(first.marker("step.boot")).as(first.transcript()).contains("1");
         assertThat(first.marker("step.write")).as(first.transcript()).contains("0");
-        assertThat(first.marker("step.demo")).as(first.transcript()).contains("1");
+        assertThat(first.marker("step.demo")).as(first.transcript()).contains(LocalAptRepo.OLD);
         assertThat(first.marker("step.upgrade.exit")).as(first.transcript()).contains("0");
+        // upgrade says what the next boot will be and whether a reboot is needed, and neither apt,
+        // dpkg nor the kernel/initramfs guard reported an error
+        List<String> upgrade = first.markers("step.upgrade.line");
+        assertThat(String.join("\n", upgrade)).as(first.transcript()).contains("next boot: protected", "reboot: not needed");
+        assertThat(upgrade).as(first.transcript()).noneMatch(l -> l.startsWith("E: "));
         assertThat(first.marker("step.next-boot.exit")).as(first.transcript()).contains("0");
         // upgrade installed version 2 into the lower, and next-boot wrote GRUB's one-shot into the
         // lower's grubenv, not into the RAM layer
         String afterFirst = DebianMachine.readLower(disk, work, String.join("; ",
                 "grep '^next_entry=' \"$1/boot/grub/grubenv\"",
-                "dpkg-query --admindir=\"$1/var/lib/dpkg\" -W -f '${Version} ${Status}\\n' obt-demo",
-                "cat \"$1/usr/share/obt-demo/version\"",
+                "dpkg-query --admindir=\"$1/var/lib/dpkg\" -W -f '${Version} ${Status}\\n' " + LocalAptRepo.PACKAGE,
+                "cat \"$1" + LocalAptRepo.FILE + "\"",
                 "[ -e \"$1/obt-protected-write\" ] && echo LEAKED; true"));
-        assertThat(afterFirst).isEqualTo("next_entry=overlayboot-writable\n2 install ok installed\n2\n");
+        assertThat(afterFirst).isEqualTo("next_entry=overlayboot-writable\n" + LocalAptRepo.NEW + " install ok installed\n"
+                + LocalAptRepo.NEW + "\n");
 
         BootResult second = boot("2", disk);
         assertThat(booted(second)).as(second.transcript()).endsWith(": maintenance (writable, NOT protected)");
@@ -96,7 +97,7 @@ class GrubBootIT {
         assertThat(second.marker("state.status")).as(second.transcript()).contains("unprotected");
         assertThat(second.marker("step.boot")).as(second.transcript()).contains("2");
         assertThat(second.marker("step.protected-write")).as(second.transcript()).contains("0");
-        assertThat(second.marker("step.demo")).as(second.transcript()).contains("2");
+        assertThat(second.marker("step.demo")).as(second.transcript()).contains(LocalAptRepo.NEW);
         assertThat(second.marker("step.write")).as(second.transcript()).contains("0");
 
         BootResult third = boot("3", disk);
@@ -106,7 +107,7 @@ class GrubBootIT {
         assertThat(third.marker("step.boot")).as(third.transcript()).contains("3");
         assertThat(third.marker("step.writable-boot")).as(third.transcript()).contains("1");
         assertThat(third.marker("step.protected-write")).as(third.transcript()).contains("0");
-        assertThat(third.marker("step.demo")).as(third.transcript()).contains("2");
+        assertThat(third.marker("step.demo")).as(third.transcript()).contains(LocalAptRepo.NEW);
 
         String lower = DebianMachine.readLower(disk, work, String.join("; ",
                 "grep '^next_entry' \"$1/boot/grub/grubenv\"",
@@ -117,30 +118,6 @@ class GrubBootIT {
         System.out.printf("GrubBootIT: disk set up in %d s; boots %d s, %d s, %d s; total %d s%n",
                 (built - start) / 1_000_000_000L, first.elapsed().toSeconds(), second.elapsed().toSeconds(),
                 third.elapsed().toSeconds(), (System.nanoTime() - start) / 1_000_000_000L);
-    }
-
-    /**
-     * The test's package {@code obt-demo} (its version in {@code /usr/share/obt-demo/version}):
-     * version 1 at {@code work/obt-demo_1_all.deb}, and a flat apt repository {@code work/repo}
-     * holding version 2 and its {@code Packages} index ({@code dpkg-scanpackages}).
-     */
-    private Path demoRepository() throws IOException {
-        Path repo = Files.createDirectories(work.resolve("repo"));
-        for (String version : List.of("1", "2")) {
-            Path tree = work.resolve("obt-demo-" + version);
-            Files.createDirectories(tree.resolve("DEBIAN"));
-            Files.writeString(tree.resolve("DEBIAN/control"), String.join("\n", "Package: obt-demo", "Version: " + version,
-                    "Architecture: all", "Maintainer: overlayboot tests <tests@example.org>",
-                    "Description: a package GrubBootIT upgrades", " Its version is in /usr/share/obt-demo/version.", ""));
-            Files.writeString(Files.createDirectories(tree.resolve("usr/share/obt-demo")).resolve("version"), version + "\n");
-            Path out = (version.equals("1") ? work : repo).resolve("obt-demo_" + version + "_all.deb");
-            Exec.Result b = Exec.run(List.of("dpkg-deb", "--root-owner-group", "-b", tree.toString(), out.toString()), Duration.ofMinutes(1));
-            assertThat(b.exitCode()).as(b.stderr()).isZero();
-        }
-        Exec.Result scan = Exec.run(List.of("sh", "-c", "cd \"$1\" && dpkg-scanpackages --multiversion . /dev/null >Packages", "scan",
-                repo.toString()), Duration.ofMinutes(1));
-        assertThat(scan.exitCode()).as(scan.stderr()).isZero();
-        return repo;
     }
 
     /** Boots the disk through GRUB, keeps the console in target/boot-logs, and checks the guest powered off cleanly. */

@@ -8,7 +8,7 @@ package io.overlayboot.packaging;
  * {@code /srv/repo} holds {@value #NEW} with a hand-written {@code Packages} and {@code Release};
  * {@code deb [trusted=yes] file:/srv/repo ./} becomes the root's only apt source (no network is
  * needed, and none is reached). Used by {@code maintain/UpgradeTest} (a chroot over a loop image)
- * and {@link UpgradeBootIT} (a QEMU guest).
+ * and {@link GrubBootIT} (a QEMU guest, where {@code $m} is {@code /}).
  */
 public final class LocalAptRepo {
     public static final String PACKAGE = "obtest";
