@@ -131,10 +131,24 @@ public final class Upgrade {
         commands.add(concat(List.of("apt-get", "-y", "-o", "Dpkg::Options::=--force-confold"), aptO,
                 List.of(options.distUpgrade() ? "dist-upgrade" : "upgrade")));
         commands.addAll(InitrdGenerator.rebuildCommands(lower));
-        if (Files.isExecutable(lower.resolve("usr/sbin/update-grub"))) {
-            commands.add(List.of("update-grub"));
-        }
+        grubCommand(lower).ifPresent(commands::add);
         return commands;
+    }
+
+    /**
+     * What regenerates the lower's GRUB menu: {@code update-grub}, or, where only grub-common is
+     * installed but a menu exists, what {@code update-grub} runs ({@code grub-mkconfig -o
+     * /boot/grub/grub.cfg}, as {@code install} and {@code enable} do); nothing on a machine without
+     * a GRUB menu.
+     */
+    static Optional<List<String>> grubCommand(Path lower) {
+        if (Files.isExecutable(lower.resolve("usr/sbin/update-grub"))) {
+            return Optional.of(List.of("update-grub"));
+        }
+        if (Files.isExecutable(lower.resolve("usr/sbin/grub-mkconfig")) && Files.isRegularFile(lower.resolve("boot/grub/grub.cfg"))) {
+            return Optional.of(List.of("grub-mkconfig", "-o", "/boot/grub/grub.cfg"));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -145,8 +159,8 @@ public final class Upgrade {
     public static Outcome run(Layout layout, Options options, Consumer<String> progress, Consumer<String> output) {
         try (Session session = Session.open(layout, progress)) {
             List<List<String>> commands = commands(layout.lower(), options);
-            if (!Files.isExecutable(layout.lower().resolve("usr/sbin/update-grub"))) {
-                progress.accept("no update-grub in " + layout.show(layout.lower()) + ": the GRUB menu is left as it is");
+            if (grubCommand(layout.lower()).isEmpty()) {
+                progress.accept("no GRUB menu in " + layout.show(layout.lower()) + ": nothing to regenerate");
             }
             for (List<String> command : commands) {
                 String shown = String.join(" ", command);

@@ -29,9 +29,10 @@ import java.util.Map;
  * {@code grub-mkconfig}, an empty {@code grubenv}, and GRUB for BIOS in the MBR gap (see
  * {@link #STOCK} for why grub-mkimage and dd rather than grub-install). overlayroot, which the
  * chroot carries for the benchmark, is purged (no admin's machine has both); {@code mount}, which
- * every Debian installation has (priority required) but the minimal chroot lacks, is installed
- * from the chroot's mirror (the one network use, when the cached disk is built), with apt's
- * package lists left in place as on a real machine. It is built once per
+ * every Debian installation has (priority required) but the minimal chroot lacks, and
+ * {@code grub2-common} ({@code update-grub}, {@code grub-reboot}: every Debian machine booted by
+ * GRUB has it through grub-pc) are installed from the chroot's mirror (the one network use, when
+ * the cached disk is built), with apt's package lists left in place as on a real machine. It is built once per
  * input (the chroot's build stamp, the flavor, the scripts, the guest's test init and steps) under
  * {@code /var/cache/overlayboot/disks/} and copied for each test, so a test never changes it.
  */
@@ -62,9 +63,10 @@ final class DebianMachine {
 
     /**
      * Inside the chroot of the new disk: the stock machine. GRUB goes in as grub-install does it for
-     * i386-pc, by hand: the cached chroots have grub-common and grub-pc-bin (the modules, boot.img,
-     * grub-mkimage) but not grub2-common/grub-pc, which hold grub-install and grub-bios-setup. So the
-     * modules are copied to {@code /boot/grub/i386-pc}, and a core.img with the modules that read the
+     * i386-pc, by hand: grub-install (grub2-common) asks grub-probe which disk holds /boot/grub, and
+     * here that is the loop device of the partition (a loop with an offset into the image file, not a
+     * partition of a whole-disk device: without udev there are no partition nodes), so it cannot
+     * embed core.img into the whole disk's MBR gap. So the modules are copied to {@code /boot/grub/i386-pc}, and a core.img with the modules that read the
      * disk (biosdisk, part_msdos, ext2) and the prefix {@code (hd0,msdos1)/boot/grub} is made; the
      * host then puts boot.img's first 440 bytes in sector 0 (the partition table stays) and core.img
      * from sector 1: boot.img loads sector 1 and diskboot.img the sectors after it by default, which is
@@ -74,8 +76,8 @@ final class DebianMachine {
             "set -eu",
             "k=$(cat /usr/share/overlayboot-e2e/kernel-version)",
             "dpkg --purge overlayroot >/dev/null",
-            "{ apt-get update -q && apt-get install -y -q --no-install-recommends mount; } >/tmp/apt.log 2>&1"
-                    + " || { cat /tmp/apt.log; echo 'cannot install mount from the mirror of the chroot'; exit 3; }",
+            "{ apt-get update -q && apt-get install -y -q --no-install-recommends mount grub2-common; } >/tmp/apt.log 2>&1"
+                    + " || { cat /tmp/apt.log; echo 'cannot install mount and grub2-common from the mirror of the chroot'; exit 3; }",
             "cp /usr/share/overlayboot-e2e/modules-list.conf /etc/initramfs-tools/conf.d/",
             "cp /usr/share/overlayboot-e2e/modules /etc/initramfs-tools/modules",
             "printf '%s\\n' \"UUID=$(grub-probe --target=fs_uuid /) / ext4 errors=remount-ro 0 1\" >/etc/fstab",
