@@ -78,7 +78,11 @@ case "\${1:-}" in
 status | settings | inspect) group=\$1 ;;
 *) group=all ;;
 esac
+# The JVM's own messages go to stderr (its default is stdout, which would corrupt --json), and a
+# cache it cannot use (more than 32 GiB of heap turns compressed oops off, another GC, a damaged
+# file) is skipped silently.
 exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/aot/\$group.aot $java_opts \\
+	'-Xlog:disable' '-Xlog:all=warning,aot*=off:stderr' \\
 	-DZstdNativePath=/usr/lib/overlayboot/native/$zstd_lib -jar /usr/lib/overlayboot/overlayboot.jar "\$@"
 WRAPPER
 chmod 0755 "$stage/usr/bin/overlayboot"

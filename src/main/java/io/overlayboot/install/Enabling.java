@@ -57,8 +57,8 @@ public final class Enabling {
                 if (previous.get() == null) {
                     throw e;
                 }
-                rollBackTo(ctx, e, previous.get());
-                throw new Unfinished(done(e), new OverlaybootException(ExitCode.EXTERNAL_FAILURE, e.getMessage()
+                List<String> restored = rollBackTo(ctx, e, previous.get());
+                throw new Unfinished(Stream.concat(done(e).stream(), restored.stream()).toList(), new OverlaybootException(ExitCode.EXTERNAL_FAILURE, e.getMessage()
                         + "; rolled back to the previous enable: every file this enable changed is as it was, with the"
                         + " settings enabled before", "fix the cause, then run 'overlayboot enable' again", e));
             }
@@ -99,18 +99,24 @@ public final class Enabling {
         return e instanceof Unfinished u ? u.done() : List.of();
     }
 
-    /** Puts back {@code previous} (an enabled machine's files before a failed enable), then rebuilds the initrds when the config changed. */
-    private static void rollBackTo(RunContext ctx, OverlaybootException cause, Snapshot previous) {
+    /**
+     * Puts back {@code previous} (an enabled machine's files before a failed enable), then rebuilds
+     * the initrds when the config changed; returns what it put back, as {@link Result#lines()}.
+     */
+    private static List<String> rollBackTo(RunContext ctx, OverlaybootException cause, Snapshot previous) {
         ctx.log().warn("enable failed (" + cause.getMessage() + "); rolling back to the previous enable");
+        List<String> restored = new ArrayList<>();
         try (var lock = ctx.lock()) {
-            previous.restore(ctx.target());
+            previous.restore(ctx.target(), restored);
         } catch (IOException | RuntimeException r) {
-            throw new OverlaybootException(ExitCode.EXTERNAL_FAILURE, cause.getMessage() + "; rolling back failed too: "
-                    + r.getMessage(), "fix the cause, then run 'overlayboot enable' again (or 'overlayboot disable --force')", cause);
+            throw new Unfinished(Stream.concat(done(cause).stream(), restored.stream()).toList(), new OverlaybootException(
+                    ExitCode.EXTERNAL_FAILURE, cause.getMessage() + "; rolling back failed too: " + r.getMessage(),
+                    "fix the cause, then run 'overlayboot enable' again (or 'overlayboot disable --force')", cause));
         }
         if (previous.touches(Packaged.CONFIG)) {
             rebuildInitrds(ctx);
         }
+        return restored;
     }
 
     private static void rebuildInitrds(RunContext ctx) {
@@ -132,11 +138,15 @@ public final class Enabling {
         record Kept(byte[] bytes, FileMeta meta) {}
 
         static Snapshot of(Target target, Plan plan) {
+            // in the order restore puts them back: the backups first (a failure part way must not
+            // lose the only copy of an original), then the files, the manifest last (so that it
+            // never describes files that are not yet back)
             Set<String> paths = new LinkedHashSet<>();
-            paths.add(Manifest.PATH);
-            plan.changes().forEach(c -> paths.add(c.path()));
             plan.records().backups().forEach(b -> paths.add(b.backup()));
             paths.addAll(plan.records().discard());
+            plan.changes().forEach(c -> paths.add(c.path()));
+            paths.remove(Manifest.PATH);
+            paths.add(Manifest.PATH);
             Map<String, Optional<Kept>> files = new LinkedHashMap<>();
             for (String path : paths) {
                 Path p = target.resolve(path);
@@ -152,17 +162,25 @@ public final class Enabling {
             return files.containsKey(path);
         }
 
-        /** Puts every file back as it was (only where it differs), then removes the directories made since, when empty. */
-        void restore(Target target) throws IOException {
+        /**
+         * Puts every file back as it was (only where it differs), in the order {@link #of} keeps,
+         * then removes the directories made since, when empty; adds a line to {@code done} for each
+         * file it rewrote ({@code put back PATH}) or removed ({@code remove PATH}) as it goes.
+         */
+        void restore(Target target, List<String> done) throws IOException {
             for (Map.Entry<String, Optional<Kept>> e : files.entrySet()) {
                 Path p = target.resolve(e.getKey());
+                byte[] now = Change.read(p);
                 if (e.getValue().isEmpty()) {
-                    AtomicFiles.delete(p);
+                    if (now != null) {
+                        AtomicFiles.delete(p);
+                        done.add("remove " + target.show(e.getKey()));
+                    }
                 } else {
                     Kept kept = e.getValue().get();
-                    byte[] now = Change.read(p);
                     if (now == null || !Arrays.equals(now, kept.bytes()) || !Change.meta(p).equals(kept.meta())) {
                         AtomicFiles.write(p, kept.bytes(), kept.meta());
+                        done.add("put back " + target.show(e.getKey()));
                     }
                 }
             }

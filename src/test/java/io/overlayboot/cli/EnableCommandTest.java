@@ -153,6 +153,11 @@ class EnableCommandTest {
         assertThat(second.code()).as(second.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
         assertThat(second.err()).contains("E: mkinitramfs failure cpio 141")
                 .contains("rolled back to the previous enable: every file this enable changed is as it was");
+        // stdout says what the failed enable wrote and what the rollback put back: every file changed is put back
+        List<String> changed = second.out().lines().filter(l -> l.startsWith("change ")).map(l -> l.substring("change ".length())).toList();
+        assertThat(changed).isNotEmpty().anyMatch(l -> l.endsWith("etc/overlayboot.conf"));
+        assertThat(second.out().lines().filter(l -> l.startsWith("put back ")).map(l -> l.substring("put back ".length())))
+                .containsAll(changed);
         assertThat(DebianTreeAccess.read(root, "etc/default/grub.d/overlayboot.cfg")).isEqualTo(firstGrub).contains("aufs=tmpfs");
         assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("\nsize=25%\n").doesNotContain("LABEL=data");
         // the initrds were rebuilt from the restored config
