@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
-# and 13 ship no Java 25), AOT caches for fast start-up (one per command group, as ./overlayboot
-# has them: io.overlayboot.cli.AotTraining), zstd-jni's native library unpacked, and
+# and 13 ship no Java 25), AOT caches for fast start-up (status, inspect, and one for the rest:
+# io.overlayboot.cli.AotTraining), zstd-jni's native library unpacked, and
 # /usr/bin/overlayboot, which picks the cache by the first argument. Installing the
 # package changes nothing about how the machine boots; 'overlayboot enable' does that.
 # Needs: target/overlayboot.jar and target/manual (man pages and bash completion generated from the
@@ -37,11 +37,14 @@ unzip -q -j "$jar" 'linux/amd64/libzstd-jni-*.so' -d "$stage/usr/lib/overlayboot
 strip --strip-unneeded "$stage"/usr/lib/overlayboot/native/libzstd-jni-*.so
 zstd_lib=$(cd "$stage/usr/lib/overlayboot/native" && ls libzstd-jni-*.so)
 java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
-# One AOT cache per group of commands, each trained on that group alone (the JVM loads every class
-# of a cache at start, so a cache trained on everything costs --version and status more than it
-# saves); the flags must be the ones the launcher uses, or the JVM ignores the cache.
+# An AOT cache for status (the login notice, scripts and fleets polling it) and inspect (a 30 MB
+# initrd), each trained on itself alone (the JVM loads every class of a cache at start, so a cache
+# trained on everything costs them more than it saves), and one for every other command. Each cache
+# is 11-24 MB; --version and settings have their own in ./overlayboot (target/aot) but not here,
+# where 27 MB more installed size for commands typed by hand is not worth ~90 ms each (README,
+# "Measured"). The flags must be the ones the launcher uses, or the JVM ignores the cache.
 mkdir -p "$stage/usr/lib/overlayboot/aot"
-for group in version status settings inspect all; do
+for group in status inspect all; do
 	echo "build-deb: AOT cache $group (training run)" >&2
 	log=$(mktemp)
 	# shellcheck disable=SC2086
@@ -74,8 +77,7 @@ cat >"$stage/usr/bin/overlayboot" <<WRAPPER
 #!/bin/sh
 # overlayboot, with the runtime it carries and the AOT cache trained on this command's group.
 case "\${1:-}" in
---version | -V) group=version ;;
-status | settings | inspect) group=\$1 ;;
+status | inspect) group=\$1 ;;
 *) group=all ;;
 esac
 # The JVM's own messages go to stderr (its default is stdout, which would corrupt --json), and a
