@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The guard in a copy of the cached Debian chroot with overlayboot installed and its command
@@ -16,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runs the kernel's postinst.d hooks (initramfs-tools builds the initrd, then ours checks it), and
  * {@code update-initramfs -u} runs the post-update.d hook.
  */
+// Runs beside the other classes (it touches only its own chroot copies; docs/ci-time.md)
+@Execution(ExecutionMode.CONCURRENT)
 class GuardChrootTest {
     private static DebianChroot chroot;
     private static String version;
