@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * {@code overlayboot check} on real dracut initrds of Debian 13 (dracut-ng 106), built once in a copy
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Each case is a small target root: the initrd, the kernel's module lists, the config, and no GRUB
  * menu, so the config's {@code mode=tmpfs} must protect every boot.
  */
+// Runs beside the other classes (it touches only its own chroot copy and temp directories; docs/ci-time.md)
+@Execution(ExecutionMode.CONCURRENT)
 class CheckOnRealDracutInitrdsTest {
     private static Path built;
     private static String version;

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,6 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * lines, kernel log, mounts, state record and fstab, whether the shell path or the JVM helper
  * (jlink'd runtime, as the hook installs it) does the work.
  */
+// Runs beside the other classes (only its own temp directories and sandboxes, initramfs/sandbox.sh
+// in unshare -m -p -f), its cases one after another, as before (docs/ci-time.md)
+@Execution(ExecutionMode.CONCURRENT)
 class ConformanceTest {
     private static final Path SANDBOX = Path.of("initramfs/sandbox.sh").toAbsolutePath();
 
@@ -85,6 +90,7 @@ class ConformanceTest {
                 rootImage.toString(), "16M");
     }
 
+    @Execution(ExecutionMode.SAME_THREAD)
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void theScriptAndTheHelperPlanAlike(Case c) throws Exception {
@@ -103,6 +109,7 @@ class ConformanceTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(shell.out());
     }
 
+    @Execution(ExecutionMode.SAME_THREAD)
     @ParameterizedTest(name = "{0}")
     @MethodSource("bootedCases")
     void theScriptAndTheHelperBootAlike(Case c) throws Exception {
@@ -129,6 +136,7 @@ class ConformanceTest {
     }
 
     /** The stub the helper boots run with bites: without a helper, the shell path fails with it. */
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void theStubbedShellPathFailsWithoutTheHelper() throws Exception {
         Case c = bootedCases().filter(k -> k.outcome().equals("protected") && k.config().isEmpty()

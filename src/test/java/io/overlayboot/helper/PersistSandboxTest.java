@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * persist= booted for real in the initramfs sandbox ({@code initramfs/sandbox.sh} in
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * writes under persisted paths reach the root image (or the store), every other write stays in the
  * tmpfs, bad entries are warned about by name and the root is still protected.
  */
+// Runs beside the other classes (only its own temp directories and sandboxes, initramfs/sandbox.sh
+// in unshare -m -p -f), its cases one after another, as before (docs/ci-time.md)
+@Execution(ExecutionMode.CONCURRENT)
 class PersistSandboxTest {
     private static final Path SANDBOX = Path.of("initramfs/sandbox.sh").toAbsolutePath();
 
@@ -176,6 +181,7 @@ class PersistSandboxTest {
         return r.out() + r.err();
     }
 
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void persistedWritesReachTheRootImageAndEveryOtherWriteVanishes() throws Exception {
         Boot shell = boot("root", PERSIST, true, false, false);
@@ -218,6 +224,7 @@ class PersistSandboxTest {
         assertThat(stat(other.image(), "var/log/journal")).contains("Mode:  02755");
     }
 
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void aRootDeviceThatCannotBeWrittenLeavesEveryPathVolatileAndTheRootProtected() throws Exception {
         Boot shell = boot("readonly", PERSIST, false, false, false);
@@ -232,6 +239,7 @@ class PersistSandboxTest {
         assertThat(Digests.sha256Hex(helper.image())).isEqualTo(Digests.sha256Hex(rootImage));
     }
 
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void aStoreStartsFromTheRootsContentAndTheRootImageIsNeverWritten() throws Exception {
         String config = PERSIST + "store=LABEL=obstore\n";
@@ -265,6 +273,7 @@ class PersistSandboxTest {
      * binds a partial tree as complete; an unfinished copy left by a boot that died ({@code
      * PATH.ob-new}) is removed and the copy made again.
      */
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void aCopyToTheStoreCutShortIsNeverTakenForTheWholeAndALeftoverIsCopiedAgain() throws Exception {
         byte[] blob = new byte[6 << 20];
@@ -320,6 +329,7 @@ class PersistSandboxTest {
      * here a tmpfs at /srv/extra) would cover that mount's content with the root filesystem's
      * empty directory: it stays volatile with a warning, and the mount's content stays visible.
      */
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void aPathOnAMountCarriedIntoTheUnionStaysVolatile() throws Exception {
         Path root = image("root-sub.img", "obroot", rootContent, Map.of("srv/extra/", new byte[0]), "16M");
@@ -395,6 +405,7 @@ class PersistSandboxTest {
     }
 
     /** @machine-id with no /etc/machine-id on the root: created there empty, mode 0444, and kept. */
+    @Execution(ExecutionMode.SAME_THREAD)
     @Test
     void aMissingMachineIdIsCreatedAndKept() throws Exception {
         Path content = dir.resolve("no-machine-id");
