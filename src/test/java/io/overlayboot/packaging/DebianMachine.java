@@ -7,10 +7,13 @@ import io.overlayboot.sys.Exec;
 import io.overlayboot.vm.LoopRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,9 +161,17 @@ final class DebianMachine {
         Path disks = Files.createDirectories(CACHE.resolve("disks"));
         String prefix = "stock-" + flavor + "-";
         Path done = disks.resolve(prefix + Digests.hex(sha).substring(0, 20) + ".img");
-        if (Files.exists(done)) {
-            return done;
+        // failsafe runs two IT classes at a time: one builds, the other waits for it and takes its disk
+        try (FileChannel lock = FileChannel.open(disks.resolve(prefix + "lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lock.lock()) {
+            if (Files.exists(done)) {
+                return done;
+            }
+            return build(chroot, disks, prefix, done);
         }
+    }
+
+    private static Path build(Path chroot, Path disks, String prefix, Path done) throws IOException {
         Path work = Files.createTempDirectory(disks, "build-");
         try {
             Path image = work.resolve("disk.img");
@@ -178,7 +189,9 @@ final class DebianMachine {
             assertThat(mbr.exitCode()).as(mbr.stderr()).isZero();
             try (DirectoryStream<Path> old = Files.newDirectoryStream(disks, prefix + "*.img")) {
                 for (Path stale : old) {
-                    Files.deleteIfExists(stale);
+                    if (!stale.equals(done)) {
+                        Files.deleteIfExists(stale);
+                    }
                 }
             }
             Files.move(image, done, StandardCopyOption.ATOMIC_MOVE);
