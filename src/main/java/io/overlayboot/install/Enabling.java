@@ -113,19 +113,31 @@ public final class Enabling {
                     ExitCode.EXTERNAL_FAILURE, cause.getMessage() + "; rolling back failed too: " + r.getMessage(),
                     "fix the cause, then run 'overlayboot enable' again (or 'overlayboot disable --force')", cause));
         }
-        if (previous.touches(Packaged.CONFIG)) {
-            rebuildInitrds(ctx);
+        if (previous.touches(Packaged.CONFIG) && !rebuildInitrds(ctx)) {
+            // the restored files are the previous enable's, its initrds may not be: say so in the
+            // manifest, so that the next enable or disable brings the boot chain up to date instead
+            // of finding nothing to change
+            try (var lock = ctx.lock()) {
+                Optional<Manifest> back = Manifest.load(ctx.target().root());
+                if (back.isPresent()) {
+                    back.get().withBootChainPending(true).store(ctx.target().root());
+                }
+            } catch (IOException | RuntimeException r) {
+                ctx.log().warn("cannot mark " + ctx.target().show(Manifest.PATH) + " as waiting for the boot chain: " + r.getMessage());
+            }
         }
         return restored;
     }
 
-    private static void rebuildInitrds(RunContext ctx) {
+    /** Rebuilds the initrds from the restored config; false (with a warning) when that fails or can only be printed. */
+    private static boolean rebuildInitrds(RunContext ctx) {
         try {
-            new BootChain(ctx.target(), ctx.log()).run(InitrdGenerator.rebuild(ctx.target(),
+            return new BootChain(ctx.target(), ctx.log()).run(InitrdGenerator.rebuild(ctx.target(),
                     InitrdGenerator.detect(ctx.target())));
         } catch (OverlaybootException r) {
             ctx.log().warn("rebuilding the initrds from the restored " + ctx.target().show(Packaged.CONFIG)
                     + " failed too; the previous initrds are kept where the generator left them");
+            return false;
         }
     }
 

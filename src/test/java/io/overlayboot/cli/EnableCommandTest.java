@@ -169,6 +169,38 @@ class EnableCommandTest {
         assertThat(disable.code()).as(disable.err()).isZero();
     }
 
+    /**
+     * When the initrds cannot be rebuilt after the rollback either (the generator fails whatever the
+     * config), the restored files are the first enable's but the initrds may not be: the manifest
+     * says the boot chain is pending, so the same enable again rebuilds instead of finding nothing
+     * to change.
+     */
+    @Test
+    void aRollbackWhoseRebuildFailsLeavesTheBootChainPending() throws Exception {
+        Path root = packaged(true);
+        chrootable(root);
+        Files.createDirectories(root.resolve("var/log"));
+        Files.writeString(root.resolve("usr/sbin/update-initramfs"),
+                "#!/bin/sh\nif [ -e /var/log/broken ]; then echo 'E: mkinitramfs failure cpio 141'; exit 1; fi\n"
+                        + "echo generated >> /var/log/initramfs.calls\n");
+        Files.writeString(root.resolve("usr/sbin/grub-mkconfig"), "#!/bin/sh\n");
+        assertThat(Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%").code()).isZero();
+        Files.writeString(root.resolve("var/log/broken"), "");
+        Cli.Run second = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "40%");
+        assertThat(second.code()).as(second.err()).isEqualTo(ExitCode.EXTERNAL_FAILURE.code());
+        assertThat(second.err()).contains("rolled back to the previous enable").contains("failed too");
+        assertThat(DebianTreeAccess.read(root, "etc/overlayboot.conf")).contains("\nsize=25%\n");
+        assertThat(DebianTreeAccess.read(root, "var/lib/overlayboot/manifest.json")).contains("\"bootChainPending\": true");
+
+        Files.delete(root.resolve("var/log/broken"));
+        Files.delete(root.resolve("var/log/initramfs.calls"));
+        Cli.Run again = Cli.run("enable", "--root", root.toString(), "--yes", "--size", "25%");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).doesNotContain("nothing to change");
+        assertThat(DebianTreeAccess.read(root, "var/log/initramfs.calls")).isEqualTo("generated\n");
+        assertThat(DebianTreeAccess.read(root, "var/lib/overlayboot/manifest.json")).contains("\"bootChainPending\": false");
+    }
+
     /** A root {@code chroot} can run tools in: a static busybox as {@code /bin/sh} and {@code grep}, {@code /proc} and {@code /dev}. */
     private static void chrootable(Path root) throws Exception {
         Files.createDirectories(root.resolve("bin"));
