@@ -12,12 +12,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Boots through GRUB itself (issue 14's real GRUB boot, issue 15's boot of a machine set up only
- * with the package): a Debian 12 disk ({@link DebianMachine}: MBR, GRUB for BIOS, serial console)
+ * with the package): a Debian 12 and a Debian 13 disk ({@link DebianMachine}: MBR, GRUB for BIOS, serial console)
  * on which the admin's two commands ran, {@code apt install ./overlayboot_*.deb} and
  * {@code overlayboot enable}; GRUB's menu is the one their own grub-mkconfig wrote. QEMU (TCG)
  * boots the disk three times, with nothing between the boots but reading it:
@@ -55,11 +56,12 @@ class GrubBootIT {
     @TempDir
     Path work;
 
-    @Test
-    void theDefaultEntryProtectsAndNextBootWritableBootsWritableOnceThroughGrub() throws IOException {
+    @ParameterizedTest(name = "Debian {0}")
+    @ValueSource(strings = {"bookworm", "trixie"})
+    void theDefaultEntryProtectsAndNextBootWritableBootsWritableOnceThroughGrub(String flavor) throws IOException {
         long start = System.nanoTime();
         Path deb = DebianMachine.deb();
-        Path disk = DebianMachine.stockDisk("bookworm", work);
+        Path disk = DebianMachine.stockDisk(flavor, work);
         Exec.Result admin = DebianMachine.inside(disk, work, ADMIN, Map.of(deb, "overlayboot.deb"), Duration.ofMinutes(10));
         assertThat(admin.exitCode()).as(admin.stdout() + admin.stderr()).isZero();
         assertThat(admin.stdout()).as(admin.stderr()).endsWith("== ENABLED\n")
@@ -67,7 +69,7 @@ class GrubBootIT {
                 .containsPattern("linux\\s+/boot/vmlinuz-\\S+ root=UUID=\\S+ ro .* aufs=tmpfs\\n");
         long built = System.nanoTime();
 
-        BootResult first = boot("1", disk);
+        BootResult first = boot(flavor + "-1", disk);
         assertThat(booted(first)).as(first.transcript()).isEqualTo("Debian GNU/Linux");
         assertThat(first.marker("root.fstype")).as(first.transcript()).contains("overlay");
         assertThat(first.marker("state.status")).as(first.transcript()).contains("protected");
@@ -94,7 +96,7 @@ class GrubBootIT {
         assertThat(afterFirst).isEqualTo("next_entry=overlayboot-writable\n" + LocalAptRepo.NEW + " install ok installed\n"
                 + LocalAptRepo.NEW + "\n");
 
-        BootResult second = boot("2", disk);
+        BootResult second = boot(flavor + "-2", disk);
         assertThat(booted(second)).as(second.transcript()).endsWith(": maintenance (writable, NOT protected)");
         assertThat(second.marker("root.fstype")).as(second.transcript()).contains("ext4");
         assertThat(second.marker("state.status")).as(second.transcript()).contains("unprotected");
@@ -103,7 +105,7 @@ class GrubBootIT {
         assertThat(second.marker("step.demo")).as(second.transcript()).contains(LocalAptRepo.NEW);
         assertThat(second.marker("step.write")).as(second.transcript()).contains("0");
 
-        BootResult third = boot("3", disk);
+        BootResult third = boot(flavor + "-3", disk);
         assertThat(booted(third)).as(third.transcript()).isEqualTo("Debian GNU/Linux");
         assertThat(third.marker("root.fstype")).as(third.transcript()).contains("overlay");
         assertThat(third.marker("state.status")).as(third.transcript()).contains("protected");
@@ -118,7 +120,7 @@ class GrubBootIT {
                 "ls \"$1/obt-protected-write\" \"$1/etc/overlayboot/next-boot\" 2>/dev/null; true"));
         // GRUB emptied next_entry as it took it (save_env); only the writable boot's file is on the disk
         assertThat(lower).isEqualTo("next_entry=\nwritten while writable\n");
-        System.out.printf("GrubBootIT: disk set up in %d s; boots %d s, %d s, %d s; total %d s%n",
+        System.out.printf("GrubBootIT " + flavor + ": disk set up in %d s; boots %d s, %d s, %d s; total %d s%n",
                 (built - start) / 1_000_000_000L, first.elapsed().toSeconds(), second.elapsed().toSeconds(),
                 third.elapsed().toSeconds(), (System.nanoTime() - start) / 1_000_000_000L);
     }
