@@ -21,7 +21,8 @@ import java.util.List;
  * group alone:
  * <ul>
  *   <li>{@code version}: {@code --version};</li>
- *   <li>{@code status}: {@code status}, text and {@code --json}, of a made-up root;</li>
+ *   <li>{@code status}: {@code status}, text and {@code --json}, of a made-up root with the files a
+ *       running machine has ({@code /proc/meminfo}, {@code /proc/cmdline});</li>
  *   <li>{@code settings}: {@code settings}, text and {@code --json};</li>
  *   <li>{@code inspect}: {@code inspect} and {@code inspect --long} of a small initrd (an uncompressed
  *       segment, then a zstd one) written here with no class of {@code render} or {@code pack}, which
@@ -80,6 +81,10 @@ final class AotTraining {
         Path mounts = work.resolve("mounts");
         try {
             Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+            // the files status reads on a running machine, so their code is in the cache too
+            Files.createDirectories(work.resolve("proc"));
+            Files.writeString(work.resolve("proc/meminfo"), "MemTotal:        2015640 kB\nMemFree:          812344 kB\n");
+            Files.writeString(work.resolve("proc/cmdline"), "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro quiet\n");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
