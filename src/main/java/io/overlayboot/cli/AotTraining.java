@@ -1,6 +1,5 @@
 package io.overlayboot.cli;
 
-import io.overlayboot.files.Trees;
 import io.overlayboot.initramfs.Compression;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +44,7 @@ final class AotTraining {
         if (!GROUPS.contains(group)) {
             throw new IllegalArgumentException("no training group '" + group + "'; one of " + GROUPS);
         }
-        Path work = Files.createTempDirectory("overlayboot-aot");
+        Path work = workDirectory();
         try {
             switch (group) {
                 case "version" -> run("--version");
@@ -55,8 +54,33 @@ final class AotTraining {
                 default -> everything(work);
             }
         } finally {
-            Trees.delete(work);
+            delete(work.toFile());
         }
+    }
+
+    /**
+     * A new directory of this run's own, made and removed with nothing a command does not load
+     * itself: every class a training run loads goes into the cache, and every start that uses the
+     * cache loads them all. {@code Files.createTempDirectory} loaded ~50 classes of
+     * {@code java.security} (its random name) and {@code Trees.delete} the stream library, into
+     * the caches of {@code --version} and {@code status} too. Made with {@code createDirectory},
+     * which fails on anything already at the name (a link included), so nothing else is written
+     * through.
+     */
+    private static Path workDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return Files.createDirectory(tmp.resolve("overlayboot-aot-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
+    }
+
+    /** Removes {@code dir} and what is in it, links not followed. */
+    private static void delete(java.io.File dir) throws IOException {
+        java.io.File[] entries = Files.isSymbolicLink(dir.toPath()) ? null : dir.listFiles();
+        if (entries != null) {
+            for (java.io.File entry : entries) {
+                delete(entry);
+            }
+        }
+        Files.deleteIfExists(dir.toPath());
     }
 
     private static void everything(Path work) {
