@@ -16,7 +16,8 @@ img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
 
 # overlayboot's AOT caches and zstd-jni's unpacked library, as the ./overlayboot entry point makes and uses them
 for first in --version status settings inspect render; do "$root/overlayboot" "$first" --help >/dev/null 2>&1 || true; done
-for group in version status settings inspect all; do
+"$root/overlayboot" status --json --help >/dev/null 2>&1 || true
+for group in version status status-text settings inspect all; do
   [ -f "$root/target/aot/$group.aot" ] || { echo "startup: ./overlayboot made no AOT cache at $root/target/aot/$group.aot" >&2; exit 5; }
 done
 zstd_lib=$(find "$root/target/native" -maxdepth 1 -name 'libzstd-jni-*.so' -print -quit)
@@ -62,7 +63,7 @@ hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json
   -n "overlayboot --version (shared cache)" "$ob_shared --version" \
   -n "overlayboot --version (no cache)" "$ob_cold --version" \
   -n "./overlayboot --version (the script)" "$root/overlayboot --version" \
-  -n "overlayboot status (AOT cache)" "$(ob status) status --mounts $mounts" \
+  -n "overlayboot status (AOT cache)" "$(ob status-text) status --mounts $mounts" \
   -n "overlayboot status (shared cache)" "$ob_shared status --mounts $mounts" \
   -n "overlayboot status (no cache)" "$ob_cold status --mounts $mounts" \
   -n "overlayboot settings (AOT cache)" "$(ob settings) settings" \

@@ -103,10 +103,19 @@ final class StatusCommand implements Subcommand {
         Status status = Status.read(root, system.mounts());
         StatusReport report = new StatusReport(status, Parameters.inForce(status.state(), text(root, "proc/cmdline"),
                 text(root, "etc/overlayboot.conf")), new NextBootCheck(root).check(),
-                PersistedPaths.of(status.state(), PersistedPaths.mountPoints(system.mounts())));
+                PersistedPaths.of(status.state(), persistedPoints(status)));
         ExitCode code = !status.protectedNow() ? ExitCode.NOT_PROTECTED
                 : report.unprotectedNextBoot() ? ExitCode.NEXT_BOOT_UNPROTECTED : ExitCode.OK;
         return Rendered.lines(report.lines(), report::json).exit(code);
+    }
+
+    /**
+     * The mount points the persisted paths are checked against: the mount table again (its points
+     * as {@link PersistedPaths} shows them), read only when the boot record names a persisted path;
+     * Status has read the table already, so a table that cannot be read was reported there.
+     */
+    private java.util.Set<String> persistedPoints(Status status) {
+        return status.state().containsKey("persisted") ? PersistedPaths.mountPoints(system.mounts()) : java.util.Set.of();
     }
 
     /** The text of a small file of the system, empty when it cannot be read. */

@@ -167,19 +167,24 @@ public final class Json {
 
     /** Refuses what is not a JSON value, before anything is written. */
     private static void check(Object value, String where) {
-        switch (value) {
-            case null -> { }
-            case String s -> { }
-            case Boolean b -> { }
-            case Number n -> { }
-            case Map<?, ?> m -> m.forEach((k, v) -> {
-                if (!(k instanceof String key)) {
-                    throw new IllegalArgumentException("a JSON object key must be text, not " + k);
+        // instanceof, not a type switch: its bootstrap spins a class with the classfile API at
+        // every start that writes JSON (status --json), which the AOT cache does not keep
+        if (value == null || value instanceof String || value instanceof Boolean || value instanceof Number) {
+            return;
+        }
+        if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("a JSON object key must be text, not " + e.getKey());
                 }
-                check(v, key);
-            });
-            case Collection<?> c -> c.forEach(v -> check(v, where));
-            default -> throw new IllegalArgumentException("cannot write " + where + " as JSON: a "
+                check(e.getValue(), key);
+            }
+        } else if (value instanceof Collection<?> c) {
+            for (Object v : c) {
+                check(v, where);
+            }
+        } else {
+            throw new IllegalArgumentException("cannot write " + where + " as JSON: a "
                     + value.getClass().getName() + " (give a string, number, boolean, map or list)");
         }
     }

@@ -80,13 +80,26 @@ public record ProcMounts(List<Mount> mounts) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] f = line.strip().split("[ \t]+");
-            if (f.length < 4 || !f[1].startsWith("/")) {
+            List<String> f = fields(line.strip());
+            if (f.size() < 4 || !f.get(1).startsWith("/")) {
                 throw new MalformedLine(number, line);
             }
-            mounts.add(new Mount(unescape(f[0]), unescape(f[1]), f[2], Arrays.asList(f[3].split(","))));
+            mounts.add(new Mount(unescape(f.get(0)), unescape(f.get(1)), f.get(2), Arrays.asList(f.get(3).split(","))));
         }
         return new ProcMounts(mounts);
+    }
+
+    /**
+     * The fields of a line, separated by runs of spaces and tabs (what {@code split("[ \t]+")} of
+     * the stripped line gives), without a regex: {@code status} reads the table on every start, and
+     * {@code String.split} compiles its pattern anew for every line, in the interpreter.
+     */
+    static List<String> fields(String line) {
+        List<String> fields = new ArrayList<>(6);
+        for (java.util.StringTokenizer t = new java.util.StringTokenizer(line, " \t"); t.hasMoreTokens(); ) {
+            fields.add(t.nextToken());
+        }
+        return fields;
     }
 
     /** The visible (last) mount at {@code point}. */

@@ -93,7 +93,11 @@ public final class CheckReport {
     }
 
     private static List<String> escaped(List<String> lines) {
-        return lines.stream().map(OutsideText::escape).toList();
+        List<String> escaped = new java.util.ArrayList<>(lines.size());
+        for (String line : lines) {
+            escaped.add(OutsideText.escape(line));
+        }
+        return java.util.Collections.unmodifiableList(escaped);
     }
 
     /** The JSON object of {@code check}. */

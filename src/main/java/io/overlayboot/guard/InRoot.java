@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
@@ -31,12 +32,15 @@ final class InRoot {
     /** The host path of {@code path} (relative or absolute inside the root), if it exists. */
     Optional<Path> find(String path) {
         try {
-            Path p = resolve(path);
-            return Files.exists(p, LinkOption.NOFOLLOW_LINKS) ? Optional.of(p) : Optional.empty();
+            Resolved r = resolved(path);
+            return r.exists() ? Optional.of(r.path()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
     }
+
+    /** A path resolved inside the root, and whether its last component exists (as a link, too). */
+    private record Resolved(Path path, boolean exists) {}
 
     /** The text of the regular file {@code path} (bad UTF-8 replaced), if it exists and can be read. */
     Optional<String> readText(String path) {
@@ -53,10 +57,21 @@ final class InRoot {
      * inside the root. A missing last component is fine; a link loop is an {@link IOException}.
      */
     Path resolve(String path) throws IOException {
+        return resolved(path).path();
+    }
+
+    /**
+     * {@link #resolve}, knowing whether the result exists. Each component is looked at once
+     * ({@code lstat}); after a missing one, the rest are only appended: nothing below a missing
+     * directory exists, and a missing file costs one exception, not one for every later component
+     * and another for the final check ({@code status} looks for a dozen files most roots lack).
+     */
+    private Resolved resolved(String path) throws IOException {
         Deque<String> todo = new ArrayDeque<>();
         push(todo, path);
         Deque<String> done = new ArrayDeque<>();
         int links = 0;
+        int missingAt = -1; // the depth in done of the first missing component, -1 while none is
         while (!todo.isEmpty()) {
             String part = todo.pop();
             if (part.isEmpty() || part.equals(".")) {
@@ -64,10 +79,26 @@ final class InRoot {
             }
             if (part.equals("..")) {
                 done.pollLast();
+                if (done.size() < missingAt) {
+                    missingAt = -1; // back above it: every component left exists
+                }
+                continue;
+            }
+            if (missingAt >= 0) { // below a missing component: nothing to look at
+                done.addLast(part);
                 continue;
             }
             Path here = host(done).resolve(part);
-            if (Files.isSymbolicLink(here)) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(here, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                attributes = null;
+            }
+            if (attributes == null) {
+                done.addLast(part);
+                missingAt = done.size();
+            } else if (attributes.isSymbolicLink()) {
                 if (++links > MAX_LINKS) {
                     throw new IOException("too many symbolic links resolving '" + path + "' inside " + root);
                 }
@@ -80,7 +111,7 @@ final class InRoot {
                 done.addLast(part);
             }
         }
-        return host(done);
+        return new Resolved(host(done), missingAt < 0);
     }
 
     /** The path as the target sees it: {@code /boot/x}. */

@@ -112,8 +112,12 @@ public final class NextBootCheck {
                     + " unprotected once and removes the flag"));
         }
         String next = report == null ? "" : report.version();
-        List<KernelReport> others = installedKernels().stream().filter(v -> !v.equals(next))
-                .map(v -> kernels.check(v, List.of("/boot/initrd.img-" + v), "")).toList();
+        List<KernelReport> others = new ArrayList<>();
+        for (String v : installedKernels()) {
+            if (!v.equals(next)) {
+                others.add(kernels.check(v, List.of("/boot/initrd.img-" + v), ""));
+            }
+        }
         return new NextBoot(entry, report, reasons, warnings, others, Mark.read(root), OneShot.pending(root).orElse(null));
     }
 

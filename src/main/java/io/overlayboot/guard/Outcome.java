@@ -21,8 +21,10 @@ public enum Outcome {
 
     /** Not protected when any reason says so, unknown when the only reasons are unknowns, else protected. */
     static Outcome of(List<Reason> reasons) {
-        if (reasons.stream().anyMatch(r -> !r.unknown())) {
-            return UNPROTECTED;
+        for (Reason r : reasons) {
+            if (!r.unknown()) {
+                return UNPROTECTED;
+            }
         }
         return reasons.isEmpty() ? PROTECTED : UNKNOWN;
     }

@@ -148,8 +148,10 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
      * winning (a chroot may see no {@code /}).
      */
     private static Map<String, String[]> mountTable(Path procMounts) {
-        List<String> text = lines(procMounts, "the mount table").stream()
-                .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+        List<String> text = new ArrayList<>();
+        for (byte[] line : lines(procMounts, "the mount table")) {
+            text.add(new String(line, StandardCharsets.ISO_8859_1));
+        }
         ProcMounts mounts;
         try {
             mounts = ProcMounts.parse(text);

@@ -84,7 +84,9 @@ public final class BootParameters {
     }
 
     private void readCmdline(String cmdline) {
-        for (String token : cmdline.strip().split("[ \t\n]+")) {
+        // the words of strip().split("[ \t\n]+") without a regex, which every start of status would compile
+        for (java.util.StringTokenizer words = new java.util.StringTokenizer(cmdline.strip(), " \t\n"); words.hasMoreTokens(); ) {
+            String token = words.nextToken();
             if (token.startsWith("aufs=")) {
                 readAufs(token, token.substring("aufs=".length()));
             } else if (token.startsWith("overlayboot=")) {

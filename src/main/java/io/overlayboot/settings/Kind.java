@@ -65,15 +65,18 @@ public sealed interface Kind {
     record Size() implements Kind {
         /** Every size is below 2^63 bytes (8 EiB). */
         static final long LIMIT = Long.MAX_VALUE;
-        private static final Pattern PERCENT = Pattern.compile("[1-9][0-9]{0,2}%");
-        private static final Pattern AMOUNT = Pattern.compile("[1-9][0-9]{0,14}[kKmMgG]?");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern PERCENT = Pattern.compile("[1-9][0-9]{0,2}%");
+            static final Pattern AMOUNT = Pattern.compile("[1-9][0-9]{0,14}[kKmMgG]?");
+        }
         private static final String UNITS = "kmg";
 
         public boolean accepts(String v) {
-            if (PERCENT.matcher(v).matches()) {
+            if (Patterns.PERCENT.matcher(v).matches()) {
                 return Integer.parseInt(v.substring(0, v.length() - 1)) <= 100;
             }
-            if (!AMOUNT.matcher(v).matches()) {
+            if (!Patterns.AMOUNT.matcher(v).matches()) {
                 return false;
             }
             int unit = UNITS.indexOf(Character.toLowerCase(v.charAt(v.length() - 1))) + 1;
@@ -97,10 +100,13 @@ public sealed interface Kind {
 
     /** Whole seconds, 0 to 3600. */
     record Seconds() implements Kind {
-        private static final Pattern DIGITS = Pattern.compile("0|[1-9][0-9]{0,3}");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern DIGITS = Pattern.compile("0|[1-9][0-9]{0,3}");
+        }
 
         public boolean accepts(String v) {
-            return DIGITS.matcher(v).matches() && Integer.parseInt(v) <= 3600;
+            return Patterns.DIGITS.matcher(v).matches() && Integer.parseInt(v) <= 3600;
         }
 
         public String expected() {
@@ -114,10 +120,13 @@ public sealed interface Kind {
 
     /** A whole percent, 1 to 100. */
     record Percent() implements Kind {
-        private static final Pattern DIGITS = Pattern.compile("[1-9][0-9]{0,2}");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern DIGITS = Pattern.compile("[1-9][0-9]{0,2}");
+        }
 
         public boolean accepts(String v) {
-            return DIGITS.matcher(v).matches() && Integer.parseInt(v) <= 100;
+            return Patterns.DIGITS.matcher(v).matches() && Integer.parseInt(v) <= 100;
         }
 
         public String expected() {
@@ -138,21 +147,24 @@ public sealed interface Kind {
     record Device() implements Kind {
         static final int MAX_NAME = 255;
         static final int MAX_UUID = 36;
-        private static final Pattern NAME = Pattern.compile("(?:LABEL|PARTLABEL)=([A-Za-z0-9._+@-]+)");
-        private static final Pattern UUID = Pattern.compile("(?:UUID|PARTUUID)=([0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*)");
-        private static final Pattern PATH = Pattern.compile("/dev/[A-Za-z0-9._+@-]+(?:/[A-Za-z0-9._+@-]+)*");
-        private static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern NAME = Pattern.compile("(?:LABEL|PARTLABEL)=([A-Za-z0-9._+@-]+)");
+            static final Pattern UUID = Pattern.compile("(?:UUID|PARTUUID)=([0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*)");
+            static final Pattern PATH = Pattern.compile("/dev/[A-Za-z0-9._+@-]+(?:/[A-Za-z0-9._+@-]+)*");
+            static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
+        }
 
         public boolean accepts(String v) {
-            Matcher name = NAME.matcher(v);
+            Matcher name = Patterns.NAME.matcher(v);
             if (name.matches()) {
                 return name.group(1).length() <= MAX_NAME;
             }
-            Matcher uuid = UUID.matcher(v);
+            Matcher uuid = Patterns.UUID.matcher(v);
             if (uuid.matches()) {
                 return uuid.group(1).length() <= MAX_UUID;
             }
-            return PATH.matcher(v).matches() && v.length() <= MAX_NAME && !DOT_COMPONENT.matcher(v).find();
+            return Patterns.PATH.matcher(v).matches() && v.length() <= MAX_NAME && !Patterns.DOT_COMPONENT.matcher(v).find();
         }
 
         public String expected() {
@@ -167,10 +179,13 @@ public sealed interface Kind {
 
     /** A filesystem type name, or {@code auto}. */
     record FsType() implements Kind {
-        private static final Pattern WORD = Pattern.compile("[a-z0-9_]{1,32}");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern WORD = Pattern.compile("[a-z0-9_]{1,32}");
+        }
 
         public boolean accepts(String v) {
-            return WORD.matcher(v).matches();
+            return Patterns.WORD.matcher(v).matches();
         }
 
         public String expected() {
@@ -184,11 +199,14 @@ public sealed interface Kind {
 
     /** A relative directory inside the upper device, or empty for its top. */
     record SubPath() implements Kind {
-        private static final Pattern PATH =
-                Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
+        /** Compiled when first used, not when the kind is (every start of status makes every kind). */
+        private static final class Patterns {
+            static final Pattern PATH =
+                    Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*");
+        }
 
         public boolean accepts(String v) {
-            return v.isEmpty() || PATH.matcher(v).matches();
+            return v.isEmpty() || Patterns.PATH.matcher(v).matches();
         }
 
         public String expected() {

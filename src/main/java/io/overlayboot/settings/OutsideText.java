@@ -14,10 +14,13 @@ public final class OutsideText {
 
     /** {@code text} with every byte outside {@code ' '..'~'} as {@code \xHH}. */
     public static String escape(String text) {
-        if (text.chars().allMatch(c -> c >= ' ' && c <= '~')) {
-            return text;
+        for (int i = 0; i < text.length(); i++) { // a loop, not chars(): status escapes every mount field
+            char c = text.charAt(i);
+            if (c < ' ' || c > '~') {
+                return escape(text.getBytes(StandardCharsets.UTF_8));
+            }
         }
-        return escape(text.getBytes(StandardCharsets.UTF_8));
+        return text;
     }
 
     /** Raw bytes (a line of a file that may hold anything) as text, every byte outside {@code ' '..'~'} as {@code \xHH}. */

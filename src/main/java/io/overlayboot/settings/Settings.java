@@ -68,6 +68,11 @@ public final class Settings {
     private Settings() {}
 
     public static Optional<Setting> byName(String name) {
-        return ALL.stream().filter(s -> s.name().equals(name)).findFirst();
+        for (Setting s : ALL) {
+            if (s.name().equals(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -54,4 +54,16 @@ class StatusCommandTest {
         assertThat(r.out()).contains("boot warning: overlayboot: bad value '\\xff\\x1b[2J' for size=")
                 .doesNotContain("\u001b");
     }
+
+    @Test
+    void persistedPathsAreInForceWhenTheMountTableHasThem() throws Exception {
+        Files.createDirectories(root.resolve("run/overlayboot"));
+        Files.writeString(root.resolve("run/overlayboot/state"), "status=protected\nmessage=ok\npersisted=/srv/data\n"
+                + "persisted=/var/gone\nvolatile=/home\n");
+        Path mounts = Files.writeString(root.resolve("mounts"), "overlayboot / overlay rw,lowerdir=/ro 0 0\n"
+                + "/dev/vdb1 /srv/data ext4 rw 0 0\n");
+        Cli.Run r = status(mounts);
+        assertThat(r.out()).as(r.err()).contains("persisted: /srv/data (in force: writes under it are kept)",
+                "persisted: /var/gone (NOT in force", "volatile: /home (asked for");
+    }
 }

@@ -39,4 +39,14 @@ class ProcMountsTest {
         assertThat(ProcMounts.unescape("a\\04")).isEqualTo("a\\04");
         assertThat(ProcMounts.unescape("a\\x")).isEqualTo("a\\x");
     }
+
+    @Test
+    void fieldsSplitAsTheRegexDidOnBlanksAndTabs() {
+        for (String line : List.of("/dev/vda1 / ext4 rw,relatime 0 0", "  a\t\t/b  c \t d  ", "a", "",
+                "\ta /b", "a\u000b /b c d", "a\r /b c d\r")) {
+            String stripped = line.strip();
+            List<String> byRegex = stripped.isEmpty() ? List.of() : List.of(stripped.split("[ \t]+"));
+            assertThat(ProcMounts.fields(stripped)).as(line).isEqualTo(byRegex);
+        }
+    }
 }

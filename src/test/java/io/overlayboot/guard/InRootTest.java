@@ -68,4 +68,16 @@ class InRootTest {
         assertThatThrownBy(() -> in.resolve("loop/x")).isInstanceOf(IOException.class).hasMessageContaining("too many");
         assertThat(in.find("loop")).isEmpty();
     }
+
+    @Test
+    void belowAMissingComponentNothingExistsAndDotDotClimbsBackOut() throws IOException {
+        assertThat(in.find("boot/grub/grub.cfg")).isEmpty();
+        assertThat(in.resolve("boot/grub/grub.cfg")).isEqualTo(root.resolve("boot/grub/grub.cfg"));
+        assertThat(in.find("boot/vmlinuz-K/x")).isEmpty(); // under a file
+        assertThat(in.find("boot/grub/../vmlinuz")).isEmpty(); // '..' of a missing directory is its parent, as before
+        assertThat(in.find("boot/grub/../vmlinuz-K")).contains(root.resolve("boot/vmlinuz-K"));
+        assertThat(in.find("no/such/../../lib/modules/K")).contains(root.resolve("usr/lib/modules/K"));
+        assertThat(in.find("no/such/..")).isEmpty();
+        assertThat(in.find("boot/grub/..")).contains(root.resolve("boot"));
+    }
 }
