@@ -30,10 +30,11 @@ class PackagingIT {
         deb = DebianMachine.deb();
     }
 
+    /** lintian clean: no error and no warning; each override in packaging/debian/lintian-overrides says why. */
     @Test
-    void lintianFindsNoErrors() {
+    void lintianFindsNoErrorsOrWarnings() {
         Exec.Result r = Exec.run(List.of("lintian", "--tag-display-limit", "0", deb.toString()), Duration.ofMinutes(5));
-        assertThat(r.stdout().lines().filter(l -> l.startsWith("E: "))).isEmpty();
+        assertThat(r.stdout().lines().filter(l -> l.startsWith("E: ") || l.startsWith("W: "))).as(r.stdout()).isEmpty();
     }
 
     /**
