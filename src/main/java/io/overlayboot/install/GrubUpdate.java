@@ -9,6 +9,11 @@ import java.util.List;
  * target cannot run it).
  */
 public final class GrubUpdate {
+    /** Debian's way to regenerate grub.cfg (grub2-common). */
+    public static final List<String> UPDATE_GRUB = List.of("update-grub");
+    /** What {@code update-grub} runs, for a root that has grub-common but not grub2-common. */
+    public static final List<String> MKCONFIG = List.of("grub-mkconfig", "-o", "/boot/grub/grub.cfg");
+
     private GrubUpdate() {}
 
     /** The command that regenerates grub.cfg inside {@code target}: {@code update-grub}, else {@code grub-mkconfig -o ...}. */

@@ -225,8 +225,7 @@ public record Target(Path root, boolean live, Path procMounts) {
 
     /** The command that regenerates grub.cfg inside the target. */
     List<String> grubCommand() {
-        return Files.exists(resolve("usr/sbin/update-grub")) ? List.of("update-grub")
-                : List.of("grub-mkconfig", "-o", "/boot/grub/grub.cfg");
+        return Files.exists(resolve("usr/sbin/update-grub")) ? GrubUpdate.UPDATE_GRUB : GrubUpdate.MKCONFIG;
     }
 
     private static boolean contains(Path file, String text) {

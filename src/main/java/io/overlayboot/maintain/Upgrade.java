@@ -5,6 +5,7 @@ import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.guard.KernelVersions;
 import io.overlayboot.guard.NextBoot;
 import io.overlayboot.guard.NextBootCheck;
+import io.overlayboot.install.GrubUpdate;
 import io.overlayboot.install.InitrdGenerator;
 import io.overlayboot.sys.Exec;
 import java.io.IOException;
@@ -143,10 +144,10 @@ public final class Upgrade {
      */
     static Optional<List<String>> grubCommand(Path lower) {
         if (Files.isExecutable(lower.resolve("usr/sbin/update-grub"))) {
-            return Optional.of(List.of("update-grub"));
+            return Optional.of(GrubUpdate.UPDATE_GRUB);
         }
         if (Files.isExecutable(lower.resolve("usr/sbin/grub-mkconfig")) && Files.isRegularFile(lower.resolve("boot/grub/grub.cfg"))) {
-            return Optional.of(List.of("grub-mkconfig", "-o", "/boot/grub/grub.cfg"));
+            return Optional.of(GrubUpdate.MKCONFIG);
         }
         return Optional.empty();
     }
