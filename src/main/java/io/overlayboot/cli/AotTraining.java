@@ -27,7 +27,11 @@ import java.util.List;
  *       plain {@code status}: the JSON library and its ~220 classes, which a plain {@code status}
  *       never uses, would cost it ~3 ms of CPU at every start (1022 classes in the cache instead
  *       of 1244);</li>
- *   <li>{@code settings}: {@code settings}, text and {@code --json};</li>
+ *   <li>{@code settings}: {@code settings}, text, {@code --markdown} and {@code --json}: the plain
+ *       line Main answers without picocli's model ({@link SettingsCommand#ofPlainLine}), so the cache
+ *       holds no picocli model, annotation or help code (one trained on text alone would be ~2.5 MB
+ *       and ~150 classes smaller, the JSON library's, but {@code --json} would then load them from
+ *       the jar);</li>
  *   <li>{@code inspect}: {@code inspect} and {@code inspect --long} of a small initrd (an uncompressed
  *       segment, then a zstd one) written here with no class of {@code render} or {@code pack}, which
  *       would otherwise be loaded with every {@code inspect};</li>
@@ -104,6 +108,7 @@ final class AotTraining {
 
     private static void settings() {
         run("settings");
+        run("settings", "--markdown");
         run("settings", "--json");
     }
 

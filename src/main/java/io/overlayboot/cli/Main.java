@@ -21,45 +21,54 @@ import picocli.CommandLine.Model.CommandSpec;
  * only the one a command line names ({@link #needed}); help, {@code help COMMAND} and anything it
  * does not recognise get all of them, so the command list and picocli's suggestions stay complete.
  *
- * <p>The top command, {@code status} and {@code inspect} are not annotated: their models are built
- * with picocli's programmatic API ({@link #spec}, {@link StatusCommand#spec},
- * {@link InspectCommand#spec}), because reading annotations costs
+ * <p>The top command, {@code status}, {@code settings} and {@code inspect} are not annotated: their
+ * models are built with picocli's programmatic API ({@link #spec}, {@link StatusCommand#spec},
+ * {@link SettingsCommand#spec}, {@link InspectCommand#spec}), because reading annotations costs
  * every start a proxy class per annotation type that the AOT cache cannot keep ({@link Specs}).
  */
 public final class Main implements Runnable {
-    /** Every subcommand, in the order {@code --help} lists them. */
-    static final List<Class<?>> COMMANDS = List.of(
-            CommandLine.HelpCommand.class,
-            RenderCommand.class,
-            SettingsCommand.class,
-            DemoCommand.class,
-            PackCommand.class,
-            InspectCommand.class,
-            ExtractCommand.class,
-            StatusCommand.class,
-            DiffCommand.class,
-            CommitCommand.class,
-            CheckCommand.class,
-            InstallCommand.class,
-            UninstallCommand.class,
-            ConfigureCommand.class,
-            TryCommand.class,
-            MaintenanceCommand.class,
-            UpgradeCommand.class,
-            NextBootCommand.class,
-            LockBootCommand.class,
-            UnlockBootCommand.class,
-            ScheduleCommand.class,
-            EnableCommand.class,
-            DisableCommand.class);
+    /**
+     * Every subcommand, in the order {@code --help} lists them. In a holder, so that the command
+     * lines answered before picocli ({@code --version}, a plain {@code status} or {@code settings})
+     * do not load the two dozen classes these literals name.
+     */
+    static final class Commands {
+        private Commands() {}
+
+        static final List<Class<?>> ALL = List.of(
+                CommandLine.HelpCommand.class,
+                RenderCommand.class,
+                SettingsCommand.class,
+                DemoCommand.class,
+                PackCommand.class,
+                InspectCommand.class,
+                ExtractCommand.class,
+                StatusCommand.class,
+                DiffCommand.class,
+                CommitCommand.class,
+                CheckCommand.class,
+                InstallCommand.class,
+                UninstallCommand.class,
+                ConfigureCommand.class,
+                TryCommand.class,
+                MaintenanceCommand.class,
+                UpgradeCommand.class,
+                NextBootCommand.class,
+                LockBootCommand.class,
+                UnlockBootCommand.class,
+                ScheduleCommand.class,
+                EnableCommand.class,
+                DisableCommand.class);
+    }
 
     /**
      * The subcommands whose model is built without annotations ({@link Specs}), by name: their
-     * class (in {@link #COMMANDS}) and how to build a new one.
+     * class (in {@link Commands#ALL}) and how to build a new one.
      */
     private static final class Built { // a holder: --version, answered without picocli, does not load it
         static final Map<String, Map.Entry<Class<?>, Supplier<CommandSpec>>> BY_NAME =
                 Map.of(StatusCommand.NAME, Map.entry(StatusCommand.class, StatusCommand::spec),
+                        SettingsCommand.NAME, Map.entry(SettingsCommand.class, SettingsCommand::spec),
                         InspectCommand.NAME, Map.entry(InspectCommand.class, InspectCommand::spec));
     }
 
@@ -123,7 +132,7 @@ public final class Main implements Runnable {
             return false;
         }
         return switch (args[0]) {
-            case "--version", "-V", StatusCommand.NAME, "settings" -> true;
+            case "--version", "-V", StatusCommand.NAME, SettingsCommand.NAME -> true;
             case InspectCommand.NAME -> System.getProperty("ZstdNativePath") != null;
             default -> false;
         };
@@ -142,7 +151,9 @@ public final class Main implements Runnable {
      * classes initialised, the model built, the line parsed) was a third of that command's CPU
      * time. {@link StatusCommand#ofPlainLine} recognises that plain form from the options' one
      * definition and declines everything else (help, an error, any other spelling), which picocli
-     * then parses as always; {@code ProgrammaticSpecsTest} checks that the two agree.
+     * then parses as always; {@code ProgrammaticSpecsTest} checks that the two agree. The same for
+     * {@code settings} with nothing but {@code --json} and {@code --markdown}
+     * ({@link SettingsCommand#ofPlainLine}).
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
@@ -150,18 +161,32 @@ public final class Main implements Runnable {
             out.flush();
             return ExitCode.OK.code();
         }
-        StatusCommand status = StatusCommand.ofPlainLine(args);
-        if (status != null) {
-            try {
-                return Execution.run(status, new Output(out, err, status.json()));
-            } catch (Exception e) {
-                return handled(e, err);
-            } finally {
-                out.flush();
-                err.flush();
+        // (by name first, so a settings line does not load StatusCommand, nor a status line SettingsCommand)
+        if (args.length > 0 && args[0].equals(StatusCommand.NAME)) {
+            StatusCommand status = StatusCommand.ofPlainLine(args);
+            if (status != null) {
+                return runPlain(status, status.json(), out, err);
+            }
+        }
+        if (args.length > 0 && args[0].equals(SettingsCommand.NAME)) {
+            SettingsCommand settings = SettingsCommand.ofPlainLine(args);
+            if (settings != null) {
+                return runPlain(settings, settings.json(), out, err);
             }
         }
         return runWithPicocli(out, err, args);
+    }
+
+    /** Runs a command a fast path of {@link #run} has set up, as picocli's path would run it. */
+    private static int runPlain(Subcommand command, boolean json, PrintWriter out, PrintWriter err) {
+        try {
+            return Execution.run(command, new Output(out, err, json));
+        } catch (Exception e) {
+            return handled(e, err);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /** {@link #run} without its fast paths: every command line through picocli. */
@@ -245,16 +270,16 @@ public final class Main implements Runnable {
                 continue;
             }
             if (arg.startsWith("-")) {
-                return COMMANDS;
+                return Commands.ALL;
             }
             if (Built.BY_NAME.containsKey(arg)) { // without reading any annotation
                 return List.of(Built.BY_NAME.get(arg).getKey());
             }
-            return COMMANDS.stream()
+            return Commands.ALL.stream()
                     .filter(c -> c != CommandLine.HelpCommand.class && nameOf(c).equals(arg))
                     .findFirst()
                     .<List<Class<?>>>map(List::of)
-                    .orElse(COMMANDS);
+                    .orElse(Commands.ALL);
         }
         return List.of();
     }

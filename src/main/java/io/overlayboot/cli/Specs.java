@@ -5,7 +5,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Command models built with picocli's programmatic API, for the commands whose start-up matters
- * most ({@code overlayboot} itself and {@code status}).
+ * most ({@code overlayboot} itself, {@code status}, {@code settings} and {@code inspect}).
  *
  * <p>Why: picocli builds a model from annotations by reflection, and the JDK answers every
  * {@code getAnnotation} with a proxy class it generates anew at each start, one per annotation type

@@ -10,7 +10,7 @@ import java.io.IOException;
  * <ol>
  * <li>A package-private final class {@code FooCommand implements Subcommand} in {@code cli/},
  *     annotated {@code @Command(name = "foo", mixinStandardHelpOptions = true, description = {ONE
- *     SENTENCE, details...})}, appended to {@link Main#COMMANDS}.
+ *     SENTENCE, details...})}, appended to {@link Main.Commands#ALL}.
  * <li>Options that several commands share come from mixins: {@link JsonOption} ({@code --json}),
  *     {@link TargetRootMixin} ({@code --root}: the tree installed into or checked),
  *     {@link RunningSystemMixin} ({@code --root}, {@code --mounts}: a running system),

@@ -28,8 +28,14 @@ public final class Persist {
      */
     public static final List<String> BOOT_WRITTEN = List.of("/etc/fstab");
 
-    private static final Pattern CHARACTERS = Pattern.compile("[A-Za-z0-9._@/-]+");
-    private static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
+    /**
+     * The grammar's expressions, compiled when an entry is first checked: not when
+     * {@code overlayboot settings} reads {@link #presetNames} for its table (as {@link Kind}'s holders).
+     */
+    private static final class Patterns {
+        static final Pattern CHARACTERS = Pattern.compile("[A-Za-z0-9._@/-]+");
+        static final Pattern DOT_COMPONENT = Pattern.compile("(?:^|/)\\.{1,2}(?:/|$)");
+    }
 
     /** What a persisted path is when it has to be created. */
     public enum Type { DIR, FILE }
@@ -102,13 +108,13 @@ public final class Persist {
         if (entry.length() > MAX_ENTRY) {
             return Optional.of("is longer than " + MAX_ENTRY + " bytes");
         }
-        if (!CHARACTERS.matcher(entry).matches()) {
+        if (!Patterns.CHARACTERS.matcher(entry).matches()) {
             return Optional.of("has a character outside A-Z a-z 0-9 . _ @ - /");
         }
         if (entry.equals("/")) {
             return Optional.of("is the root itself (persist the paths under it instead)");
         }
-        if (entry.contains("//") || entry.endsWith("/") || DOT_COMPONENT.matcher(entry).find()) {
+        if (entry.contains("//") || entry.endsWith("/") || Patterns.DOT_COMPONENT.matcher(entry).find()) {
             return Optional.of("is not a plain path (no '.', '..', '//' or trailing '/')");
         }
         for (String refused : REFUSED) {
@@ -147,7 +153,11 @@ public final class Persist {
 
     /** The presets' names, space-separated. */
     public static String presetNames() {
-        return String.join(" ", PRESETS.stream().map(Preset::name).toList());
+        StringBuilder names = new StringBuilder(); // (no stream: settings' start needs none)
+        for (Preset preset : PRESETS) {
+            names.append(names.isEmpty() ? "" : " ").append(preset.name());
+        }
+        return names.toString();
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.overlayboot.settings;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** The settings table as documentation: the README's Markdown table and the rows for {@code --json}. */
 public final class SettingsTable {
@@ -24,12 +25,24 @@ public final class SettingsTable {
         return sb.toString();
     }
 
-    /** One map per setting, for JSON output. */
+    /**
+     * One map per setting, for JSON output, its keys in the order of docs/json.md's schema (a
+     * {@code Map.of} had them in an order that changed from run to run). A loop, not a stream: this
+     * is all {@code settings --json} computes, and the stream library was a good part of its start.
+     */
     public static List<Map<String, Object>> rows() {
-        return Settings.ALL.stream()
-                .map(s -> Map.<String, Object>of("name", s.name(), "configKey", s.name(), "cliFlag", s.cliFlag(),
-                        "default", s.defaultValue(), "allowed", s.kind().expected(), "help", s.help(),
-                        "kernelOption", s.inOptionList()))
-                .collect(Collectors.toList());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Setting s : Settings.ALL) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", s.name());
+            row.put("configKey", s.name());
+            row.put("cliFlag", s.cliFlag());
+            row.put("default", s.defaultValue());
+            row.put("allowed", s.kind().expected());
+            row.put("help", s.help());
+            row.put("kernelOption", s.inOptionList());
+            rows.add(row);
+        }
+        return rows;
     }
 }

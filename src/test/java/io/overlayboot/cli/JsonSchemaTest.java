@@ -31,7 +31,7 @@ class JsonSchemaTest {
     @Test
     void everyCommandWithJsonHasADocumentedSchema() {
         Set<String> withJson = new TreeSet<>();
-        Main.commandLine(Main.COMMANDS).getSubcommands().forEach((name, sub) -> {
+        Main.commandLine(Main.Commands.ALL).getSubcommands().forEach((name, sub) -> {
             if (sub.getCommandSpec().findOption("--json") != null) {
                 withJson.add(name);
             }

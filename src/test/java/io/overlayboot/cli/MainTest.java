@@ -28,7 +28,7 @@ class MainTest {
     @Test
     void versionAloneIsWhatPicocliWouldPrint() {
         java.io.StringWriter picocli = new java.io.StringWriter();
-        Main.commandLine(Main.COMMANDS).printVersionHelp(new java.io.PrintWriter(picocli, true));
+        Main.commandLine(Main.Commands.ALL).printVersionHelp(new java.io.PrintWriter(picocli, true));
         for (String flag : new String[] {"--version", "-V"}) {
             Cli.Run r = run(flag);
             assertThat(r.code()).as(flag).isZero();
@@ -55,7 +55,7 @@ class MainTest {
 
     /** Every subcommand of the full command tree, by name. */
     static java.util.Map<String, picocli.CommandLine> commands() {
-        return Main.commandLine(Main.COMMANDS).getSubcommands();
+        return Main.commandLine(Main.Commands.ALL).getSubcommands();
     }
 
     @Test
@@ -91,7 +91,7 @@ class MainTest {
     @Test
     void everyCommandListsWithACompleteOneLineSummary() {
         String help = run("--help").out();
-        assertThat(commands()).hasSize(Main.COMMANDS.size());
+        assertThat(commands()).hasSize(Main.Commands.ALL.size());
         commands().forEach((name, command) -> {
             var usage = command.getCommandSpec().usageMessage();
             // picocli lists the header's first line when there is one (picocli's own help command), else the description's
@@ -136,10 +136,10 @@ class MainTest {
         assertThat(Main.needed()).isEmpty();
         assertThat(Main.needed("status", "--json")).containsExactly(StatusCommand.class);
         assertThat(Main.needed("-V", "settings")).containsExactly(SettingsCommand.class);
-        assertThat(Main.needed("--help")).isEqualTo(Main.COMMANDS);
-        assertThat(Main.needed("help", "status")).isEqualTo(Main.COMMANDS);
-        assertThat(Main.needed("frobnicate", "--help")).isEqualTo(Main.COMMANDS);
-        for (Class<?> c : Main.COMMANDS) {
+        assertThat(Main.needed("--help")).isEqualTo(Main.Commands.ALL);
+        assertThat(Main.needed("help", "status")).isEqualTo(Main.Commands.ALL);
+        assertThat(Main.needed("frobnicate", "--help")).isEqualTo(Main.Commands.ALL);
+        for (Class<?> c : Main.Commands.ALL) {
             assertThat(commands()).containsKey(Main.nameOf(c));
         }
     }

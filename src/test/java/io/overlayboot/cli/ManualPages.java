@@ -21,7 +21,7 @@ import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /**
  * Build-time generator of the package's documentation from the live picocli model (every command
- * of {@link Main#COMMANDS} with the boot options of the settings table): one man page per command,
+ * of {@link Main.Commands#ALL} with the boot options of the settings table): one man page per command,
  * written as AsciiDoc by picocli-codegen's {@link ManPageGenerator} and turned into troff by
  * {@code asciidoctor -b manpage}, and the bash completion from {@link AutoComplete}. Nothing here is
  * written by hand, so the pages cannot drift from the commands ({@code ManualPagesTest} checks).
@@ -47,7 +47,7 @@ public final class ManualPages {
 
     /** The command line with every subcommand, as {@code overlayboot --help} sees it. */
     static CommandLine model() {
-        return Main.commandLine(Main.COMMANDS);
+        return Main.commandLine(Main.Commands.ALL);
     }
 
     /** Every command of the model, the top one first, then its subcommands depth first. */

@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The models built with picocli's programmatic API ({@link Specs}: the top command, {@code status})
+ * The models built with picocli's programmatic API ({@link Specs}: the top command, {@code status},
+ * {@code settings}, {@code inspect})
  * are the ones picocli would build from the annotated form: same options, same help text, same
  * parse of the same command lines, same errors. The annotated form is built here with picocli's
  * own {@code mixinStandardHelpOptions} and {@code forAnnotatedObject} of the shared mixins (the
@@ -185,7 +186,11 @@ class ProgrammaticSpecsTest {
     }
 
     private static String[] withStatus(List<String> line) {
-        List<String> all = new ArrayList<>(List.of(StatusCommand.NAME));
+        return with(StatusCommand.NAME, line);
+    }
+
+    private static String[] with(String command, List<String> line) {
+        List<String> all = new ArrayList<>(List.of(command));
         all.addAll(line);
         return all.toArray(String[]::new);
     }
@@ -244,6 +249,155 @@ class ProgrammaticSpecsTest {
                 "--root", work.toString(), "--mounts", mounts.toString()), java.time.Duration.ofSeconds(60));
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCode.NOT_PROTECTED.code());
         assertThat(r.stdout()).contains("io.overlayboot.cli.StatusCommand ").doesNotContain("$Proxy");
+    }
+
+    /** {@code settings} as it was annotated, from the same constants. */
+    @CommandLine.Command(name = SettingsCommand.NAME, mixinStandardHelpOptions = true)
+    static final class AnnotatedSettings {
+        @CommandLine.Option(names = SettingsCommand.MARKDOWN, description = SettingsCommand.MARKDOWN_DESCRIPTION)
+        private boolean markdown;
+
+        @CommandLine.Mixin
+        private JsonOption json;
+    }
+
+    private static CommandSpec annotatedSettings() {
+        CommandSpec spec = CommandSpec.forAnnotatedObject(new AnnotatedSettings());
+        spec.usageMessage().description(SettingsCommand.DESCRIPTION);
+        return spec;
+    }
+
+    private static final List<List<String>> PLAIN_SETTINGS = List.of(List.of(), List.of("--json"), List.of("--markdown"),
+            List.of("--json", "--markdown"), List.of("--markdown", "--json"));
+
+    private static final List<List<String>> OTHER_SETTINGS = List.of(List.of("-h"), List.of("--help"), List.of("-V"),
+            List.of("--json", "--json"), List.of("--markdown", "--markdown"), List.of("--json=true"), List.of("--markdown=false"),
+            List.of("--bogus"), List.of("extra"), List.of("--mark"), List.of("@args"), List.of("--"), List.of("--JSON"),
+            List.of("--json", "-h"));
+
+    @Test
+    void settingsHasTheOptionsHelpAndParsesOfItsAnnotatedForm() {
+        CommandSpec built = SettingsCommand.spec();
+        CommandSpec annotated = annotatedSettings();
+        assertThat(options(built)).isEqualTo(options(annotated)).hasSize(4);
+        assertThat(built.positionalParameters()).isEmpty();
+        assertThat(built.mixins().keySet()).contains("json");
+        assertThat(new CommandLine(built).getUsageMessage()).isEqualTo(new CommandLine(annotated).getUsageMessage())
+                .contains("--markdown", "--json", "-h, --help", "-V, --version");
+        List<List<String>> lines = new ArrayList<>(PLAIN_SETTINGS);
+        lines.addAll(OTHER_SETTINGS);
+        for (List<String> line : lines) {
+            assertThat(parse(SettingsCommand.spec(), line)).as(line.toString()).isEqualTo(parse(annotatedSettings(), line));
+        }
+    }
+
+    /**
+     * Main's fast path for a plain {@code settings} line ({@link SettingsCommand#ofPlainLine}) takes
+     * only lines picocli parses, to the same values; every other line is left to picocli.
+     */
+    @Test
+    void thePlainSettingsLineIsWhatPicocliParses() {
+        for (List<String> line : PLAIN_SETTINGS) {
+            SettingsCommand fast = SettingsCommand.ofPlainLine(with(SettingsCommand.NAME, line));
+            assertThat(fast).as(line.toString()).isNotNull();
+            CommandSpec picocli = SettingsCommand.spec();
+            new CommandLine(picocli).parseArgs(line.toArray(String[]::new));
+            SettingsCommand parsed = (SettingsCommand) picocli.userObject();
+            assertThat(List.of(fast.json(), fast.markdown())).as(line.toString()).isEqualTo(List.of(parsed.json(), parsed.markdown()));
+        }
+        for (List<String> line : OTHER_SETTINGS) {
+            assertThat(SettingsCommand.ofPlainLine(with(SettingsCommand.NAME, line))).as(line.toString()).isNull();
+        }
+        assertThat(SettingsCommand.ofPlainLine("status")).isNull();
+        assertThat(SettingsCommand.ofPlainLine()).isNull();
+    }
+
+    /**
+     * Both ways print the same, with the same exit code: the fast path, picocli's path with the
+     * built model, and (for help and errors, which print no table) picocli's path with the annotated
+     * model. The table is what the annotated command's {@code printf("%-9s %-14s default %-7s %s%n")}
+     * printed, and its JSON keys are in the schema's order at every run.
+     */
+    @Test
+    void theSettingsFastPathPrintsWhatPicocliPrints() {
+        for (List<String> line : PLAIN_SETTINGS) {
+            String[] args = with(SettingsCommand.NAME, line);
+            java.io.StringWriter out1 = new java.io.StringWriter();
+            java.io.StringWriter err1 = new java.io.StringWriter();
+            java.io.StringWriter out2 = new java.io.StringWriter();
+            java.io.StringWriter err2 = new java.io.StringWriter();
+            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
+            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
+            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
+                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
+            assertThat(fast).isZero();
+            assertThat(err1.toString()).isEmpty();
+        }
+        StringBuilder printf = new StringBuilder();
+        for (io.overlayboot.settings.Setting s : io.overlayboot.settings.Settings.ALL) {
+            printf.append(String.format("%-9s %-14s default %-7s %s%n", s.name(), s.cliFlag(),
+                    s.defaultValue().isEmpty() ? "(empty)" : s.defaultValue(), s.kind().expected()));
+        }
+        assertThat(Cli.run("settings").out()).isEqualTo(printf.toString());
+        assertThat(Cli.run("settings", "--markdown").out()).isEqualTo(io.overlayboot.settings.SettingsTable.markdown());
+        @SuppressWarnings("unchecked")
+        List<java.util.Map<String, Object>> rows = (List<java.util.Map<String, Object>>) io.overlayboot.core.Json.parse(Cli.run("settings", "--json").out());
+        assertThat(rows).hasSize(io.overlayboot.settings.Settings.ALL.size());
+        for (java.util.Map<String, Object> row : rows) {
+            assertThat(row.keySet()).containsExactly("name", "configKey", "cliFlag", "default", "allowed", "help", "kernelOption");
+        }
+    }
+
+    /** Help and usage errors go through picocli, and print what the annotated command printed. */
+    @Test
+    void settingsHelpAndErrorsAreTheAnnotatedForms() {
+        for (List<String> line : OTHER_SETTINGS) {
+            String[] args = line.toArray(String[]::new);
+            assertThat(run(new CommandLine(SettingsCommand.spec()), args)).as(line.toString())
+                    .isEqualTo(run(new CommandLine(annotatedSettings()), args));
+        }
+        Cli.Run help = Cli.run("settings", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).isEqualTo(new CommandLine(annotatedSettings()).getUsageMessage().replace("Usage: settings", "Usage: overlayboot settings"));
+        Cli.Run bad = Cli.run("settings", "--json", "--json");
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err()).contains("--json").contains("overlayboot settings --help");
+        Cli.Run spelt = Cli.run("settings", "--json=true"); // picocli takes a boolean's value after '='
+        assertThat(spelt.code()).isZero();
+        assertThat(spelt.out()).isEqualTo(Cli.run("settings", "--json").out());
+    }
+
+    /** What picocli prints for a command line of a model without a command to run: exit code, stdout, stderr. */
+    private static List<Object> run(CommandLine line, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        line.setExecutionStrategy(r -> {
+            Integer help = CommandLine.executeHelpRequest(r);
+            return help != null ? help : 0;
+        });
+        return List.of(line.execute(args), out.toString(), err.toString());
+    }
+
+    /**
+     * In a fresh JVM, {@code settings} and {@code settings --json} read no annotation and load
+     * neither picocli's model, FreeMarker, the regular expressions nor the stream library.
+     */
+    @Test
+    void settingsLoadsNothingItDoesNotNeed() throws Exception {
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        for (List<String> line : List.<List<String>>of(List.of(), List.of("--json"))) {
+            List<String> command = new ArrayList<>(List.of(jvm, "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), SettingsCommand.NAME));
+            command.addAll(line);
+            io.overlayboot.sys.Exec.Result r = io.overlayboot.sys.Exec.run(command, java.time.Duration.ofSeconds(60));
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).as(line.toString()).contains("io.overlayboot.cli.SettingsCommand ")
+                    .doesNotContain("$Proxy", "picocli.CommandLine$Model$CommandSpec ", "freemarker.", "java.util.regex.Pattern ",
+                            "java.util.stream.", "io.overlayboot.cli.StatusCommand ");
+        }
     }
 
     @Test
