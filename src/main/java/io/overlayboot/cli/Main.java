@@ -97,7 +97,12 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = writer(System.out);
         PrintWriter err = writer(System.err);
-        int code = run(out, err, args);
+        int code;
+        try {
+            code = run(out, err, args);
+        } catch (Throwable t) { // see unexpected
+            code = unexpected(t, err);
+        }
         out.flush();
         err.flush();
         System.out.flush();
@@ -106,6 +111,24 @@ public final class Main implements Runnable {
             Runtime.getRuntime().halt(code);
         }
         System.exit(code);
+    }
+
+    /**
+     * What {@link #main} does with what {@link #run} did not handle: an {@link Error} (a class
+     * missing from a damaged installation, out of memory, a stack overflow). Uncaught, the JVM
+     * would print it and exit with 1, which is {@code status}'s "not protected" (and
+     * {@code check}'s "the next boot does not protect"): a monitoring script would read a broken
+     * installation as an unprotected machine. So it is a bug like any other: one line, the stack
+     * trace, and {@link ExitCode#INTERNAL}, even when printing fails too.
+     */
+    static int unexpected(Throwable t, PrintWriter err) {
+        try {
+            err.println("overlayboot: internal error: " + t);
+            t.printStackTrace(err);
+            err.flush();
+        } catch (Throwable ignored) { // out of memory: the exit code still says what happened
+        }
+        return ExitCode.INTERNAL.code();
     }
 
     /** How {@link #main} writes to stdout and stderr (also what AotTraining's runs write to). */

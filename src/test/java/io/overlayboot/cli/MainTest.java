@@ -250,4 +250,30 @@ class MainTest {
         String readme = Files.readString(Path.of("README.md"));
         assertThat(readme).contains(run("settings", "--markdown").out());
     }
+
+    /**
+     * A damaged installation (here: the JSON library missing from the class path) makes
+     * {@code status --json} fail with an {@link Error}; uncaught, the JVM exits with 1, which is
+     * status's "not protected". It is an internal error instead, and stdout stays empty.
+     */
+    @Test
+    void anErrorIsAnInternalErrorNotStatusesNotProtected() throws Exception {
+        Path mounts = Files.writeString(work.resolve("mounts"), "/dev/vda1 / ext4 ro,relatime 0 0\n");
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("jackson")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        io.overlayboot.sys.Exec.Result r = io.overlayboot.sys.Exec.run(java.util.List.of(jvm, "-cp", classPath, Main.class.getName(),
+                "status", "--json", "--root", work.toString(), "--mounts", mounts.toString()), java.time.Duration.ofSeconds(60));
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCode.INTERNAL.code());
+        assertThat(r.stdout()).isEmpty();
+        assertThat(r.stderr()).startsWith("overlayboot: internal error: java.lang.NoClassDefFoundError: com/fasterxml/jackson/");
+    }
+
+    @Test
+    void unexpectedSaysWhatAndReturnsTheInternalCode() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.unexpected(new StackOverflowError("deep"), new java.io.PrintWriter(err, true));
+        assertThat(code).isEqualTo(ExitCode.INTERNAL.code()).isNotEqualTo(ExitCode.NOT_PROTECTED.code());
+        assertThat(err.toString()).startsWith("overlayboot: internal error: java.lang.StackOverflowError: deep\n");
+    }
 }
