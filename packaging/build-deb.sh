@@ -2,12 +2,16 @@
 # Builds target/overlayboot_VERSION_amd64.deb: the CLI jar, its own jlink'd Java runtime (Debian 12
 # and 13 ship no Java 25), AOT caches for fast start-up (status, inspect, and one for the rest:
 # io.overlayboot.cli.AotTraining), zstd-jni's native library unpacked, and
-# /usr/bin/overlayboot, which picks the cache by the first argument. Installing the
+# /usr/bin/overlayboot (packaging/launcher.sh), which picks the cache by the first argument. Installing the
 # package changes nothing about how the machine boots; 'overlayboot enable' does that.
 # Needs: target/overlayboot.jar and target/manual (man pages and bash completion generated from the
 # picocli model by cli/ManualPages): both made by 'mvn -Pdeb package', which then runs this script.
 # Temurin 25 (JAVA_HOME), dpkg-deb.
 set -euo pipefail
+# The training and render runs below use the runtime with the launcher's flags and nothing else, as
+# /usr/bin/overlayboot runs it (packaging/launcher.sh clears these too): a cache made with other
+# flags would be ignored, and a GC flag here would stop the JVM.
+unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
 here=$(cd "$(dirname "$0")/.." && pwd)
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="$here/target/overlayboot.jar"
@@ -73,20 +77,12 @@ if [ -d "$here/target/helper-runtime/usr/lib/overlayboot" ]; then
 	cp -a "$here/target/helper-runtime/usr/lib/overlayboot/." "$stage/usr/lib/overlayboot/"
 fi
 
-cat >"$stage/usr/bin/overlayboot" <<WRAPPER
-#!/bin/sh
-# overlayboot, with the runtime it carries and the AOT cache trained on this command's group.
-case "\${1:-}" in
-status | inspect) group=\$1 ;;
-*) group=all ;;
-esac
-# The JVM's own messages go to stderr (its default is stdout, which would corrupt --json), and a
-# cache it cannot use (more than 32 GiB of heap turns compressed oops off, another GC, a damaged
-# file) is skipped silently.
-exec /usr/lib/overlayboot/runtime/bin/java -XX:AOTCache=/usr/lib/overlayboot/aot/\$group.aot $java_opts \\
-	'-Xlog:disable' '-Xlog:all=warning,aot*=off:stderr' \\
-	-DZstdNativePath=/usr/lib/overlayboot/native/$zstd_lib -jar /usr/lib/overlayboot/overlayboot.jar "\$@"
-WRAPPER
+# /usr/bin/overlayboot: packaging/launcher.sh with the flags the caches were trained with
+sed -e "s|@JAVA_OPTS@|$java_opts|" -e "s|@ZSTD_LIB@|$zstd_lib|" "$here/packaging/launcher.sh" >"$stage/usr/bin/overlayboot"
+if grep -q '@[A-Z_]*@' "$stage/usr/bin/overlayboot"; then
+	echo "build-deb: a placeholder of packaging/launcher.sh was not filled in" >&2
+	exit 5
+fi
 chmod 0755 "$stage/usr/bin/overlayboot"
 
 mkdir -p "$stage/usr/share/man/man1" "$stage/usr/share/lintian/overrides" "$stage/usr/share/bash-completion/completions"
