@@ -63,7 +63,12 @@ class PackagingIT {
             "overlayboot settings --json >/dev/null 2>&1 && echo SETTINGS-RUN",
             "ls /usr/lib/overlayboot/aot /usr/lib/overlayboot/native | grep -c -E '^(status|inspect|all)[.]aot$|^libzstd-jni-'",
             // a cache the JVM cannot use (over 32 GiB of heap: no compressed oops) leaves stdout clean JSON
-            "JAVA_TOOL_OPTIONS=-XX:MaxRAM=256g overlayboot settings --json 2>/dev/null | head -c 2; echo",
+            "OVERLAYBOOT_JAVA_OPTIONS=-XX:MaxRAM=256g overlayboot settings --json 2>/dev/null | head -c 2; echo",
+            // the user's JVM variables do not reach the package's JVM (a GC there stopped it with status's exit 1)
+            "export JAVA_TOOL_OPTIONS=-XX:+UseG1GC JDK_JAVA_OPTIONS=-XX:+UseZGC _JAVA_OPTIONS='-XX:+UseParallelGC -verbose:class'",
+            "overlayboot --version 2>&1",
+            "overlayboot status --json >/tmp/status.json 2>/tmp/status.err; echo \"status=$? $(head -c 15 /tmp/status.json) $(wc -c </tmp/status.err)\"",
+            "unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS",
             "lsinitramfs /boot/initrd.img-$k | grep -E 'scripts/init-bottom/overlayboot$|etc/overlayboot.conf$' | sort",
             "dpkg -L overlayboot | while read -r f; do [ -d \"$f\" ] || printf '%s\\n' \"$f\"; done >/root/files",
             "conf_md5=$(dpkg-query -W -f='${Conffiles}\\n' overlayboot | awk '$1 == \"/etc/overlayboot.conf\" { print $2 }')",
@@ -144,6 +149,8 @@ class PackagingIT {
                 "SETTINGS-RUN",
                 "4",
                 "[{", // a JSON array of objects, not a "[0.008s][error][aot]" line
+                "overlayboot 0.1.0", // no "Picked up JAVA_TOOL_OPTIONS", no "Multiple garbage collectors selected"
+                "status=1 {\"schemaVersion\" 0", // not protected (a chroot), its JSON, nothing on stderr
                 // the trigger rebuilt the initrd with the package's boot script and config
                 "etc/overlayboot.conf",
                 "scripts/init-bottom/overlayboot",
