@@ -67,7 +67,7 @@ class PackagingIT {
             // the user's JVM variables do not reach the package's JVM (a GC there stopped it with status's exit 1)
             "export JAVA_TOOL_OPTIONS=-XX:+UseG1GC JDK_JAVA_OPTIONS=-XX:+UseZGC _JAVA_OPTIONS='-XX:+UseParallelGC -verbose:class'",
             "overlayboot --version 2>&1",
-            "overlayboot status --json >/tmp/status.json 2>/tmp/status.err; echo \"status=$? $(head -c 15 /tmp/status.json) $(wc -c </tmp/status.err)\"",
+            "overlayboot status --json >/tmp/status.json 2>/tmp/status.err; echo \"status=$? $(head -c 16 /tmp/status.json) $(wc -c </tmp/status.err)\"",
             "unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS",
             "lsinitramfs /boot/initrd.img-$k | grep -E 'scripts/init-bottom/overlayboot$|etc/overlayboot.conf$' | sort",
             "dpkg -L overlayboot | while read -r f; do [ -d \"$f\" ] || printf '%s\\n' \"$f\"; done >/root/files",
