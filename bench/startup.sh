@@ -16,8 +16,8 @@ img=${1:-$("$root/e2e/build-initrds.sh")/most-zstd.img}
 
 # overlayboot's AOT caches and zstd-jni's unpacked library, as the ./overlayboot entry point makes and uses them
 for first in --version status settings inspect render; do "$root/overlayboot" "$first" --help >/dev/null 2>&1 || true; done
-"$root/overlayboot" status --json --help >/dev/null 2>&1 || true
-for group in version status status-text settings inspect all; do
+for first in status settings; do "$root/overlayboot" "$first" --json --help >/dev/null 2>&1 || true; done
+for group in version status status-text settings settings-text inspect all; do
   [ -f "$root/target/aot/$group.aot" ] || { echo "startup: ./overlayboot made no AOT cache at $root/target/aot/$group.aot" >&2; exit 5; }
 done
 zstd_lib=$(find "$root/target/native" -maxdepth 1 -name 'libzstd-jni-*.so' -print -quit)
@@ -66,7 +66,8 @@ hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json
   -n "overlayboot status (AOT cache)" "$(ob status-text) status --mounts $mounts" \
   -n "overlayboot status (shared cache)" "$ob_shared status --mounts $mounts" \
   -n "overlayboot status (no cache)" "$ob_cold status --mounts $mounts" \
-  -n "overlayboot settings (AOT cache)" "$(ob settings) settings" \
+  -n "overlayboot settings (AOT cache)" "$(ob settings-text) settings" \
+  -n "overlayboot settings --json (AOT cache)" "$(ob settings) settings --json" \
   -n "overlayboot settings (no cache)" "$ob_cold settings" \
   -n "overlayboot inspect small initrd (AOT cache)" "$(ob inspect) inspect $small" \
   -n "overlayboot inspect small initrd (no cache)" "$ob_cold inspect $small" \

@@ -27,7 +27,7 @@ class AotTrainingTest {
 
     @Test
     void everyGroupRunsAndAnUnknownOneIsRefused() throws Exception {
-        for (String group : List.of("version", "status", "status-text", "settings", "inspect")) {
+        for (String group : List.of("version", "status", "status-text", "settings", "settings-text", "inspect")) {
             AotTraining.main(new String[] {group});
         }
         assertThatThrownBy(() -> AotTraining.main(new String[] {"render"})).isInstanceOf(IllegalArgumentException.class)
