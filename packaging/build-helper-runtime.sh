@@ -8,6 +8,10 @@
 # usage: packaging/build-helper-runtime.sh [--jar JAR] [--no-aot] OUT
 # needs: a JDK 25 (JAVA_HOME or the java on PATH) with jlink; run 'mvn package' first for the jar.
 set -eu
+# The training run uses the runtime with the helper's flags and nothing else, as the initramfs runs
+# it: a cache made with the user's JVM variables' flags would be ignored at boot (or a GC flag there
+# would stop the JVM); the launchers clear them too (README, "JVM options").
+unset JAVA_TOOL_OPTIONS JDK_JAVA_OPTIONS _JAVA_OPTIONS
 
 jar=""
 aot=1
