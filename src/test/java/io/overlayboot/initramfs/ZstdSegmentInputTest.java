@@ -75,6 +75,23 @@ class ZstdSegmentInputTest {
         }
     }
 
+    /** Closed after one read, the decoding thread ends and the file stays open for the reader. */
+    @org.junit.jupiter.api.Test
+    void closingEarlyStopsTheDecoderAndLeavesTheFileOpen() throws IOException {
+        byte[] frame = Fixtures.run(tmp, data(3_000_000, 5), "zstd", "-q");
+        Path file = Fixtures.write(tmp, "early.zst", frame);
+        try (FileChannel ch = FileChannel.open(file)) {
+            ChannelInput in = new ChannelInput(ch, 1 << 16);
+            ZstdSegmentInput z = new ZstdSegmentInput(in, 4096);
+            assertThat(z.read()).isNotNegative();
+            z.close();
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("overlayboot-zstd"));
+            assertThat(ch.isOpen()).isTrue();
+            in.seek(0);
+            assertThat(in.read()).isEqualTo(0x28);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"--check", "--no-check"})
     void aCutFrameIsTruncatedWithItsOffset(String check) throws IOException {
