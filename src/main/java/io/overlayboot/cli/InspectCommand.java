@@ -51,6 +51,54 @@ final class InspectCommand implements Subcommand {
         return spec;
     }
 
+    /**
+     * This command from a plain command line, or null: {@code inspect} with one initrd that does not
+     * start with '-' or '@', and at most once each {@code -l}/{@code --long} and {@code --json}, in
+     * any order; anything else (help, {@code --}, bundled short options, an error) is left to
+     * picocli. Like {@link StatusCommand#ofPlainLine}, it spares the usual {@code inspect} picocli's
+     * start, and {@code ProgrammaticSpecsTest} checks that both paths agree.
+     */
+    static InspectCommand ofPlainLine(String... args) {
+        if (args.length < 2 || !args[0].equals(NAME)) {
+            return null;
+        }
+        InspectCommand command = new InspectCommand();
+        boolean json = false;
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if ((arg.equals(LONG) || arg.equals(LONG_SHORT)) && !command.longFormat) {
+                command.longFormat = true;
+            } else if (arg.equals(JsonOption.NAME) && !json) {
+                json = true;
+            } else if (command.initrd == null && !arg.isEmpty() && !arg.startsWith("-") && !arg.startsWith("@")) {
+                try {
+                    command.initrd = Path.of(arg);
+                } catch (java.nio.file.InvalidPathException e) {
+                    return null; // picocli says what is wrong with it
+                }
+            } else {
+                return null;
+            }
+        }
+        if (command.initrd == null) {
+            return null;
+        }
+        command.json.set(json);
+        return command;
+    }
+
+    boolean json() {
+        return json.enabled();
+    }
+
+    Path initrd() {
+        return initrd;
+    }
+
+    boolean longFormat() {
+        return longFormat;
+    }
+
     /** The listing streams, text or JSON, without keeping a 30 MB initrd's entries in memory. */
     @Override
     public Rendered run(Output out) {

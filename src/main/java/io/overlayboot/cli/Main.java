@@ -176,7 +176,10 @@ public final class Main implements Runnable {
      * definition and declines everything else (help, an error, any other spelling), which picocli
      * then parses as always; {@code ProgrammaticSpecsTest} checks that the two agree. The same for
      * {@code settings} with nothing but {@code --json} and {@code --markdown}
-     * ({@link SettingsCommand#ofPlainLine}).
+     * ({@link SettingsCommand#ofPlainLine}), and for {@code inspect} with an initrd, {@code --long}
+     * and {@code --json} ({@link InspectCommand#ofPlainLine}): picocli's start (its built-in
+     * converters matched against a regular expression, its model) was most of what a small
+     * initrd's listing cost beyond the JVM's own start.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
@@ -195,6 +198,12 @@ public final class Main implements Runnable {
             SettingsCommand settings = SettingsCommand.ofPlainLine(args);
             if (settings != null) {
                 return runPlain(settings, settings.json(), out, err);
+            }
+        }
+        if (args.length > 0 && args[0].equals(InspectCommand.NAME)) {
+            InspectCommand inspect = InspectCommand.ofPlainLine(args);
+            if (inspect != null) {
+                return runPlain(inspect, inspect.json(), out, err);
             }
         }
         return runWithPicocli(out, err, args);

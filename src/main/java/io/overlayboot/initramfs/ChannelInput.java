@@ -8,27 +8,31 @@ import java.nio.channels.FileChannel;
 
 /**
  * A buffered input stream over a file channel that knows the file offset of the next byte it
- * returns, can look ahead without consuming, and can be told to end early at a limit. Decoders
- * read from it directly, so the position after a decoder finishes is where its data ended.
+ * returns and can look ahead without consuming. Decoders read from it directly, so the position
+ * after a decoder finishes is where its data ended ({@link ZstdSegmentInput} reads the channel
+ * itself and then moves the position to the end of its frame).
  */
-final class ChannelInput extends InputStream {
+final class ChannelInput extends InputStream implements NewcReader.CheapSkip {
     private final FileChannel channel;
     private final long size;
     private final byte[] buf;
     private long bufStart; // file offset of buf[0]
     private int pos;
     private int lim;
-    private long limit;
 
     ChannelInput(FileChannel channel, int bufferSize) throws IOException {
         this.channel = channel;
         this.size = channel.size();
         this.buf = new byte[bufferSize];
-        this.limit = size;
     }
 
     long size() {
         return size;
+    }
+
+    /** The file, for a decoder that reads it directly ({@link ZstdSegmentInput}). */
+    FileChannel channel() {
+        return channel;
     }
 
     long position() {
@@ -46,18 +50,9 @@ final class ChannelInput extends InputStream {
         }
     }
 
-    /** From now on the stream ends at {@code end} (at most the file size). */
-    void limit(long end) {
-        this.limit = Math.min(end, size);
-    }
-
-    void clearLimit() {
-        this.limit = size;
-    }
-
-    /** Bytes left before the limit. */
+    /** Bytes left in the file. */
     long remaining() {
-        return Math.max(0, limit - position());
+        return Math.max(0, size - position());
     }
 
     /** Returns up to {@code n} next bytes without consuming them (fewer at the end). */

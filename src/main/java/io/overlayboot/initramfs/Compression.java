@@ -1,6 +1,5 @@
 package io.overlayboot.initramfs;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -113,13 +112,7 @@ public enum Compression {
     InputStream decoder(ChannelInput in) throws IOException {
         return switch (this) {
             case GZIP -> new GzipMemberInput(in);
-            case ZSTD -> {
-                long end = ZstdFrame.end(in, in.position());
-                in.limit(end);
-                ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(in);
-                z.setContinuous(false);
-                yield z;
-            }
+            case ZSTD -> new ZstdSegmentInput(in);
             case XZ -> new SingleXZInputStream(in, DECODER_MEMORY_KIB);
             case LZMA -> new LZMAInputStream(in, DECODER_MEMORY_KIB);
             case LZ4 -> new Lz4Legacy.Input(in);

@@ -152,24 +152,21 @@ public final class InitrdReader {
             Counter counter, byte[] scratch, long size) throws IOException {
         String where = c.label() + " data of the segment at offset " + pos;
         // Closing the decoder frees its native context (zstd-jni) or inflater at once, not at some GC.
-        try (InputStream raw = c.decoder(in); InputStream data = new BufferedInputStream(raw, 1 << 16)) {
+        try (InputStream raw = c.decoder(in);
+                InputStream data = raw instanceof NewcReader.CheapSkip ? raw : new BufferedInputStream(raw, 1 << 16)) {
             NewcReader r = new NewcReader(data, 0, where, Long.MAX_VALUE, true, scratch);
             counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
             // The reader stopped at the end of the decoded data; make sure the decoder finished.
             if (data.read() >= 0) {
                 throw new ArchiveFormatException(String.format("unexpected data after the last cpio trailer in %s", where));
             }
-            long end = in.position();
-            in.clearLimit();
-            return end;
+            return in.position();
         } catch (ArchiveFormatException | VisitorFailure e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new ArchiveFormatException(String.format(
                     "%s segment at offset %d is corrupt or truncated (read up to offset %d): %s",
                     c.label(), pos, in.position(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        } finally {
-            in.clearLimit();
         }
     }
 

@@ -4,7 +4,6 @@ import io.overlayboot.core.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,21 +55,26 @@ public final class Listing implements InitrdReader.Visitor {
         return segments;
     }
 
-    /** One line for a segment, e.g. {@code segment 1: offset 2560, length 31203349, zstd, 1390 entries, 128941568 bytes of cpio}. */
+    /**
+     * One line for a segment, e.g. {@code segment 1: offset 2560, length 31203349, zstd, 1390 entries, 128941568 bytes of cpio}.
+     * Built by hand, not with {@code String.format}: its first use sets up the locale data (CLDR),
+     * a measurable part of a short listing's start.
+     */
     public static String describe(Segment g) {
+        StringBuilder sb = new StringBuilder(96).append("segment ").append(g.index()).append(": offset ").append(g.offset())
+                .append(", length ").append(g.length());
         if (g.isPadding()) {
-            return String.format(Locale.ROOT, "segment %d: offset %d, length %d, zero padding", g.index(), g.offset(), g.length());
+            return sb.append(", zero padding").toString();
         }
-        return String.format(Locale.ROOT, "segment %d: offset %d, length %d, %s, %d entries, %d bytes of cpio",
-                g.index(), g.offset(), g.length(), g.format().equals("none") ? "uncompressed" : g.format(), g.entries(),
-                g.cpioBytes());
+        return sb.append(", ").append(g.format().equals("none") ? "uncompressed" : g.format()).append(", ").append(g.entries())
+                .append(" entries, ").append(g.cpioBytes()).append(" bytes of cpio").toString();
     }
 
     @Override
     public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) {
         if (json) {
             Map<String, Object> entry = Json.object("segment", segment.index(), "name", e.name(),
-                    "mode", String.format("%06o", e.mode()), "uid", e.uid(), "gid", e.gid(), "nlink", e.nlink(),
+                    "mode", octal6(e.mode()), "uid", e.uid(), "gid", e.gid(), "nlink", e.nlink(),
                     "size", e.size(), "mtime", e.mtime());
             if (e.isSymlink()) {
                 entry.put("link", e.linkTarget());
@@ -95,6 +99,12 @@ public final class Listing implements InitrdReader.Visitor {
             line.append(" -> ").append(SafeName.printable(e.linkTarget()));
         }
         out.println(line);
+    }
+
+    /** {@code mode} as six octal digits, what {@code String.format("%06o", mode)} gives (ListingTest). */
+    static String octal6(int mode) {
+        String o = Integer.toOctalString(mode);
+        return o.length() >= 6 ? o : "000000".substring(o.length()) + o;
     }
 
     @Override

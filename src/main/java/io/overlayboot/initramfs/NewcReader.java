@@ -18,7 +18,14 @@ final class NewcReader {
     static final int MAX_LINK = 4096;
     private static final byte[] TRAILER = "TRAILER!!!".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * A stream whose {@link InputStream#skip} moves a position instead of reading into a buffer,
+     * and returns 0 only at its end: the data of entries nobody reads is skipped that way.
+     */
+    interface CheapSkip {}
+
     private final InputStream in;
+    private final boolean cheapSkip;
     private final boolean continueAfterTrailer;
     private final String where;
     private final long bound;
@@ -40,6 +47,7 @@ final class NewcReader {
      */
     NewcReader(InputStream in, long startOffset, String where, long bound, boolean continueAfterTrailer, byte[] scratch) {
         this.in = in;
+        this.cheapSkip = in instanceof CheapSkip;
         this.offset = startOffset;
         this.where = where;
         this.bound = bound == Long.MAX_VALUE ? Long.MAX_VALUE : startOffset + bound;
@@ -86,7 +94,12 @@ final class NewcReader {
 
     private void skipBody() throws IOException {
         while (bodyLeft > 0) {
-            int n = readSome(scratch, (int) Math.min(scratch.length, bodyLeft));
+            long n = cheapSkip ? in.skip(bodyLeft) : 0;
+            if (n > 0) {
+                offset += n;
+            } else {
+                n = readSome(scratch, (int) Math.min(scratch.length, bodyLeft)); // or the error naming the entry
+            }
             bodyLeft -= n;
         }
         if (bodyPad > 0) {

@@ -219,6 +219,69 @@ class ProgrammaticSpecsTest {
         }
     }
 
+    /**
+     * Main's fast path for a plain {@code inspect} line ({@link InspectCommand#ofPlainLine}) takes
+     * only lines picocli parses, to the same values; every other line is left to picocli.
+     */
+    @Test
+    void thePlainInspectLineIsWhatPicocliParses() {
+        List<List<String>> plain = List.of(List.of("x.img"), List.of("-l", "x.img"), List.of("x.img", "--long"),
+                List.of("--json", "x.img"), List.of("--long", "--json", "/a b/x.img"), List.of("x.img", "--json", "-l"));
+        List<List<String>> others = List.of(List.of(), List.of("-h"), List.of("--help"), List.of("-V"), List.of("a", "b"),
+                List.of("-l"), List.of("-l", "-l", "x"), List.of("--long", "--long", "x"), List.of("--json", "--json", "x"),
+                List.of("-lV"), List.of("--long=true", "x"), List.of("--", "x"), List.of("@args"), List.of("--bogus", "x"),
+                List.of("-x.img"), List.of(""), List.of("x", "-h"));
+        for (List<String> line : plain) {
+            InspectCommand fast = InspectCommand.ofPlainLine(with(InspectCommand.NAME, line));
+            assertThat(fast).as(line.toString()).isNotNull();
+            CommandSpec picocli = InspectCommand.spec();
+            new CommandLine(picocli).parseArgs(line.toArray(String[]::new));
+            assertThat(fieldsOf(fast)).as(line.toString()).isEqualTo(fieldsOf((InspectCommand) picocli.userObject()));
+        }
+        for (List<String> line : others) {
+            assertThat(InspectCommand.ofPlainLine(with(InspectCommand.NAME, line))).as(line.toString()).isNull();
+        }
+        assertThat(InspectCommand.ofPlainLine("status", "x.img")).isNull();
+    }
+
+    private static List<Object> fieldsOf(InspectCommand c) {
+        return List.of(c.initrd(), c.longFormat(), c.json());
+    }
+
+    private static String[] with(String name, List<String> line) {
+        List<String> all = new ArrayList<>(List.of(name));
+        all.addAll(line);
+        return all.toArray(String[]::new);
+    }
+
+    /** The inspect fast path prints what picocli's path prints: listing, JSON, exit code and errors. */
+    @Test
+    void theInspectFastPathPrintsWhatPicocliPrints() throws Exception {
+        Path tree = Files.createDirectories(work.resolve("tree/etc"));
+        Files.writeString(tree.resolve("abc"), "abc");
+        Path img = work.resolve("initrd.img");
+        io.overlayboot.sys.Exec.Result made = io.overlayboot.sys.Exec.run(List.of("sh", "-c",
+                "cd '" + work.resolve("tree") + "' && find . | LC_ALL=C sort | cpio --quiet -o -H newc | zstd -q > '" + img + "'"),
+                java.time.Duration.ofSeconds(60));
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        List<List<String>> lines = List.of(List.of(img.toString()), List.of("--long", img.toString()),
+                List.of("--json", "-l", img.toString()), List.of(work.resolve("missing.img").toString()),
+                List.of("--json", work.toString()));
+        for (List<String> line : lines) {
+            String[] args = with(InspectCommand.NAME, line);
+            assertThat(InspectCommand.ofPlainLine(args)).isNotNull();
+            java.io.StringWriter out1 = new java.io.StringWriter();
+            java.io.StringWriter err1 = new java.io.StringWriter();
+            java.io.StringWriter out2 = new java.io.StringWriter();
+            java.io.StringWriter err2 = new java.io.StringWriter();
+            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
+            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
+            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
+                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
+            assertThat(out1.toString() + err1.toString()).as(line.toString()).isNotEmpty();
+        }
+    }
+
     /** The options reach the command: --root, --mounts and --json change what status prints. */
     @Test
     void statusRunsWithTheGivenOptions() throws Exception {

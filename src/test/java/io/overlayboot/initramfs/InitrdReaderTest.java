@@ -130,6 +130,40 @@ class InitrdReaderTest {
         assertThat(names.getLast()).isEqualTo("lib");
     }
 
+    /**
+     * A zstd frame that decodes to much more than one buffer of output from little input: zstd has
+     * consumed the whole file while it still holds decoded bytes, which must come out, not end in
+     * "truncated". Also as a first segment followed by another, and with the data read and skipped.
+     */
+    @ParameterizedTest
+    @CsvSource({"1024,false,--check", "3000,false,--check", "1024,true,--check", "1100,false,--no-check",
+        "1100,true,--no-check", "1500,false,--no-check", "2222,true,--no-check", "3000,false,--no-check"})
+    void aFrameThatHoldsMoreOutputThanItsInputIsReadToTheEnd(int kib, boolean readBodies, String check) throws IOException {
+        Path big = Files.createDirectories(tmp.resolve("big"));
+        Files.write(big.resolve("zeros"), new byte[kib << 10]);
+        Files.write(big.resolve("after"), "after".getBytes(StandardCharsets.US_ASCII));
+        byte[] cpio = Fixtures.gnuCpio(big);
+        byte[] zst = Fixtures.run(tmp, cpio, "zstd", "-q", "-19", check);
+        assertThat(zst.length).isLessThan(1 << 16);
+        byte[] second = Fixtures.run(tmp, Fixtures.gnuCpio(tree), "zstd", "-q");
+        for (Path initrd : List.of(Fixtures.write(tmp, "end.img", zst), Fixtures.write(tmp, "two.img", zst, second))) {
+            List<String> names = new ArrayList<>();
+            long[] bytes = {0};
+            List<Segment> segments = InitrdReader.read(initrd, (seg, e, body) -> {
+                names.add(e.name());
+                if (readBodies) {
+                    bytes[0] += body.copyTo(java.io.OutputStream.nullOutputStream());
+                }
+            });
+            assertThat(names).as(initrd.toString()).contains("zeros", "after");
+            assertThat(segments.getFirst().length()).isEqualTo(zst.length);
+            assertThat(segments.getFirst().cpioBytes()).isEqualTo(cpio.length);
+            if (readBodies) {
+                assertThat(bytes[0]).isGreaterThanOrEqualTo((kib << 10) + 5L);
+            }
+        }
+    }
+
     @Test
     void entryDataIsStreamedToTheVisitor() throws IOException {
         Path initrd = Fixtures.write(tmp, "initrd.img", Fixtures.run(tmp, Fixtures.gnuCpio(tree), "xz", "--check=crc32"));

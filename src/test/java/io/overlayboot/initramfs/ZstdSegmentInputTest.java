@@ -1,0 +1,110 @@
+package io.overlayboot.initramfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link ZstdSegmentInput} gives exactly the decoded bytes of one frame, read or skipped, with any
+ * size of output buffer, and leaves the file position right after the frame.
+ */
+class ZstdSegmentInputTest {
+    @TempDir
+    Path tmp;
+
+    /** Half compressible, half random: blocks of every kind, and output much larger than input. */
+    private static byte[] data(int size, long seed) {
+        byte[] b = new byte[size];
+        Random r = new Random(seed);
+        for (int i = 0; i < size; i += 4096) {
+            if (r.nextBoolean()) {
+                byte[] chunk = new byte[Math.min(4096, size - i)];
+                r.nextBytes(chunk);
+                System.arraycopy(chunk, 0, b, i, chunk.length);
+            }
+        }
+        return b;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1000,--no-check,300000", "1000,--check,300000", "4096,--no-check,1000000", "262144,--no-check,1000000",
+        "7,--no-check,20000", "7,--check,0"})
+    void decodesTheWholeFrameAndStopsRightAfterIt(int targetSize, String check, int size) throws IOException {
+        byte[] plain = data(size, size);
+        byte[] frame = Fixtures.run(tmp, plain, "zstd", "-q", "-3", check);
+        byte[] next = {'0', '7', '0', '7', '0', '1'};
+        for (int run = 0; run < 4; run++) {
+            boolean skip = run % 2 == 1;
+            // the frame at the end of the file, and followed by the next segment's first bytes
+            Path file = Fixtures.write(tmp, "f.zst", frame, run < 2 ? new byte[0] : next);
+            try (FileChannel ch = FileChannel.open(file)) {
+                ChannelInput in = new ChannelInput(ch, 1 << 16);
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                try (ZstdSegmentInput z = new ZstdSegmentInput(in, targetSize)) {
+                    byte[] buf = new byte[777];
+                    long skipped = 0;
+                    int n;
+                    while ((n = z.read(buf, 0, buf.length)) > 0) {
+                        got.write(buf, 0, n);
+                        if (skip) {
+                            long k = z.skip(5000);
+                            skipped += k;
+                            got.write(new byte[(int) k], 0, (int) k); // placeholders, compared by length below
+                        }
+                    }
+                    assertThat(z.read()).isEqualTo(-1);
+                    assertThat(z.skip(10)).isZero();
+                    assertThat(skipped).isGreaterThanOrEqualTo(skip && size > 0 ? 1 : 0);
+                }
+                if (skip) {
+                    assertThat(got.size()).isEqualTo(plain.length);
+                } else {
+                    assertThat(Arrays.equals(got.toByteArray(), plain)).isTrue();
+                }
+                assertThat(in.position()).as("the file position after the frame").isEqualTo(frame.length);
+            }
+        }
+    }
+
+    /** Closed after one read, the decoding thread ends and the file stays open for the reader. */
+    @org.junit.jupiter.api.Test
+    void closingEarlyStopsTheDecoderAndLeavesTheFileOpen() throws IOException {
+        byte[] frame = Fixtures.run(tmp, data(3_000_000, 5), "zstd", "-q");
+        Path file = Fixtures.write(tmp, "early.zst", frame);
+        try (FileChannel ch = FileChannel.open(file)) {
+            ChannelInput in = new ChannelInput(ch, 1 << 16);
+            ZstdSegmentInput z = new ZstdSegmentInput(in, 4096);
+            assertThat(z.read()).isNotNegative();
+            z.close();
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("overlayboot-zstd"));
+            assertThat(ch.isOpen()).isTrue();
+            in.seek(0);
+            assertThat(in.read()).isEqualTo(0x28);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--check", "--no-check"})
+    void aCutFrameIsTruncatedWithItsOffset(String check) throws IOException {
+        byte[] frame = Fixtures.run(tmp, data(200_000, 3), "zstd", "-q", check);
+        Path file = Fixtures.write(tmp, "cut.zst", new byte[8], Arrays.copyOf(frame, frame.length - 3));
+        try (FileChannel ch = FileChannel.open(file)) {
+            ChannelInput in = new ChannelInput(ch, 1 << 16);
+            in.seek(8);
+            try (ZstdSegmentInput z = new ZstdSegmentInput(in, 1000)) {
+                assertThatThrownBy(() -> z.skip(Long.MAX_VALUE)).isInstanceOf(ArchiveFormatException.class)
+                        .hasMessage("zstd frame at offset 8 is truncated: the file ends at offset " + (8 + frame.length - 3)
+                                + " before the frame does");
+            }
+        }
+    }
+}
