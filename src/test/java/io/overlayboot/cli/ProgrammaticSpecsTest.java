@@ -248,12 +248,6 @@ class ProgrammaticSpecsTest {
         return List.of(c.initrd(), c.longFormat(), c.json());
     }
 
-    private static String[] with(String name, List<String> line) {
-        List<String> all = new ArrayList<>(List.of(name));
-        all.addAll(line);
-        return all.toArray(String[]::new);
-    }
-
     /** The inspect fast path prints what picocli's path prints: listing, JSON, exit code and errors. */
     @Test
     void theInspectFastPathPrintsWhatPicocliPrints() throws Exception {
