@@ -52,28 +52,11 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * The JDK starts a program through its spawn helper ({@code lib/jspawnhelper} of the running
-     * runtime) unless told to fork and exec directly. A command run inside a session can take that
-     * file away from under this JVM: {@code overlayboot maintenance -- apt-get remove overlayboot}
-     * deletes the package's runtime from the lower, which the running root shows through; an upgrade
-     * of overlayboot or of the JDK replaces it with another build's, which the JVM refuses ("JDK
-     * version mismatch"). Every program started after that fails (posix_spawn: ENOENT), so
-     * {@link #close()} could not unmount the binds nor make {@code /ro} read-only again (GrubBootIT
-     * found it: exit 4, {@code cannot run 'mount'}). {@code FORK} needs no helper. The JDK reads the
-     * property when this JVM starts its first program, so it is set here, before the session starts
-     * any (no caller of {@link #open} has started one before it).
-     */
-    static void startProgramsWithoutSpawnHelper() {
-        System.setProperty("jdk.lang.Process.launchMechanism", "FORK");
-    }
-
-    /**
      * Opens a session: refuses an unprotected root ({@link ExitCode#ENVIRONMENT}) and a second
      * session ({@link ExitCode#ABORTED}), cleans up after a killed one, then remounts and binds.
      * {@code note} hears what is done for the user (on stderr: stdout is the command's).
      */
     public static Session open(Layout layout, Consumer<String> note) {
-        startProgramsWithoutSpawnHelper();
         Protection.require(layout);
         RunLock lock = lock(layout);
         Signals signals = Signals.install();

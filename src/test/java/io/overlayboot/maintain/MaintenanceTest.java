@@ -197,6 +197,28 @@ class MaintenanceTest {
         assertThat(run.err()).contains("The lower layer /ro is not mounted");
     }
 
+    /**
+     * The command inside takes away the JVM's spawn helper, as {@code apt-get remove overlayboot}
+     * does to the package's runtime on the lower (GrubBootIT found it): the JVM runs from a copy of
+     * its runtime on the lower, seen through the union, and the command deletes that copy's
+     * {@code lib/jspawnhelper}. The session must still be undone: it starts {@code umount} and
+     * {@code mount} after the command, which failed through the JDK's default posix_spawn.
+     */
+    @Test
+    void aSessionIsUndoneAfterItsCommandRemovedTheJvmsSpawnHelper() {
+        Exec.Result r = sandbox("""
+                home=${java%/bin/java}
+                mount -o remount,rw "$R/ro"
+                mkdir "$R/ro/jdk" && cp -a "$home/bin" "$home/lib" "$home/conf" "$home/release" "$R/ro/jdk/"
+                mount -o remount,ro "$R/ro"
+                "$R/jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main \
+                        maintenance --root "$R" -- /bin/busybox rm /jdk/lib/jspawnhelper 2>err
+                echo "exit $? left $(left) mode $(mode) helper $(ls "$R/jdk/lib/jspawnhelper" 2>/dev/null | wc -l)"
+                grep -c 'cannot run' err
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("exit 0 left none mode ro helper 0\n0\n");
+    }
+
     @Test
     void cleanupTakesNoCommand() {
         var run = Cli.run("maintenance", "--root", work.toString(), "--cleanup", "--", "true");
