@@ -74,6 +74,22 @@ public final class Main implements Runnable {
 
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
+    /**
+     * How the JDK starts programs; {@link #main} sets {@code FORK} (fork and exec) instead of its
+     * default, {@code POSIX_SPAWN} through the spawn helper {@code lib/jspawnhelper} of the running
+     * runtime. A command run inside a maintenance session can take that file away from under the
+     * JVM: {@code overlayboot maintenance -- apt-get remove overlayboot} deletes the package's
+     * runtime from the lower, which the running root shows through; an upgrade of overlayboot or of
+     * the JDK ({@code overlayboot upgrade}) replaces it with another build's, which the JVM refuses
+     * ("JDK version mismatch"). Every program started after that failed (posix_spawn: ENOENT), so
+     * the session could not be undone: {@code /ro} stayed read-write (GrubBootIT found it;
+     * MaintenanceTest). The JDK reads the property once, when {@code java.lang.ProcessImpl} is
+     * initialized, which happens already while the command line is parsed ({@code -Xlog:class+init}),
+     * before any command runs; so it is set first thing, for every command (a fork costs a command
+     * nothing it would notice).
+     */
+    static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
+
     static final String NAME = "overlayboot";
     static final String DESCRIPTION = "Boot Linux with a read-only root and every write in RAM (or on another device).";
 
@@ -95,6 +111,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        System.setProperty(LAUNCH_MECHANISM, "FORK");
         PrintWriter out = writer(System.out);
         PrintWriter err = writer(System.err);
         int code;

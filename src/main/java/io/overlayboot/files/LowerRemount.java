@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Makes the lower layer ({@code /ro}) writable for a moment and read-only again, the one place
@@ -85,6 +86,36 @@ public final class LowerRemount {
         }
         superblockWritable(point);
         return Change.SUPERBLOCK;
+    }
+
+    /**
+     * Undoes {@code change} as {@link #readOnly(Path, Change)} does, for a maintenance session, whose
+     * command may have deleted files that a process outside it still has open: above all this very
+     * JVM's runtime, when the command removed or upgraded overlayboot ({@code overlayboot
+     * maintenance -- apt-get remove overlayboot}). The kernel keeps such a file until its last user
+     * ends and refuses to make its filesystem read-only meanwhile (EBUSY, also after dropping the
+     * caches), and this JVM ends only after the session. Then only {@code point}'s mount flag goes
+     * read-only, as {@code persist=} leaves a machine, which nobody can write through (a process
+     * writing through {@code point} would make that fail too, and the error stands), and
+     * {@code note} says that the filesystem stays writable until a shutdown remounts it (or
+     * {@code mount -o remount,ro POINT} once the file is closed).
+     */
+    public static void readOnly(Path point, Change change, Consumer<String> note) {
+        if (change != Change.SUPERBLOCK) {
+            mountReadOnly(point);
+            return;
+        }
+        try {
+            superblockReadOnly(point);
+        } catch (OverlaybootException busy) {
+            if (!mount("-o", "remount,bind,ro", point.toString()).ok()) {
+                throw busy;
+            }
+            note.accept(point + " is read-only again by its mount flag only: its filesystem stays writable, as a file deleted"
+                    + " there is still open (overlayboot's own runtime, when the command removed or upgraded it; fuser -vm " + point
+                    + "), until shutdown, or until 'echo 2 > /proc/sys/vm/drop_caches; mount -o remount,ro " + point
+                    + "' after that file is closed");
+        }
     }
 
     /** Undoes {@link #writable}'s {@code change}. */

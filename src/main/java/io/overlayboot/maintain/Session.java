@@ -285,7 +285,8 @@ public final class Session implements AutoCloseable {
             if (mount.isPresent() && !mount.get().readOnly()) {
                 try {
                     // the filesystem goes back to read-only only when the session made it writable
-                    LowerRemount.readOnly(lower, r.superblock().isPresent() ? LowerRemount.Change.SUPERBLOCK : LowerRemount.Change.MOUNT);
+                    LowerRemount.readOnly(lower, r.superblock().isPresent() ? LowerRemount.Change.SUPERBLOCK : LowerRemount.Change.MOUNT,
+                            note);
                 } catch (RuntimeException e) {
                     failure = failure == null ? e : failure;
                 }

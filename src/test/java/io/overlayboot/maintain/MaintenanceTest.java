@@ -197,6 +197,37 @@ class MaintenanceTest {
         assertThat(run.err()).contains("The lower layer /ro is not mounted");
     }
 
+    /**
+     * The command inside deletes the running JVM's own runtime, as {@code maintenance -- apt-get
+     * remove overlayboot} does to the package's (GrubBootIT found both failures): the JVM runs from
+     * a copy of its runtime on the lower, seen through the union, and the command removes that copy.
+     * The session must still be undone: it starts {@code umount} and {@code mount} after the
+     * command, which failed through the JDK's spawn helper {@code lib/jspawnhelper}, now gone; and
+     * the lower's filesystem cannot go read-only while the JVM still has its deleted files open, so
+     * only {@code /ro}'s mount flag does, with a note; once the JVM has ended (and the union's cached
+     * dentries of those files are dropped) it can.
+     */
+    @Test
+    void aSessionIsUndoneAfterItsCommandRemovedTheRunningJvmsRuntime() {
+        Exec.Result r = sandbox("""
+                home=${java%/bin/java}
+                mount -o remount,rw "$R/ro"
+                mkdir "$R/ro/jdk" && cp -a "$home/bin" "$home/lib" "$home/conf" "$home/release" "$R/ro/jdk/"
+                mount -o remount,ro "$R/ro"
+                "$R/jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" io.overlayboot.cli.Main \
+                        maintenance --root "$R" -- /bin/busybox rm -r /jdk 2>err
+                echo "exit $? left $(left) mode $(mode) runtime $(ls "$R/jdk" 2>/dev/null | wc -l)"
+                echo "cannot run: $(grep -c 'cannot run' err), mount flag only: $(grep -c 'read-only again by its mount flag only' err)"
+                echo 2 > /proc/sys/vm/drop_caches
+                mount -o remount,ro "$R/ro" && echo "filesystem read-only after the JVM ended"
+                """);
+        assertThat(r.stdout()).as(r.stderr()).isEqualTo("""
+                exit 0 left none mode ro runtime 0
+                cannot run: 0, mount flag only: 1
+                filesystem read-only after the JVM ended
+                """);
+    }
+
     @Test
     void cleanupTakesNoCommand() {
         var run = Cli.run("maintenance", "--root", work.toString(), "--cleanup", "--", "true");

@@ -36,8 +36,10 @@ import java.util.Map;
  * {@code grub2-common} ({@code update-grub}, {@code grub-reboot}: every Debian machine booted by
  * GRUB has it through grub-pc) are installed from the chroot's mirror (the one network use, when
  * the cached disk is built), with apt's package lists left in place as on a real machine. It is built once per
- * input (the chroot's build stamp, the flavor, the scripts, the guest's test init and steps) under
- * {@code /var/cache/overlayboot/disks/} and copied for each test, so a test never changes it.
+ * input (the chroot's build stamp, the flavor, the scripts, the guest's test init) under
+ * {@code /var/cache/overlayboot/disks/} and copied for each test, so a test never changes it. The
+ * GRUB boot's steps ({@code /overlayboot-grub-steps}, which the command line names) are not part of
+ * it: {@link GrubBootIT} copies them onto its copy, so a change to them does not rebuild the disk.
  */
 final class DebianMachine {
     /** Where the root partition starts: sector 2048, as every partitioning tool puts it. */
@@ -45,7 +47,6 @@ final class DebianMachine {
     private static final String SIZE_MB = "2048";
     private static final Path CACHE = Path.of(System.getenv().getOrDefault("OVERLAYBOOT_CACHE", "/var/cache/overlayboot"));
     private static final Path INIT = Path.of("e2e/guest/overlayboot-test-init");
-    private static final Path STEPS = Path.of("e2e/guest/overlayboot-grub-steps");
 
     /**
      * Debian's own {@code /etc/default/grub} (abridged) for a headless machine on a serial line, whose
@@ -85,7 +86,7 @@ final class DebianMachine {
             "cp /usr/share/overlayboot-e2e/modules /etc/initramfs-tools/modules",
             "printf '%s\\n' \"UUID=$(grub-probe --target=fs_uuid /) / ext4 errors=remount-ro 0 1\" >/etc/fstab",
             "cp /tmp/default-grub /etc/default/grub",
-            "install -m 755 /tmp/overlayboot-test-init /tmp/overlayboot-grub-steps /",
+            "install -m 755 /tmp/overlayboot-test-init /",
             "mkdir -p /boot/grub",
             "update-initramfs -c -k \"$k\" >/tmp/initramfs.log 2>&1 || { cat /tmp/initramfs.log; exit 3; }",
             "grub-mkconfig -o /boot/grub/grub.cfg >/tmp/mkconfig.log 2>&1 || { cat /tmp/mkconfig.log; exit 3; }",
@@ -153,8 +154,7 @@ final class DebianMachine {
         Path chroot = chroot(flavor);
         String script = PARTITION + LoopRoot.MOUNT_FOR_CHROOT + LoopRoot.BY_UUID + UNSHARED + STOCK + DEFAULT_GRUB + BOOT_CODE;
         MessageDigest sha = Digests.sha256();
-        for (String part : List.of(flavor, Files.readString(chroot.resolve(".complete")), script, Files.readString(INIT),
-                Files.readString(STEPS))) {
+        for (String part : List.of(flavor, Files.readString(chroot.resolve(".complete")), script, Files.readString(INIT))) {
             sha.update(part.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
         }
@@ -180,8 +180,7 @@ final class DebianMachine {
                     chroot.toString(), SIZE_MB), Duration.ofMinutes(10));
             assertThat(parted.exitCode()).as(parted.stdout() + parted.stderr()).isZero();
             Exec.Result built = inside(image, work, STOCK + "cp /boot/grub/i386-pc/core.img /tmp/out/\n",
-                    Map.of(INIT.toAbsolutePath(), "overlayboot-test-init", STEPS.toAbsolutePath(), "overlayboot-grub-steps",
-                            grub, "default-grub"), Duration.ofMinutes(10));
+                    Map.of(INIT.toAbsolutePath(), "overlayboot-test-init", grub, "default-grub"), Duration.ofMinutes(10));
             assertThat(built.exitCode()).as("the stock Debian disk: " + built.stdout() + built.stderr()).isZero();
             Exec.Result mbr = Exec.run(List.of("bash", "-euo", "pipefail", "-c", BOOT_CODE, "stock-disk", image.toString(),
                     chroot.resolve("usr/lib/grub/i386-pc/boot.img").toString(), work.resolve("out/core.img").toString()),
