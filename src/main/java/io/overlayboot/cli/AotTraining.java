@@ -109,19 +109,67 @@ final class AotTraining {
 
     private static void status(Path work, boolean json) {
         Path mounts = work.resolve("mounts");
+        Path protectedMounts = work.resolve("mounts-protected");
         try {
             Files.writeString(mounts, "/dev/vda1 / ext4 ro,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
             // the files status reads on a running machine, so their code is in the cache too
             Files.createDirectories(work.resolve("proc"));
             Files.writeString(work.resolve("proc/meminfo"), "MemTotal:        2015640 kB\nMemFree:          812344 kB\n");
             Files.writeString(work.resolve("proc/cmdline"), "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro quiet\n");
+            machine(work);
+            Files.writeString(protectedMounts, "overlayboot / overlay rw,relatime,lowerdir=/ro,upperdir=/rw/upper,workdir=/rw/work 0 0\n"
+                    + "/dev/vda1 /ro ext4 ro,relatime 0 0\ntmpfs-root /rw tmpfs rw,relatime,size=1007820k 0 0\n");
+            Files.createDirectories(work.resolve("ro"));
+            Files.createDirectories(work.resolve("rw"));
+            Files.createDirectories(work.resolve("run/overlayboot"));
+            Files.writeString(work.resolve("run/overlayboot/state"), "status=protected\nmessage=protected: writes go to tmpfs (RAM)\n"
+                    + "active=1\nmode=tmpfs\nsize=50%\nupper=tmpfs (RAM)\nunion=overlay\n");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        // twice: the first reads the initrds and keeps what it found under run/overlayboot, the
+        // second finds it there, as every later status of a boot does, on a protected machine
         run("status", "--root", work.toString(), "--mounts", mounts.toString());
+        run("status", "--root", work.toString(), "--mounts", protectedMounts.toString());
         if (json) {
-            run("status", "--json", "--root", work.toString(), "--mounts", mounts.toString());
+            run("status", "--json", "--root", work.toString(), "--mounts", protectedMounts.toString());
         }
+    }
+
+    /**
+     * What {@code status} reads on a machine with GRUB and two kernels: {@code grub.cfg}, the kernels,
+     * their module lists, their initrds with overlayboot's boot files in them (uncompressed cpio: the
+     * decompressors are needed only when an initrd was not read yet in this boot), the config and
+     * {@code /run}. Without them the cache would lack the check's code, which every real machine runs.
+     */
+    private static void machine(Path work) throws IOException {
+        StringBuilder grub = new StringBuilder("set default=\"0\"\n");
+        for (String v : List.of("6.1.0-10-amd64", "6.1.0-9-amd64")) {
+            Files.createDirectories(work.resolve("lib/modules/" + v + "/kernel/fs/overlayfs"));
+            Files.writeString(work.resolve("lib/modules/" + v + "/kernel/fs/overlayfs/overlay.ko"), "");
+            Files.writeString(work.resolve("lib/modules/" + v + "/modules.dep"), "kernel/fs/overlayfs/overlay.ko:\n");
+            Files.writeString(work.resolve("lib/modules/" + v + "/modules.builtin"), "kernel/fs/ext4/ext4.ko\n");
+            ByteArrayOutputStream cpio = new ByteArrayOutputStream();
+            newc(cpio, "conf/initramfs.conf", 0100644, "MODULES=most\n");
+            newc(cpio, "etc/overlayboot.conf", 0100644, "#mode=\n");
+            newc(cpio, "lib", 0120777, "usr/lib");
+            newc(cpio, "scripts/init-bottom/ORDER", 0100644, "/scripts/init-bottom/overlayboot \"$@\"\n");
+            newc(cpio, "scripts/init-bottom/overlayboot", 0100755, "#!/bin/sh\n");
+            newc(cpio, "usr/lib/modules/" + v + "/kernel/fs/overlayfs/overlay.ko", 0100644, "");
+            newc(cpio, "usr/sbin/blkid", 0100755, "");
+            newc(cpio, "usr/share/overlayboot/overlayboot-functions", 0100644, "# the boot library\n");
+            trailer(cpio);
+            Files.createDirectories(work.resolve("boot/grub"));
+            Files.write(work.resolve("boot/initrd.img-" + v), cpio.toByteArray());
+            Files.writeString(work.resolve("boot/vmlinuz-" + v), "");
+            grub.append("menuentry 'Debian GNU/Linux, with Linux ").append(v).append("' --class debian $menuentry_id_option 'gnulinux-")
+                    .append(v).append("' {\n\tlinux\t/boot/vmlinuz-").append(v).append(" root=/dev/vda1 ro quiet aufs=tmpfs\n")
+                    .append("\tinitrd\t/boot/initrd.img-").append(v).append("\n}\n");
+        }
+        Files.writeString(work.resolve("boot/grub/grub.cfg"), grub);
+        Files.createDirectories(work.resolve("etc"));
+        Files.writeString(work.resolve("etc/overlayboot.conf"), "#mode=\n");
+        Files.createDirectories(work.resolve("run"));
     }
 
     private static void inspect(Path initrd) {
@@ -168,7 +216,10 @@ final class AotTraining {
         byte[] d = data.getBytes(StandardCharsets.US_ASCII);
         StringBuilder h = new StringBuilder("070701");
         for (long field : new long[] {ino++, mode, 0, 0, 1, 1_700_000_000L, d.length, 0, 0, 0, 0, n.length, 0}) {
-            h.append(String.format("%08X", field));
+            // eight upper-case hex digits, without String.format: its Formatter and locale data would
+            // be in every cache trained here
+            String hex = Long.toHexString(field).toUpperCase(java.util.Locale.ROOT);
+            h.append("0".repeat(8 - hex.length())).append(hex);
         }
         out.writeBytes(h.toString().getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(n);

@@ -222,14 +222,24 @@ record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
                 }
                 if (b.getLast().equals("{")) {
                     skipBlock();
-                } else if (verb.matches("linux(16|efi)?") && b.size() >= 2) {
+                } else if (isOneOf(verb, "linux", "linux16", "linuxefi") && b.size() >= 2) {
                     kernel = b.get(1);
                     arguments = String.join(" ", b.subList(2, b.size()));
-                } else if (verb.matches("initrd(16|efi)?")) {
+                } else if (isOneOf(verb, "initrd", "initrd16", "initrdefi")) {
                     initrds = b.subList(1, b.size());
                 }
             }
             return new MenuEntry(title, id, path, false, kernel, arguments, initrds, List.of());
+        }
+
+        /** {@code linux(16|efi)?} without a regex compiled for every line of the menu ({@code status} reads it often). */
+        private static boolean isOneOf(String verb, String... names) {
+            for (String n : names) {
+                if (verb.equals(n)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** {@code then set default=0} on one line is the command {@code set default=0}. */

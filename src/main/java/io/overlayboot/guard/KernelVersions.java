@@ -14,7 +14,9 @@ public final class KernelVersions {
         Matcher m = NUMBER.matcher(version);
         StringBuilder s = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(s, "%010d".formatted(Long.parseLong(m.group().length() > 18 ? "0" : m.group())));
+            // zero-padded without String.format, whose Formatter loads the locale data ({@code status} sorts kernels)
+            String digits = Long.toString(Long.parseLong(m.group().length() > 18 ? "0" : m.group()));
+            m.appendReplacement(s, "0".repeat(Math.max(0, 10 - digits.length())) + digits);
         }
         m.appendTail(s);
         return s.toString();

@@ -30,9 +30,23 @@ public final class NextBootCheck {
     private final boolean packaged;
 
     public NextBootCheck(Path root) {
+        this(root, false);
+    }
+
+    private NextBootCheck(Path root, boolean cached) {
         this.root = new InRoot(root);
-        this.kernels = new KernelCheck(this.root);
+        this.kernels = new KernelCheck(this.root, cached ? ContentsCache.of(this.root.root()) : null);
         this.packaged = PackageHints.installed(this.root);
+    }
+
+    /**
+     * The check of the running system whose {@code /} is {@code root}, keeping what it finds in the
+     * initrds under its {@code /run/overlayboot} ({@link ContentsCache}): for {@code status}, which
+     * fleets poll. Not for a target tree that is not running ({@code check --root}, {@code install}):
+     * its {@code /run} is no tmpfs of this boot.
+     */
+    public static NextBootCheck ofRunningSystem(Path root) {
+        return new NextBootCheck(root, true);
     }
 
     /** The full verdict: the next boot, then every other installed kernel. */

@@ -234,6 +234,10 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         if (bytes < 1024L * 1024 * 1024) {
             return (bytes / (1024 * 1024)) + " MiB";
         }
-        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+        // one decimal, rounded half up as "%.1f" rounds, without String.format: its Formatter loads the
+        // locale data, a tenth of status's start (and a decimal comma in some locales, which scripts
+        // reading this line do not expect)
+        long tenths = Math.round(bytes * 10.0 / (1024.0 * 1024 * 1024));
+        return tenths / 10 + "." + tenths % 10 + " GiB";
     }
 }
