@@ -142,9 +142,9 @@ final class AotTraining {
      * decompressors are needed only when an initrd was not read yet in this boot), the config and
      * {@code /run}. Without them the cache would lack the check's code, which every real machine runs.
      */
-    private static void machine(Path work) throws IOException {
-        StringBuilder grub = new StringBuilder("set default=\"0\"\n");
-        for (String v : List.of("6.1.0-10-amd64", "6.1.0-9-amd64")) {
+    static void machine(Path work) throws IOException {
+        List<String> versions = List.of("6.1.0-10-amd64", "6.1.0-9-amd64");
+        for (String v : versions) {
             Files.createDirectories(work.resolve("lib/modules/" + v + "/kernel/fs/overlayfs"));
             Files.writeString(work.resolve("lib/modules/" + v + "/kernel/fs/overlayfs/overlay.ko"), "");
             Files.writeString(work.resolve("lib/modules/" + v + "/modules.dep"), "kernel/fs/overlayfs/overlay.ko:\n");
@@ -162,10 +162,20 @@ final class AotTraining {
             Files.createDirectories(work.resolve("boot/grub"));
             Files.write(work.resolve("boot/initrd.img-" + v), cpio.toByteArray());
             Files.writeString(work.resolve("boot/vmlinuz-" + v), "");
-            grub.append("menuentry 'Debian GNU/Linux, with Linux ").append(v).append("' --class debian $menuentry_id_option 'gnulinux-")
-                    .append(v).append("' {\n\tlinux\t/boot/vmlinuz-").append(v).append(" root=/dev/vda1 ro quiet aufs=tmpfs\n")
-                    .append("\tinitrd\t/boot/initrd.img-").append(v).append("\n}\n");
         }
+        // as grub-mkconfig lays it out: the newest kernel first, then a submenu with every kernel
+        // and its recovery entry, and overlayboot's own entries (42_overlayboot)
+        StringBuilder grub = new StringBuilder("if [ -s $prefix/grubenv ]; then\n  load_env\nfi\nif [ \"${next_entry}\" ] ; then\n"
+                + "   set default=\"${next_entry}\"\n   set next_entry=\n   save_env next_entry\nelse\n   set default=\"0\"\nfi\n");
+        grub.append(grubEntry("", "Debian GNU/Linux", "gnulinux-simple", versions.getFirst(), "ro quiet aufs=tmpfs"));
+        grub.append("submenu 'Advanced options for Debian GNU/Linux' $menuentry_id_option 'gnulinux-advanced' {\n");
+        for (String v : versions) {
+            grub.append(grubEntry("\t", "Debian GNU/Linux, with Linux " + v, "gnulinux-" + v + "-advanced", v, "ro quiet aufs=tmpfs"));
+            grub.append(grubEntry("\t", "Debian GNU/Linux, with Linux " + v + " (recovery mode)", "gnulinux-" + v + "-recovery", v, "ro single"));
+        }
+        grub.append("}\n");
+        grub.append(grubEntry("", "Debian GNU/Linux, Linux " + versions.getFirst() + ": maintenance (writable, NOT protected)",
+                "overlayboot-writable", versions.getFirst(), "ro quiet overlayboot=disabled"));
         Files.writeString(work.resolve("boot/grub/grub.cfg"), grub);
         Files.createDirectories(work.resolve("etc"));
         Files.writeString(work.resolve("etc/overlayboot.conf"), "#mode=\n");
@@ -206,6 +216,13 @@ final class AotTraining {
             compressed.writeTo(out);
         }
         return initrd;
+    }
+
+    private static String grubEntry(String indent, String title, String id, String version, String arguments) {
+        return indent + "menuentry '" + title + "' --class debian --class gnu-linux $menuentry_id_option '" + id + "' {\n"
+                + indent + "\tload_video\n" + indent + "\tinsmod gzio\n"
+                + indent + "\tlinux\t/boot/vmlinuz-" + version + " root=/dev/vda1 " + arguments + "\n"
+                + indent + "\tinitrd\t/boot/initrd.img-" + version + "\n" + indent + "}\n";
     }
 
     private static int ino = 1;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -188,7 +187,7 @@ public final class NextBootCheck {
         try (Stream<Path> s = Files.list(modules.get())) {
             return s.map(p -> p.getFileName().toString())
                     .filter(v -> root.find("boot/vmlinuz-" + v).isPresent())
-                    .sorted(Comparator.comparing(KernelVersions::key)).toList();
+                    .sorted(KernelVersions.ORDER).toList();
         } catch (IOException e) {
             return List.of();
         }
