@@ -35,18 +35,22 @@ import java.util.zip.CRC32;
  * library ({@code usr/share/overlayboot/overlayboot-functions}) is the last one of the archive:
  * stopping once everything needed was found would save nothing on a protected machine.
  *
+ * <p>What is kept is what was found in the initrds, not the verdict: the verdict also depends on
+ * the boot entry's command line, {@code /etc/overlayboot.conf} and the kernel's modules, which are
+ * small and read at every call, so a change to any of them shows at once.
+ *
  * <p>When an entry is used: it names every file of the set by the path the target sees, device,
  * inode, size, mtime and ctime (nanoseconds), and all of them must match the files now. Rewriting
- * an initrd in place changes its ctime, which not even root can set back ({@code touch -d} sets
- * mtime, and ctime becomes now); replacing it ({@code update-initramfs} writes a new file and
+ * an initrd in place changes its ctime, which no program can set back short of setting the clock
+ * back ({@code touch -d} sets mtime, and ctime becomes now); replacing it ({@code update-initramfs} writes a new file and
  * renames it) changes the inode; {@code /run} is a tmpfs, so no entry outlives a boot. The entry
  * also names the questions it answers ({@link InitrdContents#QUERIES} and the module pattern): a
  * newer overlayboot that asks something else finds it incomplete and reads the initrds again. An
  * entry that is damaged (its CRC32, its format), is not a regular file, is writable by others than
- * its owner, or is owned by someone other than root or this user, is ignored: it cannot make
- * {@code status} say more than reading the initrds would. Nor can it let a user learn more than
- * reading them: an entry is read only when every initrd of its set is readable by this user, and
- * only its owner can read it unless every initrd can be read by everyone.
+ * its owner, or is owned by someone other than root or this user, is ignored and the initrds are
+ * read again. Nor does an entry let a user learn more than reading the initrds would: it is used
+ * only when every initrd of its set is readable by this user, and only its owner can read it
+ * unless every initrd can be read by everyone.
  *
  * <p>An entry is written after a full read, only when the files did not change during it and the
  * directory can be made and written; every failure to write is ignored: the cache is never
@@ -123,7 +127,7 @@ final class ContentsCache {
         while (start < s.length() && (s.charAt(start) == '_' || s.charAt(start) == '.')) {
             start++; // no hidden file, no "." or ".."
         }
-        return s.substring(start);
+        return start < s.length() ? s.substring(start) : "initrd";
     }
 
     /** The text an entry holds, without its last line (the CRC32 of this text). */

@@ -246,5 +246,6 @@ class ContentsCacheTest {
         assertThat(ContentsCache.name(List.of("/boot/ucode.img", "/boot/initrd.img"))).isEqualTo("boot_ucode.img+_boot_initrd.img");
         assertThat(ContentsCache.name(List.of("/../..", "x"))).isEqualTo("+x");
         assertThat(ContentsCache.name(List.of("a".repeat(300)))).hasSize(200);
+        assertThat(ContentsCache.name(List.of("/"))).isEqualTo("initrd");
     }
 }
