@@ -116,6 +116,15 @@ final class AotTraining {
             Files.createDirectories(work.resolve("proc"));
             Files.writeString(work.resolve("proc/meminfo"), "MemTotal:        2015640 kB\nMemFree:          812344 kB\n");
             Files.writeString(work.resolve("proc/cmdline"), "BOOT_IMAGE=/boot/vmlinuz root=/dev/vda1 ro quiet\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        // a system without GRUB or kernels (a container, a build machine): not protected, cannot tell
+        run("status", "--root", work.toString(), "--mounts", mounts.toString());
+        if (json) {
+            run("status", "--json", "--root", work.toString(), "--mounts", mounts.toString());
+        }
+        try {
             machine(work);
             Files.writeString(protectedMounts, "overlayboot / overlay rw,relatime,lowerdir=/ro,upperdir=/rw/upper,workdir=/rw/work 0 0\n"
                     + "/dev/vda1 /ro ext4 ro,relatime 0 0\ntmpfs-root /rw tmpfs rw,relatime,size=1007820k 0 0\n");
@@ -127,9 +136,9 @@ final class AotTraining {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        // twice: the first reads the initrds and keeps what it found under run/overlayboot, the
-        // second finds it there, as every later status of a boot does, on a protected machine
-        run("status", "--root", work.toString(), "--mounts", mounts.toString());
+        // a protected machine with GRUB and two kernels: the first status of the boot reads the
+        // initrds and keeps what it found under run/overlayboot; every later one finds it there
+        firstOfBoot("status", "--root", work.toString(), "--mounts", protectedMounts.toString());
         run("status", "--root", work.toString(), "--mounts", protectedMounts.toString());
         if (json) {
             run("status", "--json", "--root", work.toString(), "--mounts", protectedMounts.toString());
@@ -252,6 +261,30 @@ final class AotTraining {
     private static void pad(ByteArrayOutputStream out) {
         while (out.size() % 4 != 0) {
             out.write(0);
+        }
+    }
+
+    /**
+     * Runs {@code args} with overlayboot's classes loaded by a class loader of its own: the JVM keeps
+     * in the cache only the classes of its built-in loaders, so what this run alone needs (reading
+     * initrds: the cpio reader, the decompressors' classes it links, ~60) does not weigh on every
+     * start of every {@code status}, which finds what this run kept. Only the JDK's classes it
+     * loads (the class loader's, reflection's) go into the cache.
+     */
+    private static void firstOfBoot(String... args) {
+        String[] entries = System.getProperty("java.class.path").split(java.io.File.pathSeparator);
+        java.net.URL[] urls = new java.net.URL[entries.length];
+        try {
+            for (int i = 0; i < entries.length; i++) {
+                urls[i] = Path.of(entries[i]).toUri().toURL();
+            }
+            try (java.net.URLClassLoader own = new java.net.URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+                Class<?> main = Class.forName(Main.class.getName(), true, own);
+                Object discard = new PrintWriter(OutputStream.nullOutputStream());
+                main.getMethod("run", PrintWriter.class, PrintWriter.class, String[].class).invoke(null, discard, discard, args);
+            }
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("the first status of the training machine failed: " + e, e);
         }
     }
 
