@@ -133,7 +133,7 @@ final class ContentsCache {
     /** The text an entry holds, without its last line (the CRC32 of this text). */
     private static String body(List<String> shown, List<String> keys, InitrdContents c) {
         StringBuilder s = new StringBuilder(FORMAT).append('\n');
-        s.append("modules ").append(encode(InitrdContents.MODULES.pattern())).append('\n');
+        s.append("modules ").append(encode(InitrdContents.MODULES)).append('\n');
         for (int i = 0; i < shown.size(); i++) {
             s.append("file ").append(encode(shown.get(i))).append(' ').append(keys.get(i)).append('\n');
         }
@@ -195,7 +195,7 @@ final class ContentsCache {
             lines.add(body.substring(at, end));
         }
         if (lines.size() < 2 || !lines.get(0).equals(FORMAT)
-                || !lines.get(1).equals("modules " + encode(InitrdContents.MODULES.pattern()))) {
+                || !lines.get(1).equals("modules " + encode(InitrdContents.MODULES))) {
             return Optional.empty();
         }
         List<String> files = new ArrayList<>();

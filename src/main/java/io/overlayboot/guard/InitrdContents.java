@@ -41,9 +41,12 @@ record InitrdContents(Set<String> present, Map<String, String> texts, Set<String
     /** Every path {@link #has} and {@link #text} are asked about: the generators' markers and requirements, blkid. */
     static final Set<String> QUERIES = queries();
 
-    /** A union module of any kernel, as stored; {@code KernelCheck} picks the kernel's own. */
-    static final Pattern MODULES = Pattern.compile("(?:usr/)?lib/modules/[^/]+/(?:.*/)?(?:"
-            + String.join("|", KernelCheck.UNIONS) + ")\\.ko(?:\\.(?:xz|zst|gz))?");
+    /**
+     * A union module of any kernel, as stored; {@code KernelCheck} picks the kernel's own. Compiled
+     * only when an initrd is read: a kept entry names it as text ({@link ContentsCache}).
+     */
+    static final String MODULES = "(?:usr/)?lib/modules/[^/]+/(?:.*/)?(?:" + String.join("|", KernelCheck.UNIONS)
+            + ")\\.ko(?:\\.(?:xz|zst|gz))?";
 
     InitrdContents {
         present = Set.copyOf(present);
@@ -125,8 +128,9 @@ record InitrdContents(Set<String> present, Map<String, String> texts, Set<String
                 at.map(texts::get).ifPresent(t -> text.put(q, t));
             }
             List<String> modules = new ArrayList<>();
+            Pattern module = Pattern.compile(MODULES);
             for (String p : paths) {
-                if (MODULES.matcher(p).matches()) {
+                if (module.matcher(p).matches()) {
                     modules.add(p);
                 }
             }

@@ -5,12 +5,12 @@ import io.overlayboot.settings.Resolution;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Checks one kernel and its initrd: the kernel has the union filesystem (a module in
@@ -64,7 +64,8 @@ final class KernelCheck {
         warnings.addAll(settings.warnings());
 
         List<String> unions = unions(settings.get(Settings.DRIVER));
-        boolean builtIn = unions.stream().anyMatch(u -> builtIn(version, u));
+        String builtInList = root.readText("lib/modules/" + version + "/modules.builtin").orElse("");
+        boolean builtIn = unions.stream().anyMatch(u -> lineEndsWith(builtInList, "/" + u + ".ko"));
         boolean module = unions.stream().anyMatch(u -> hasModule(version, u));
         String unionNames = String.join(" or ", unions);
         if (root.find("lib/modules/" + version).isEmpty()) {
@@ -152,40 +153,55 @@ final class KernelCheck {
         };
     }
 
-    private boolean builtIn(String version, String union) {
-        return root.readText("lib/modules/" + version + "/modules.builtin")
-                .map(t -> t.lines().anyMatch(l -> l.endsWith("/" + union + ".ko")))
-                .orElse(false);
+    /** Whether a line of {@code text} ends with {@code suffix}, as {@code text.lines().anyMatch(l -> l.endsWith(suffix))}. */
+    static boolean lineEndsWith(String text, String suffix) {
+        for (int at = text.indexOf(suffix); at >= 0; at = text.indexOf(suffix, at + 1)) {
+            int end = at + suffix.length();
+            if (end == text.length() || text.charAt(end) == '\n' || text.charAt(end) == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The names a union's module file has: {@code overlay.ko}, compressed or not. */
+    private static List<String> moduleNames(String union) {
+        return List.of(union + ".ko", union + ".ko.xz", union + ".ko.zst", union + ".ko.gz");
     }
 
     /**
-     * The module where Debian's kernel has it, or as {@code modules.dep} lists it: the file first, one
-     * directory listing, since {@code modules.dep} is half a megabyte that {@code status} would
+     * The module where Debian's kernel has it, or as {@code modules.dep} lists it: the file first,
+     * four names looked up, since {@code modules.dep} is half a megabyte that {@code status} would
      * otherwise read and match line by line for every installed kernel.
      */
     private boolean hasModule(String version, String union) {
-        Pattern name = modulePattern(union);
         String dir = union.equals("overlay") ? "overlayfs" : union;
         Optional<Path> fs = root.find("lib/modules/" + version + "/kernel/fs/" + dir);
         if (fs.isPresent() && Files.isDirectory(fs.get())) {
-            try (Stream<Path> s = Files.list(fs.get())) {
-                if (s.anyMatch(p -> name.matcher(p.getFileName().toString()).matches())) {
+            for (String name : moduleNames(union)) {
+                if (Files.exists(fs.get().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
                     return true;
                 }
-            } catch (IOException e) {
-                // then modules.dep tells
             }
         }
+        Pattern name = Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
         Optional<String> dep = root.readText("lib/modules/" + version + "/modules.dep");
         return dep.isPresent() && dep.get().lines().map(l -> l.split(":", 2)[0]).anyMatch(p -> name.matcher(p).matches());
     }
 
+    /**
+     * Whether the initrd holds {@code union}'s module for kernel {@code version}: a path
+     * {@code (usr/)lib/modules/VERSION/.../NAME} with one of {@link #moduleNames}.
+     */
     private static boolean initrdHasModule(InitrdContents initrd, String version, String union) {
-        Pattern p = Pattern.compile("(?:usr/)?lib/modules/" + Pattern.quote(version) + "/" + modulePattern(union).pattern());
-        return initrd.modules().stream().anyMatch(s -> p.matcher(s).matches());
-    }
-
-    private static Pattern modulePattern(String union) {
-        return Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
+        List<String> names = moduleNames(union);
+        for (String path : initrd.modules()) {
+            String rest = path.startsWith("usr/") ? path.substring(4) : path;
+            String prefix = "lib/modules/" + version + "/";
+            if (rest.startsWith(prefix) && names.contains(rest.substring(rest.lastIndexOf('/') + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 }
