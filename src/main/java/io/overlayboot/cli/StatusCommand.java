@@ -102,7 +102,7 @@ final class StatusCommand implements Subcommand {
         Path root = system.root();
         Status status = Status.read(root, system.mounts());
         StatusReport report = new StatusReport(status, Parameters.inForce(status.state(), text(root, "proc/cmdline"),
-                text(root, "etc/overlayboot.conf")), new NextBootCheck(root).check(),
+                text(root, "etc/overlayboot.conf")), NextBootCheck.ofRunningSystem(root).check(),
                 PersistedPaths.of(status.state(), persistedPoints(status)));
         ExitCode code = !status.protectedNow() ? ExitCode.NOT_PROTECTED
                 : report.unprotectedNextBoot() ? ExitCode.NEXT_BOOT_UNPROTECTED : ExitCode.OK;

@@ -97,7 +97,16 @@ record Generator(String name, String marker, String rebuild, String moduleSource
 
     /** The command that rebuilds kernel {@code version}'s initrd with the generator {@code name}, initramfs-tools' when not known. */
     static String rebuild(String name, String version) {
-        return ALL.stream().filter(g -> g.name().equals(name)).findFirst().orElse(INITRAMFS_TOOLS).rebuild().formatted(version);
+        return withVersion(ALL.stream().filter(g -> g.name().equals(name)).findFirst().orElse(INITRAMFS_TOOLS).rebuild(), version);
+    }
+
+    /**
+     * {@code template} ({@link #rebuild}, a {@link Requirement#hint}) with {@code %1$s} replaced by
+     * the kernel {@code version}: what {@code formatted} would give, without the Formatter and the
+     * locale data it loads ({@code status} builds these strings at every call).
+     */
+    static String withVersion(String template, String version) {
+        return template.replace("%1$s", version);
     }
 
     /** The paths whose text the check reads. */

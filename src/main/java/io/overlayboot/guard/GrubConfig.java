@@ -3,7 +3,6 @@ package io.overlayboot.guard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The menu of a {@code grub.cfg} and the entry GRUB boots when nobody touches the keyboard.
@@ -19,9 +18,6 @@ import java.util.regex.Pattern;
  * @param defaults the values of top-level {@code set default=} statements, in order, unexpanded
  */
 record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
-    private static final Pattern NUMBER = Pattern.compile("[0-9]+");
-    private static final Pattern NEXT_ENTRY = Pattern.compile("\\$\\{?next_entry}?");
-    private static final Pattern SAVED_ENTRY = Pattern.compile("\\$\\{?saved_entry}?");
 
     GrubConfig {
         entries = List.copyOf(entries);
@@ -59,6 +55,34 @@ record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
         }
     }
 
+    /**
+     * Whether {@code word} is the variable {@code name} as GRUB script writes it: {@code $name} or
+     * {@code ${name}}, also with one of the braces alone, as the pattern "\$\{?name}?" matches,
+     * without a regex compiled at every {@code status}.
+     */
+    static boolean isVariable(String word, String name) {
+        if (!word.startsWith("$")) {
+            return false;
+        }
+        String rest = word.substring(1);
+        rest = rest.startsWith("{") ? rest.substring(1) : rest;
+        rest = rest.endsWith("}") ? rest.substring(0, rest.length() - 1) : rest;
+        return rest.equals(name);
+    }
+
+    /** One or more ASCII digits ({@code [0-9]+}). */
+    private static boolean isNumber(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Parses grub.cfg text; anything it does not understand is skipped, as it does not choose the entry. */
     static GrubConfig parse(String text) {
         List<List<String>> commands = new ArrayList<>();
@@ -74,17 +98,17 @@ record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
     Choice choose(Map<String, String> env) {
         String spec = "0";
         String source = "the first entry (grub.cfg sets no default)";
-        boolean nextEntryBranch = defaults.stream().anyMatch(d -> NEXT_ENTRY.matcher(d).matches());
+        boolean nextEntryBranch = defaults.stream().anyMatch(d -> isVariable(d, "next_entry"));
         String nextEntry = env.getOrDefault("next_entry", "");
         if (nextEntryBranch && !nextEntry.isEmpty()) {
             spec = nextEntry;
             source = "grubenv next_entry (used once, for the next boot only)";
         } else {
             for (String d : defaults) {
-                if (NEXT_ENTRY.matcher(d).matches()) {
+                if (isVariable(d, "next_entry")) {
                     continue;
                 }
-                if (SAVED_ENTRY.matcher(d).matches()) {
+                if (isVariable(d, "saved_entry")) {
                     spec = env.getOrDefault("saved_entry", "");
                     source = "grubenv saved_entry";
                 } else {
@@ -114,7 +138,7 @@ record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
         MenuEntry found = null;
         for (String part : spec.split(">", -1)) {
             found = null;
-            if (NUMBER.matcher(part).matches()) {
+            if (isNumber(part)) {
                 int index = part.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(part);
                 found = index < menu.size() ? menu.get(index) : null;
             } else {
@@ -222,14 +246,24 @@ record GrubConfig(List<MenuEntry> entries, List<String> defaults) {
                 }
                 if (b.getLast().equals("{")) {
                     skipBlock();
-                } else if (verb.matches("linux(16|efi)?") && b.size() >= 2) {
+                } else if (isOneOf(verb, "linux", "linux16", "linuxefi") && b.size() >= 2) {
                     kernel = b.get(1);
                     arguments = String.join(" ", b.subList(2, b.size()));
-                } else if (verb.matches("initrd(16|efi)?")) {
+                } else if (isOneOf(verb, "initrd", "initrd16", "initrdefi")) {
                     initrds = b.subList(1, b.size());
                 }
             }
             return new MenuEntry(title, id, path, false, kernel, arguments, initrds, List.of());
+        }
+
+        /** {@code linux(16|efi)?} without a regex compiled for every line of the menu ({@code status} reads it often). */
+        private static boolean isOneOf(String verb, String... names) {
+            for (String n : names) {
+                if (verb.equals(n)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** {@code then set default=0} on one line is the command {@code set default=0}. */

@@ -5,12 +5,12 @@ import io.overlayboot.settings.Resolution;
 import io.overlayboot.settings.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Checks one kernel and its initrd: the kernel has the union filesystem (a module in
@@ -19,15 +19,24 @@ import java.util.stream.Stream;
  * built in, and {@code blkid} when the upper layer is a device.
  */
 final class KernelCheck {
-    private static final List<String> BLKID = List.of("sbin/blkid", "usr/sbin/blkid", "bin/blkid", "usr/bin/blkid");
+    static final List<String> BLKID = List.of("sbin/blkid", "usr/sbin/blkid", "bin/blkid", "usr/bin/blkid");
+    /** The union filesystems overlayboot can use, in the order {@code driver=auto} tries them. */
+    static final List<String> UNIONS = List.of("overlay", "aufs");
 
     private final InRoot root;
     /** The Debian package carries the boot files: the hints name its places (see {@link PackageHints}). */
     private final boolean packaged;
+    /** Where what was found in the initrds is kept between runs, or null to read them every time. */
+    private final ContentsCache cache;
 
     KernelCheck(InRoot root) {
+        this(root, null);
+    }
+
+    KernelCheck(InRoot root, ContentsCache cache) {
         this.root = root;
         this.packaged = PackageHints.installed(root);
+        this.cache = cache;
     }
 
     /**
@@ -43,7 +52,7 @@ final class KernelCheck {
 
         Optional<InitrdContents> contents = contents(version, initrds, reasons);
         Optional<Generator> generator = contents.flatMap(Generator::of);
-        String rebuild = generator.orElse(Generator.INITRAMFS_TOOLS).rebuild().formatted(version);
+        String rebuild = Generator.withVersion(generator.orElse(Generator.INITRAMFS_TOOLS).rebuild(), version);
         String shown = String.join(" ", initrds);
         if (contents.isPresent() && generator.isEmpty()) {
             reasons.add(Reason.cannotTell("initrd " + shown + " was not built by "
@@ -55,7 +64,8 @@ final class KernelCheck {
         warnings.addAll(settings.warnings());
 
         List<String> unions = unions(settings.get(Settings.DRIVER));
-        boolean builtIn = unions.stream().anyMatch(u -> builtIn(version, u));
+        String builtInList = root.readText("lib/modules/" + version + "/modules.builtin").orElse("");
+        boolean builtIn = unions.stream().anyMatch(u -> lineEndsWith(builtInList, "/" + u + ".ko"));
         boolean module = unions.stream().anyMatch(u -> hasModule(version, u));
         String unionNames = String.join(" or ", unions);
         if (root.find("lib/modules/" + version).isEmpty()) {
@@ -72,7 +82,7 @@ final class KernelCheck {
             Generator g = generator.get();
             boolean bootCode = g.requirements().getFirst().in(initrd).isPresent();
             for (Generator.Requirement r : g.requirements()) {
-                String hint = PackageHints.adapt(r.hint().formatted(version), packaged);
+                String hint = PackageHints.adapt(Generator.withVersion(r.hint(), version), packaged);
                 Optional<String> at = r.in(initrd);
                 if (at.isEmpty()) {
                     if (r.mustContain().isEmpty() || bootCode) {
@@ -127,7 +137,7 @@ final class KernelCheck {
             files.add(file.get());
         }
         try {
-            return Optional.of(InitrdContents.read(files, Generator::wantsText));
+            return Optional.of(cache == null ? InitrdContents.read(files) : cache.contents(initrds, files));
         } catch (IOException e) {
             reasons.add(Reason.cannotTell("cannot read initrd " + String.join(" ", initrds) + ": " + e.getMessage(),
                     "check it with 'overlayboot inspect', and rebuild it with update-initramfs -u -k " + version));
@@ -139,41 +149,59 @@ final class KernelCheck {
         return switch (driver) {
             case "overlay" -> List.of("overlay");
             case "aufs" -> List.of("aufs");
-            default -> List.of("overlay", "aufs");
+            default -> UNIONS;
         };
     }
 
-    private boolean builtIn(String version, String union) {
-        return root.readText("lib/modules/" + version + "/modules.builtin")
-                .map(t -> t.lines().anyMatch(l -> l.endsWith("/" + union + ".ko")))
-                .orElse(false);
+    /** Whether a line of {@code text} ends with {@code suffix}, as {@code text.lines().anyMatch(l -> l.endsWith(suffix))}. */
+    static boolean lineEndsWith(String text, String suffix) {
+        for (int at = text.indexOf(suffix); at >= 0; at = text.indexOf(suffix, at + 1)) {
+            int end = at + suffix.length();
+            if (end == text.length() || text.charAt(end) == '\n' || text.charAt(end) == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The module as {@code modules.dep} lists it, or the file where Debian's kernel has it. */
+    /** The names a union's module file has: {@code overlay.ko}, compressed or not. */
+    private static List<String> moduleNames(String union) {
+        return List.of(union + ".ko", union + ".ko.xz", union + ".ko.zst", union + ".ko.gz");
+    }
+
+    /**
+     * The module where Debian's kernel has it, or as {@code modules.dep} lists it: the file first,
+     * four names looked up, since {@code modules.dep} is half a megabyte that {@code status} would
+     * otherwise read and match line by line for every installed kernel.
+     */
     private boolean hasModule(String version, String union) {
-        Pattern name = modulePattern(union);
-        Optional<String> dep = root.readText("lib/modules/" + version + "/modules.dep");
-        if (dep.isPresent() && dep.get().lines().map(l -> l.split(":", 2)[0]).anyMatch(p -> name.matcher(p).matches())) {
-            return true;
-        }
         String dir = union.equals("overlay") ? "overlayfs" : union;
         Optional<Path> fs = root.find("lib/modules/" + version + "/kernel/fs/" + dir);
-        if (fs.isEmpty() || !Files.isDirectory(fs.get())) {
-            return false;
+        if (fs.isPresent() && Files.isDirectory(fs.get())) {
+            for (String name : moduleNames(union)) {
+                if (Files.exists(fs.get().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                    return true;
+                }
+            }
         }
-        try (Stream<Path> s = Files.list(fs.get())) {
-            return s.anyMatch(p -> name.matcher(p.getFileName().toString()).matches());
-        } catch (IOException e) {
-            return false;
-        }
+        Pattern name = Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
+        Optional<String> dep = root.readText("lib/modules/" + version + "/modules.dep");
+        return dep.isPresent() && dep.get().lines().map(l -> l.split(":", 2)[0]).anyMatch(p -> name.matcher(p).matches());
     }
 
+    /**
+     * Whether the initrd holds {@code union}'s module for kernel {@code version}: a path
+     * {@code (usr/)lib/modules/VERSION/.../NAME} with one of {@link #moduleNames}.
+     */
     private static boolean initrdHasModule(InitrdContents initrd, String version, String union) {
-        Pattern p = Pattern.compile("(?:usr/)?lib/modules/" + Pattern.quote(version) + "/" + modulePattern(union).pattern());
-        return initrd.paths().stream().anyMatch(s -> p.matcher(s).matches());
-    }
-
-    private static Pattern modulePattern(String union) {
-        return Pattern.compile("(?:.*/)?" + union + "\\.ko(?:\\.(?:xz|zst|gz))?");
+        List<String> names = moduleNames(union);
+        for (String path : initrd.modules()) {
+            String rest = path.startsWith("usr/") ? path.substring(4) : path;
+            String prefix = "lib/modules/" + version + "/";
+            if (rest.startsWith(prefix) && names.contains(rest.substring(rest.lastIndexOf('/') + 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +29,23 @@ public final class NextBootCheck {
     private final boolean packaged;
 
     public NextBootCheck(Path root) {
+        this(root, false);
+    }
+
+    private NextBootCheck(Path root, boolean cached) {
         this.root = new InRoot(root);
-        this.kernels = new KernelCheck(this.root);
+        this.kernels = new KernelCheck(this.root, cached ? ContentsCache.of(this.root.root()) : null);
         this.packaged = PackageHints.installed(this.root);
+    }
+
+    /**
+     * The check of the running system whose {@code /} is {@code root}, keeping what it finds in the
+     * initrds under its {@code /run/overlayboot} ({@link ContentsCache}): for {@code status}, which
+     * fleets poll. Not for a target tree that is not running ({@code check --root}, {@code install}):
+     * its {@code /run} is no tmpfs of this boot.
+     */
+    public static NextBootCheck ofRunningSystem(Path root) {
+        return new NextBootCheck(root, true);
     }
 
     /** The full verdict: the next boot, then every other installed kernel. */
@@ -174,7 +187,7 @@ public final class NextBootCheck {
         try (Stream<Path> s = Files.list(modules.get())) {
             return s.map(p -> p.getFileName().toString())
                     .filter(v -> root.find("boot/vmlinuz-" + v).isPresent())
-                    .sorted(Comparator.comparing(KernelVersions::key)).toList();
+                    .sorted(KernelVersions.ORDER).toList();
         } catch (IOException e) {
             return List.of();
         }

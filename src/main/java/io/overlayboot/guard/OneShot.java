@@ -179,7 +179,7 @@ public final class OneShot {
     }
 
     private static void requireNextEntryBranch(GrubConfig grub) {
-        if (grub.defaults().stream().noneMatch(d -> d.matches("\\$\\{?next_entry}?"))) {
+        if (grub.defaults().stream().noneMatch(d -> GrubConfig.isVariable(d, "next_entry"))) {
             throw OverlaybootException.environment("/" + NextBootCheck.GRUB_CFG + " does not take a one-shot default"
                     + " (no set default=\"${next_entry}\"; it was not written by grub-mkconfig)",
                     "run update-grub, or pick the entry at the GRUB menu");

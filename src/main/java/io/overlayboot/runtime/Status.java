@@ -5,7 +5,6 @@ import io.overlayboot.files.ProcMounts;
 import io.overlayboot.settings.OutsideText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -98,9 +97,12 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
             return Optional.empty();
         }
         String[] line = table.getOrDefault(mountPoint, new String[] {"", ""});
-        FileStore store = Files.getFileStore(dir);
-        long size = store.getTotalSpace();
-        long free = store.getUnallocatedSpace();
+        // statvfs through java.io.File, not Files.getFileStore: that one reads the whole mount table
+        // again to name the store, ~5 ms of every status on a protected machine; the sizes are the
+        // same (f_blocks and f_bfree times f_frsize), 0 when statvfs fails
+        java.io.File at = dir.toFile();
+        long size = at.getTotalSpace();
+        long free = at.getFreeSpace();
         return Optional.of(new Layer(mountPoint, line[0], line[1], size, size - free, free));
     }
 
@@ -234,6 +236,10 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         if (bytes < 1024L * 1024 * 1024) {
             return (bytes / (1024 * 1024)) + " MiB";
         }
-        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+        // one decimal, rounded half up as "%.1f" rounds, without String.format: its Formatter loads the
+        // locale data, a tenth of status's start (and a decimal comma in some locales, which scripts
+        // reading this line do not expect)
+        long tenths = Math.round(bytes * 10.0 / (1024.0 * 1024 * 1024));
+        return tenths / 10 + "." + tenths % 10 + " GiB";
     }
 }

@@ -26,6 +26,20 @@ class AotTrainingTest {
     }
 
     @Test
+    void theStatusTrainingMachineIsProtectedAtTheNextBootAndKeepsWhatItFoundInTheInitrds() throws Exception {
+        AotTraining.machine(dir);
+        java.nio.file.Path mounts = java.nio.file.Files.writeString(dir.resolve("mounts"), "overlayboot / overlay rw,lowerdir=/ro 0 0\n");
+        Cli.Run first = Cli.run("status", "--root", dir.toString(), "--mounts", mounts.toString());
+        assertThat(first.code()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("next boot: protected\n").doesNotContain("kernel ");
+        try (var kept = java.nio.file.Files.list(dir.resolve("run/overlayboot/initrds"))) {
+            assertThat(kept.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("boot_initrd.img-6.1.0-10-amd64", "boot_initrd.img-6.1.0-9-amd64");
+        }
+        assertThat(Cli.run("status", "--root", dir.toString(), "--mounts", mounts.toString())).isEqualTo(first);
+    }
+
+    @Test
     void everyGroupRunsAndAnUnknownOneIsRefused() throws Exception {
         for (String group : List.of("version", "status", "status-text", "settings", "settings-text", "inspect")) {
             AotTraining.main(new String[] {group});

@@ -224,6 +224,25 @@ class KernelCheckTest {
     }
 
     @Test
+    void theKernelsModuleFileCountsWithoutAModulesDepLineButOnlyByItsOwnNames() throws IOException {
+        String i = initrd("initrd.img-" + V, good(CONFIG), Map.of(), false);
+        write(root, "lib/modules/" + V + "/modules.dep", "kernel/fs/ext4/ext4.ko:\n");
+        Path fs = Files.createDirectories(root.resolve("lib/modules/" + V + "/kernel/fs/overlayfs"));
+        write(root, "lib/modules/" + V + "/kernel/fs/overlayfs/overlay.ko.bak", "");
+        assertThat(check("aufs=tmpfs", i).reasons()).singleElement().extracting(Reason::text).asString()
+                .contains("has no overlay or aufs filesystem");
+        for (String name : List.of("overlay.ko", "overlay.ko.xz", "overlay.ko.zst", "overlay.ko.gz")) {
+            write(root, "lib/modules/" + V + "/kernel/fs/overlayfs/" + name, "");
+            assertThat(check("aufs=tmpfs", i).reasons()).as(name).isEmpty();
+            Files.delete(fs.resolve(name));
+        }
+        write(root, "lib/modules/" + V + "/modules.builtin", "kernel/fs/ext4/ext4.ko\r\nkernel/fs/overlayfs/overlay.ko\r\n");
+        assertThat(check("aufs=tmpfs", i).reasons()).as("built in, CRLF lines").isEmpty();
+        write(root, "lib/modules/" + V + "/modules.builtin", "kernel/fs/overlayfs/overlay.ko.orig\n");
+        assertThat(check("aufs=tmpfs", i).reasons()).as("a line that only contains the name").hasSize(1);
+    }
+
+    @Test
     void aDeviceUpperWithoutBlkidIsAWarningUnlessFallbackIsNone() throws IOException {
         Map<String, String> files = new java.util.HashMap<>(good(CONFIG));
         files.remove("usr/sbin/blkid");
