@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
+import io.overlayboot.files.RootedPaths;
 
 /**
  * What the check found in a set of initrd files ({@link InitrdContents}), kept in one small file per
@@ -64,15 +65,17 @@ final class ContentsCache {
     private static final Base64.Encoder ENCODE = Base64.getEncoder();
     private static final Base64.Decoder DECODE = Base64.getDecoder();
 
+    private final Path root;
     private final Path dir;
 
     /** The cache of the running system whose {@code /} is {@code root}: {@code ROOT/run/overlayboot/initrds}. */
     static ContentsCache of(Path root) {
-        return new ContentsCache(root.resolve(DIR));
+        return new ContentsCache(root);
     }
 
-    ContentsCache(Path dir) {
-        this.dir = dir;
+    private ContentsCache(Path root) {
+        this.root = root;
+        this.dir = root.resolve(DIR);
     }
 
     /**
@@ -238,10 +241,14 @@ final class ContentsCache {
             if (!Files.isDirectory(dir.getParent().getParent())) {
                 return; // no /run in this root: nothing to keep it in
             }
-            Files.createDirectories(dir);
+            // Written only where no linked directory leads out of the root: a root's run -> /etc
+            // must not put files into the host's /etc. RootedPaths refuses such a link among the
+            // parents of a name, so the three directories are resolved as parents of one.
+            Path inside = RootedPaths.resolve(root, DIR + "/entry").getParent();
+            Files.createDirectories(inside);
             String body = body(shown, keys, c);
             // named here, not by Files.createTempFile, whose random names load java.security
-            tmp = dir.resolve("." + entry.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            tmp = inside.resolve("." + entry.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.deleteIfExists(tmp); // a leftover of a killed run with this pid
             try (var out = Files.newByteChannel(tmp, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(everyoneReads(files) ? "rw-r--r--" : "rw-------")))) {
@@ -250,7 +257,7 @@ final class ContentsCache {
                     out.write(bytes);
                 }
             }
-            Files.move(tmp, entry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, inside.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
         } catch (IOException | RuntimeException e) {
             // never required: a read-only /run, a full tmpfs, another user's directory

@@ -139,6 +139,29 @@ class ContentsCacheTest {
         assertThat(status().out()).as("the new entry, kept for the changed file").isEqualTo(second.out());
     }
 
+    /** A root whose run/ or run/overlayboot is a link leading out of it gets no entry anywhere. */
+    @Test
+    void nothingIsWrittenThroughALinkLeadingOutOfTheRoot(@TempDir Path outside) throws IOException {
+        Files.write(root.resolve(INITRD), initrd(SCRIPT));
+        Files.delete(root.resolve("run"));
+        Files.createSymbolicLink(root.resolve("run"), outside);
+        Cli.Run viaRun = status();
+        assertThat(viaRun.code()).as(viaRun.err()).isZero();
+        assertThat(outside.toFile().list()).as("nothing written through run -> outside").isEmpty();
+
+        Files.delete(root.resolve("run"));
+        Files.createDirectories(root.resolve("run"));
+        Files.createSymbolicLink(root.resolve("run/overlayboot"), outside);
+        assertThat(status().out()).isEqualTo(viaRun.out());
+        assertThat(outside.toFile().list()).as("nothing written through run/overlayboot -> outside").isEmpty();
+
+        Files.delete(root.resolve("run/overlayboot"));
+        Files.createDirectories(root.resolve("run/overlayboot"));
+        Files.createSymbolicLink(root.resolve("run/overlayboot/initrds"), outside);
+        assertThat(status().out()).isEqualTo(viaRun.out());
+        assertThat(outside.toFile().list()).as("nothing written through run/overlayboot/initrds -> outside").isEmpty();
+    }
+
     @Test
     void anInitrdReplacedByAnotherFileIsReadAgain() throws IOException {
         Path initrd = root.resolve(INITRD);
