@@ -83,8 +83,8 @@ JAVA
   jar --create --file "$dec/decode.jar" -C "$dec/classes" .
   rm -f "$dec/decode.aot"
 fi
-decode="java $java_flags -cp $dec/decode.jar:$jar Decode"
-[ -f "$dec/decode.aot" ] || $decode -XX:AOTCacheOutput="$dec/decode.aot" "$img" >/dev/null 2>&1
+decode_cp="-cp $dec/decode.jar:$jar Decode"
+[ -f "$dec/decode.aot" ] || java $java_flags -XX:AOTCacheOutput="$dec/decode.aot" $decode_cp "$img" >/dev/null
 
 # a small initrd: the rendered files, packed (zstd)
 small=$out/small.img
@@ -124,7 +124,7 @@ hyperfine -N -i --warmup 2 --runs "${RUNS:-10}" --export-json "$out/startup.json
   -n "overlayboot inspect --long Debian initrd (shared cache)" "$ob_shared inspect --long $img" \
   -n "overlayboot inspect --long Debian initrd (no cache)" "$ob_cold inspect --long $img" \
   -n "lsinitramfs -l Debian initrd" "lsinitramfs -l $img" \
-  -n "floor of inspect: JVM + zstd-jni decode of the Debian initrd (AOT cache)" "$decode -XX:AOTCache=$dec/decode.aot $img" \
+  -n "floor of inspect: JVM + zstd-jni decode of the Debian initrd (AOT cache)" "java $java_flags -XX:AOTCache=$dec/decode.aot $decode_cp $img" \
   -n "zstd -dc Debian initrd" "zstd -q -dc $img"
 # the first status of a boot on that machine: nothing kept yet, both initrds read
 hyperfine -N --runs "${FIRST_RUNS:-5}" --prepare "rm -rf $machine/run/overlayboot/initrds" \
