@@ -161,8 +161,10 @@ public final class Main implements Runnable {
      * to log the exit (JDK-8301627), and setting up the JDK's logging to answer costs about as much
      * CPU as the JVM's whole start (measured: a hello world that ends with {@code System.exit(1)}
      * takes ~40 ms more CPU than one that ends with {@code halt(1)}, AOT cache or not). {@code halt}
-     * skips that and the shutdown hooks. These commands register none, write no file and start no
-     * process, so there is nothing for a hook to do; the one hook a command of overlayboot may
+     * skips that and the shutdown hooks. These commands register none and start no process; the
+     * one file they may write ({@code status}'s entry under {@code /run/overlayboot/initrds}) is
+     * closed and renamed into place before they end, and a {@code write(2)} done is done whatever
+     * ends the JVM; so there is nothing for a hook to do. The one hook a command of overlayboot may
      * leave is zstd-jni's delete-on-exit of the library it unpacks to a temp file when no
      * {@code ZstdNativePath} is given, hence that condition. Every other command ends with
      * {@code System.exit}.

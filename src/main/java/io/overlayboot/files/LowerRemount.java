@@ -107,9 +107,11 @@ public final class LowerRemount {
         }
         try {
             superblockReadOnly(point);
-        } catch (OverlaybootException busy) {
-            if (!mount("-o", "remount,bind,ro", point.toString()).ok()) {
-                throw busy;
+        } catch (OverlaybootException failed) {
+            // only when the kernel said busy (EBUSY: "mount point is busy"); any other failure stands
+            if (!String.valueOf(failed.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("busy")
+                    || !mount("-o", "remount,bind,ro", point.toString()).ok()) {
+                throw failed;
             }
             note.accept(point + " is read-only again by its mount flag only: its filesystem stays writable, as a file deleted"
                     + " there is still open (overlayboot's own runtime, when the command removed or upgraded it; fuser -vm " + point

@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import io.overlayboot.files.RootedPaths;
 
 /**
  * What the check found in a set of initrd files ({@link InitrdContents}), kept in one small file per
@@ -66,7 +65,6 @@ final class ContentsCache {
     private static final Base64.Decoder DECODE = Base64.getDecoder();
 
     private final Path root;
-    private final Path dir;
 
     /** The cache of the running system whose {@code /} is {@code root}: {@code ROOT/run/overlayboot/initrds}. */
     static ContentsCache of(Path root) {
@@ -75,7 +73,6 @@ final class ContentsCache {
 
     private ContentsCache(Path root) {
         this.root = root;
-        this.dir = root.resolve(DIR);
     }
 
     /**
@@ -84,18 +81,57 @@ final class ContentsCache {
      */
     InitrdContents contents(List<String> shown, List<Path> files) throws IOException {
         List<String> keys = keys(files);
-        Path entry = dir.resolve(name(shown));
-        if (keys != null) {
-            Optional<InitrdContents> kept = load(entry, shown, keys, files);
-            if (kept.isPresent()) {
-                return kept.get();
+        Path kept = keys == null ? null : directory(false);
+        if (kept != null) {
+            Optional<InitrdContents> found = load(kept.resolve(name(shown)), shown, keys, files);
+            if (found.isPresent()) {
+                return found.get();
             }
         }
         InitrdContents read = InitrdContents.read(files);
         if (keys != null && keys.equals(keys(files))) {
-            store(entry, shown, keys, files, read);
+            store(name(shown), shown, keys, files, read);
         }
         return read;
+    }
+
+    /**
+     * {@code ROOT/run/overlayboot/initrds}, or null: {@code run} must be a directory, not a link,
+     * and so must the two below it (made here, {@code rwxr-xr-x}, when {@code create}), owned by
+     * root or this user and writable by their owner only, so that nobody else can put, swap or
+     * remove an entry, and nothing is read or written through a link, in or out of the root.
+     */
+    private Path directory(boolean create) throws IOException {
+        Path p = root.resolve("run");
+        if (!plainDirectory(p, false)) {
+            return null;
+        }
+        for (String name : new String[] {"overlayboot", "initrds"}) {
+            p = p.resolve(name);
+            if (create && Files.notExists(p, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                    // checked below like any other
+                }
+            }
+            if (!plainDirectory(p, true)) {
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private static boolean plainDirectory(Path p, boolean guarded) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(p, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+        int mode = (Integer) a.get("mode");
+        int uid = (Integer) a.get("uid");
+        return (mode & 0170000) == 0040000 && (!guarded || (mode & 0022) == 0 && (uid == 0 || uid == ownUid()));
     }
 
     /** The identity and times of each file, one line each; null when one cannot be read. */
@@ -171,7 +207,10 @@ final class ContentsCache {
             if ((mode & 0170000) != 0100000 || (mode & 0022) != 0 || uid != 0 && uid != ownUid()) {
                 return Optional.empty();
             }
-            String text = Files.readString(entry, StandardCharsets.UTF_8);
+            String text;
+            try (var channel = Files.newByteChannel(entry, java.util.Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                text = new String(java.nio.channels.Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            }
             int last = text.lastIndexOf("crc ");
             if (last < 0 || !text.substring(last).equals(crc(text.substring(0, last)))) {
                 return Optional.empty();
@@ -235,20 +274,18 @@ final class ContentsCache {
         return Optional.of(new InitrdContents(present, texts, modules));
     }
 
-    private void store(Path entry, List<String> shown, List<String> keys, List<Path> files, InitrdContents c) {
+    private void store(String entry, List<String> shown, List<String> keys, List<Path> files, InitrdContents c) {
         Path tmp = null;
         try {
-            if (!Files.isDirectory(dir.getParent().getParent())) {
-                return; // no /run in this root: nothing to keep it in
+            // no /run in this root, or a link on the way (a root's run -> /etc must not put files
+            // into the host's /etc): nothing kept
+            Path inside = directory(true);
+            if (inside == null) {
+                return;
             }
-            // Written only where no linked directory leads out of the root: a root's run -> /etc
-            // must not put files into the host's /etc. RootedPaths refuses such a link among the
-            // parents of a name, so the three directories are resolved as parents of one.
-            Path inside = RootedPaths.resolve(root, DIR + "/entry").getParent();
-            Files.createDirectories(inside);
             String body = body(shown, keys, c);
             // named here, not by Files.createTempFile, whose random names load java.security
-            tmp = inside.resolve("." + entry.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            tmp = inside.resolve("." + entry + "." + ProcessHandle.current().pid() + ".tmp");
             Files.deleteIfExists(tmp); // a leftover of a killed run with this pid
             try (var out = Files.newByteChannel(tmp, java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(everyoneReads(files) ? "rw-r--r--" : "rw-------")))) {
@@ -257,7 +294,7 @@ final class ContentsCache {
                     out.write(bytes);
                 }
             }
-            Files.move(tmp, inside.resolve(entry.getFileName()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, inside.resolve(entry), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
         } catch (IOException | RuntimeException e) {
             // never required: a read-only /run, a full tmpfs, another user's directory

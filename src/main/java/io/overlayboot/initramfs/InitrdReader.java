@@ -134,7 +134,7 @@ public final class InitrdReader {
             long end;
             if (c == Compression.NONE) {
                 NewcReader r = new NewcReader(in, pos, "file", size - pos, false, scratch);
-                counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
+                counter.cpioBytes = walk(r, partial, visitor, counter, in::position, size);
                 end = in.position();
             } else {
                 end = decoded(in, c, pos, partial, visitor, counter, scratch, size);
@@ -155,7 +155,9 @@ public final class InitrdReader {
         try (InputStream raw = c.decoder(in);
                 InputStream data = raw instanceof NewcReader.CheapSkip ? raw : new BufferedInputStream(raw, 1 << 16)) {
             NewcReader r = new NewcReader(data, 0, where, Long.MAX_VALUE, true, scratch);
-            counter.cpioBytes = walk(r, partial, visitor, counter, in, size);
+            // how far the file was read: a zstd segment reads the file itself, ahead of the entries
+            java.util.function.LongSupplier position = raw instanceof ZstdSegmentInput z ? z::filePosition : in::position;
+            counter.cpioBytes = walk(r, partial, visitor, counter, position, size);
             // The reader stopped at the end of the decoded data; make sure the decoder finished.
             if (data.read() >= 0) {
                 throw new ArchiveFormatException(String.format("unexpected data after the last cpio trailer in %s", where));
@@ -170,7 +172,8 @@ public final class InitrdReader {
         }
     }
 
-    private static long walk(NewcReader r, Segment partial, Visitor visitor, Counter counter, ChannelInput in, long size)
+    private static long walk(NewcReader r, Segment partial, Visitor visitor, Counter counter,
+            java.util.function.LongSupplier position, long size)
             throws IOException {
         long start = r.offset();
         CpioEntry e;
@@ -194,7 +197,7 @@ public final class InitrdReader {
                 throw new VisitorFailure(own);
             }
             if ((counter.entries & 63) == 0) {
-                visitor.progress(in.position(), size);
+                visitor.progress(position.getAsLong(), size);
             }
         }
         return r.offset() - start;

@@ -19,37 +19,52 @@ import java.util.concurrent.BlockingQueue;
  * {@link ChannelInput} is then left right after it, where the next segment starts, as the kernel
  * reads one frame per segment.
  *
- * <p>Decoding runs on a thread of its own, {@value #BUFFERS} buffers ahead of the reader: on a
- * machine with a second core, listing or extracting the entries overlaps with decompressing the
- * rest, so the whole takes about the time of the decompression alone. The buffers bound the memory
- * ({@value #TARGET} bytes each), whatever the size of the initrd. The thread is a daemon, ends at
- * the end of the frame, at an error (handed to the reader, after the data before it), or when the
- * stream is closed, and it alone touches the zstd context and the file channel until it has ended.
- * It is told to stop by a flag, not by an interrupt: an interrupt during a read would close the
- * file channel, which the reader still uses.
+ * <p>The first buffer is decoded by the reader itself. A frame that holds more goes on being decoded
+ * on a thread of its own, up to {@value #BUFFERS} buffers of {@value #TARGET} bytes ahead of the
+ * reader: on a machine with a second core, listing or extracting the entries overlaps with
+ * decompressing the rest, so the whole takes about the time of the decompression alone. Small
+ * frames (an appended overlay, one of many segments) cost no thread and one buffer. Memory is
+ * bounded whatever the initrd's size: the buffers of one segment, whose direct memory the garbage
+ * collector frees.
+ *
+ * <p>The thread is a daemon, ends at the end of the frame, at an error (handed to the reader after
+ * the data before it, and again at every later read), or when the stream is closed; while it runs,
+ * it alone touches the zstd context and the file channel. It is told to stop by a flag, not by an
+ * interrupt: an interrupt during a read would close the file channel, which the reader still uses.
  */
 final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip {
-    /** Compressed bytes read per system call. */
+    /** Compressed bytes read per system call (at most what is left of the file). */
     private static final int SOURCE = 1 << 20;
-    /** Decoded bytes per buffer: zstd's recommended output size is 128 KiB; larger ones cost nothing more. */
-    private static final int TARGET = 1 << 18;
+    /** Decoded bytes per buffer. */
+    private static final int TARGET = 1 << 20;
     /** Buffers between the decoding thread and the reader. */
     static final int BUFFERS = 4;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final ChannelInput in;
+    private final FileChannel channel;
     private final long start;
+    private final int targetSize;
+    private final ByteBuffer source;
+    private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
     private final BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-    private final BlockingQueue<ByteBuffer> empty = new ArrayBlockingQueue<>(BUFFERS);
-    private final Thread decoder;
+    private final BlockingQueue<ByteBuffer> empty = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private boolean started; // the first buffer was decoded (here)
+    private Thread decoder; // the thread for the rest, if the frame went on
     private ByteBuffer current = END;
     private boolean ended;
     private volatile boolean stopped;
 
-    // written by the decoding thread before it queues END, read by the reader after taking END
+    // the decoding state: the reader's until the thread starts, then the thread's alone
+    private long sourceAt; // file offset of source[0]
+    private boolean pending; // the last call filled its buffer: zstd may hold more decoded bytes
+    private boolean done;
+    private int buffers;
+    // written by the thread before it queues END, read by the reader after taking END
     private long frameEnd;
-    private long readUpTo;
     private Throwable failure;
+    /** How far the file has been read, for progress and messages. */
+    private volatile long readUpTo;
 
     ZstdSegmentInput(ChannelInput in) {
         this(in, TARGET);
@@ -58,58 +73,79 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     /** With buffers of {@code targetSize} bytes (small ones in tests). */
     ZstdSegmentInput(ChannelInput in, int targetSize) {
         this.in = in;
+        this.channel = in.channel();
         this.start = in.position();
-        for (int i = 0; i < BUFFERS; i++) {
-            empty.add(ByteBuffer.allocateDirect(targetSize));
-        }
-        FileChannel channel = in.channel();
-        decoder = Thread.ofPlatform().daemon().name("overlayboot-zstd").unstarted(() -> decode(channel));
-        decoder.start();
+        this.targetSize = targetSize;
+        this.sourceAt = start;
+        this.readUpTo = start;
+        this.source = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(SOURCE, in.size() - start))).flip();
     }
 
-    /** The decoding thread: fills empty buffers until the frame is complete. */
-    private void decode(FileChannel channel) {
-        ByteBuffer source = ByteBuffer.allocateDirect(SOURCE).flip();
-        long sourceAt = start; // file offset of source[0]
-        boolean pending = false; // the last call filled its buffer: zstd may hold more decoded bytes
-        try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
-            boolean done = false;
+    /** The file offset up to which the frame has been read (progress: the file is read ahead of the entries). */
+    long filePosition() {
+        return readUpTo;
+    }
+
+    /** Whether this stream's decoding thread is running (tests). */
+    boolean decoding() {
+        return decoder != null && decoder.isAlive();
+    }
+
+    /** Decodes into {@code target} until it is full or the frame is complete. */
+    private void decodeInto(ByteBuffer target) throws IOException {
+        target.clear();
+        while (target.hasRemaining() && !done && !stopped) {
+            // More input only when zstd has none left and holds no decoded bytes. ZSTD_decompressStream
+            // may consume a frame's last input while decoded bytes still wait for room (its contract
+            // allows it; libzstd 1.5.7 keeps the last bytes until then), and a read at the end of the
+            // file would then call a complete frame truncated.
+            if (!source.hasRemaining() && !pending) {
+                sourceAt += source.limit();
+                source.clear();
+                int n = channel.read(source, sourceAt);
+                source.flip();
+                if (n <= 0) {
+                    throw new ArchiveFormatException(String.format(
+                            "zstd frame at offset %d is truncated: the file ends at offset %d before the frame does", start, sourceAt));
+                }
+                readUpTo = sourceAt + n;
+            }
+            done = zstd.decompressDirectByteBufferStream(target, source);
+            pending = !target.hasRemaining();
+        }
+        target.flip();
+        if (done) {
+            frameEnd = sourceAt + source.position();
+        }
+    }
+
+    private ByteBuffer newBuffer() {
+        buffers++;
+        return ByteBuffer.allocateDirect(targetSize);
+    }
+
+    /** The thread: fills buffers until the frame is complete, allocating up to {@value #BUFFERS}. */
+    private void decodeRest() {
+        try {
             while (!done) {
-                ByteBuffer target = empty.take();
-                if (stopped) {
+                ByteBuffer target = empty.poll();
+                if (target == null) {
+                    target = buffers < BUFFERS ? newBuffer() : empty.take();
+                }
+                if (stopped || target == END) {
                     return; // closed before the end: nobody reads on
                 }
-                target.clear();
-                while (target.hasRemaining() && !done) {
-                    // More input only when zstd has none left and holds no decoded bytes.
-                    // ZSTD_decompressStream may consume a frame's last input while decoded bytes
-                    // still wait for room (its contract allows it; libzstd 1.5.7 keeps the last
-                    // bytes until then), and a read at the end of the file would then call a
-                    // complete frame truncated.
-                    if (!source.hasRemaining() && !pending) {
-                        sourceAt += source.limit();
-                        source.clear();
-                        int n = channel.read(source, sourceAt);
-                        source.flip();
-                        readUpTo = sourceAt + Math.max(n, 0);
-                        if (n <= 0) {
-                            throw new ArchiveFormatException(String.format(
-                                    "zstd frame at offset %d is truncated: the file ends at offset %d before the frame does",
-                                    start, sourceAt));
-                        }
-                    }
-                    done = zstd.decompressDirectByteBufferStream(target, source);
-                    pending = !target.hasRemaining();
-                }
-                full.put(target.flip());
+                decodeInto(target);
+                full.add(target); // never blocks: the queue holds every buffer and END
             }
-            frameEnd = sourceAt + source.position();
         } catch (InterruptedException e) {
             failure = e; // nobody interrupts this thread; if someone did, the reader hears of it
         } catch (Throwable e) {
             failure = e;
+        } finally {
+            zstd.close();
         }
-        full.add(END); // never blocks: the queue holds every buffer and END
+        full.add(END);
     }
 
     /** Makes {@link #current} hold unread bytes; false at the end of the frame. */
@@ -118,33 +154,66 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
             return true;
         }
         if (ended) {
+            rethrow();
             return false;
         }
-        if (current != END) {
-            empty.add(current);
-        }
-        try {
-            current = full.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading the zstd frame at offset " + start);
+        if (!started) {
+            start();
+        } else {
+            if (current != END) {
+                empty.add(current);
+            }
+            try {
+                current = full.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading the zstd frame at offset " + start);
+            }
         }
         if (current != END) {
             return current.hasRemaining() || next();
         }
         ended = true;
-        if (failure != null) {
-            in.seek(readUpTo); // for the message: how far the file was read
-            switch (failure) {
-                case IOException e -> throw e;
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                case InterruptedException e -> throw new InterruptedIOException("the zstd decoder was interrupted");
-                default -> throw new IOException(failure);
-            }
-        }
+        rethrow();
         in.seek(frameEnd);
         return false;
+    }
+
+    /** The first buffer, decoded here; the thread for the rest when the frame goes on. */
+    private void start() throws IOException {
+        started = true;
+        ByteBuffer first = newBuffer();
+        try {
+            decodeInto(first);
+        } catch (IOException | RuntimeException | Error e) {
+            zstd.close();
+            failure = e;
+            ended = true;
+            in.seek(readUpTo);
+            throw e;
+        }
+        if (done) {
+            zstd.close();
+            full.add(END); // the next buffer asked for is the end
+        } else {
+            decoder = Thread.ofPlatform().daemon().name("overlayboot-zstd").unstarted(this::decodeRest);
+            decoder.start();
+        }
+        current = first;
+    }
+
+    private void rethrow() throws IOException {
+        if (failure == null) {
+            return;
+        }
+        in.seek(readUpTo); // for the message: how far the file was read
+        switch (failure) {
+            case IOException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            case InterruptedException e -> throw new InterruptedIOException("the zstd decoder was interrupted");
+            default -> throw new IOException(failure);
+        }
     }
 
     @Override
@@ -183,12 +252,22 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     @Override
     public void close() throws IOException {
         stopped = true;
+        if (decoder == null) {
+            zstd.close(); // decoded here, or not at all (closing twice does nothing)
+            return;
+        }
         empty.offer(END); // wakes it if it waits for a buffer
-        try {
-            decoder.join();
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                decoder.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the channel must not be closed under the thread: wait on
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while stopping the zstd decoder");
         }
     }
 }

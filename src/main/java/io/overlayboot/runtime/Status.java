@@ -103,6 +103,9 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         java.io.File at = dir.toFile();
         long size = at.getTotalSpace();
         long free = at.getFreeSpace();
+        if (size == 0) {
+            return Optional.empty(); // statvfs failed (or a tmpfs without a size): unknown, not full
+        }
         return Optional.of(new Layer(mountPoint, line[0], line[1], size, size - free, free));
     }
 

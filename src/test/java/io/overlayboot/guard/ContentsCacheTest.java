@@ -249,6 +249,24 @@ class ContentsCacheTest {
         assertThat(status().out()).as("a link").contains(unprotected());
     }
 
+    /** Entries in a directory others may write (or a link to one) are not believed: anyone could have put them there. */
+    @Test
+    void anEntryInADirectoryOthersCanWriteIsNotBelieved() throws IOException {
+        String forged = forgedEntry();
+        Files.writeString(entry(), forged);
+        Files.setPosixFilePermissions(entry(), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(status().out()).as("believed in a guarded directory: this test can fail").contains("next boot: protected\n");
+
+        Files.writeString(entry(), forged);
+        Files.setPosixFilePermissions(root.resolve(ContentsCache.DIR), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(status().out()).as("initrds/ writable by everyone").contains(unprotected());
+
+        Files.setPosixFilePermissions(root.resolve(ContentsCache.DIR), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(entry(), forged);
+        Files.setPosixFilePermissions(root.resolve("run/overlayboot"), PosixFilePermissions.fromString("rwxrwx---"));
+        assertThat(status().out()).as("overlayboot/ writable by its group").contains(unprotected());
+    }
+
     @Test
     void withoutRunOrWithAnUnwritableCacheStatusStillTells() throws IOException {
         Files.write(root.resolve(INITRD), initrd("scripts/init-bottom/overlayboox"));

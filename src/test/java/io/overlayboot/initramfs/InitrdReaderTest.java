@@ -164,6 +164,53 @@ class InitrdReaderTest {
         }
     }
 
+    /** Progress moves through a zstd segment as its file is read, not only at the segment's end. */
+    @Test
+    void progressMovesWithinAZstdSegment() throws IOException {
+        Path files = Files.createDirectories(tmp.resolve("many"));
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 300; i++) {
+            byte[] b = new byte[16 << 10];
+            r.nextBytes(b);
+            Files.write(files.resolve(String.format("f%03d", i)), b);
+        }
+        Path initrd = Fixtures.write(tmp, "many.img", Fixtures.run(tmp, Fixtures.gnuCpio(files), "zstd", "-q", "-1"));
+        long size = Files.size(initrd);
+        List<Long> seen = new ArrayList<>();
+        InitrdReader.read(initrd, new InitrdReader.Visitor() {
+            @Override
+            public void entry(Segment s, CpioEntry e, InitrdReader.Body b) {}
+
+            @Override
+            public void progress(long offset, long all) {
+                seen.add(offset);
+            }
+        });
+        assertThat(seen).as("offsets between the start and the end of the 4.8 MB segment").anyMatch(o -> o > 0 && o < size);
+        assertThat(seen).isSorted().last().isEqualTo(size);
+    }
+
+    /** A zstd frame damaged in its middle is "corrupt", with the offset read so far, after the entries before the damage. */
+    @Test
+    void aCorruptZstdSegmentIsNamedAfterTheEntriesBeforeTheDamage() throws IOException {
+        Path files = Files.createDirectories(tmp.resolve("many"));
+        java.util.Random r = new java.util.Random(2);
+        for (int i = 0; i < 300; i++) {
+            byte[] b = new byte[16 << 10];
+            r.nextBytes(b);
+            Files.write(files.resolve(String.format("f%03d", i)), b);
+        }
+        byte[] zst = Fixtures.run(tmp, Fixtures.gnuCpio(files), "zstd", "-q", "-1");
+        zst[zst.length / 2] ^= 0x55;
+        zst[zst.length / 2 + 1] ^= 0x55;
+        Path initrd = Fixtures.write(tmp, "bad.img", zst);
+        List<String> names = new ArrayList<>();
+        assertThatThrownBy(() -> InitrdReader.read(initrd, (s, e, b) -> names.add(e.name())))
+                .isInstanceOf(ArchiveFormatException.class)
+                .hasMessageStartingWith("zstd segment at offset 0 is corrupt or truncated (read up to offset ");
+        assertThat(names).isNotEmpty().hasSizeLessThan(300);
+    }
+
     @Test
     void entryDataIsStreamedToTheVisitor() throws IOException {
         Path initrd = Fixtures.write(tmp, "initrd.img", Fixtures.run(tmp, Fixtures.gnuCpio(tree), "xz", "--check=crc32"));
