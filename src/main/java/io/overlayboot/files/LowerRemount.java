@@ -149,6 +149,7 @@ public final class LowerRemount {
     private static Exec.Result mount(String... args) {
         List<String> argv = new java.util.ArrayList<>(List.of("mount"));
         argv.addAll(List.of(args));
-        return Exec.run(argv, LIMIT);
+        // untranslated messages: readOnly tells EBUSY ("mount point is busy") by mount's text
+        return Exec.run(argv, java.util.Map.of("LC_ALL", "C"), null, null, LIMIT);
     }
 }
