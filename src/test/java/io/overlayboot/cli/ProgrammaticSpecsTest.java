@@ -207,15 +207,8 @@ class ProgrammaticSpecsTest {
         for (List<String> line : lines) {
             String[] args = withStatus(line);
             assertThat(StatusCommand.ofPlainLine(args)).isNotNull();
-            java.io.StringWriter out1 = new java.io.StringWriter();
-            java.io.StringWriter err1 = new java.io.StringWriter();
-            java.io.StringWriter out2 = new java.io.StringWriter();
-            java.io.StringWriter err2 = new java.io.StringWriter();
-            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
-            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
-            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
-                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
-            assertThat(out1.toString() + err1.toString()).as(line.toString()).isNotEmpty();
+            List<Object> fast = bothPaths(args);
+            assertThat(fast.get(1).toString() + fast.get(2)).as(line.toString()).isNotEmpty();
         }
     }
 
@@ -264,16 +257,25 @@ class ProgrammaticSpecsTest {
         for (List<String> line : lines) {
             String[] args = with(InspectCommand.NAME, line);
             assertThat(InspectCommand.ofPlainLine(args)).isNotNull();
-            java.io.StringWriter out1 = new java.io.StringWriter();
-            java.io.StringWriter err1 = new java.io.StringWriter();
-            java.io.StringWriter out2 = new java.io.StringWriter();
-            java.io.StringWriter err2 = new java.io.StringWriter();
-            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
-            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
-            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
-                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
-            assertThat(out1.toString() + err1.toString()).as(line.toString()).isNotEmpty();
+            List<Object> fast = bothPaths(args);
+            assertThat(fast.get(1).toString() + fast.get(2)).as(line.toString()).isNotEmpty();
         }
+    }
+
+    /**
+     * Runs {@code args} through Main's fast path and through picocli's path, requires the same exit
+     * code, stdout and stderr of both, and returns them (code, out, err).
+     */
+    private static List<Object> bothPaths(String... args) {
+        java.io.StringWriter out1 = new java.io.StringWriter();
+        java.io.StringWriter err1 = new java.io.StringWriter();
+        java.io.StringWriter out2 = new java.io.StringWriter();
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
+        int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
+        List<Object> result = List.of(fast, out1.toString(), err1.toString());
+        assertThat(result).as(List.of(args).toString()).isEqualTo(List.of(slow, out2.toString(), err2.toString()));
+        return result;
     }
 
     /** The options reach the command: --root, --mounts and --json change what status prints. */
@@ -379,16 +381,9 @@ class ProgrammaticSpecsTest {
     void theSettingsFastPathPrintsWhatPicocliPrints() {
         for (List<String> line : PLAIN_SETTINGS) {
             String[] args = with(SettingsCommand.NAME, line);
-            java.io.StringWriter out1 = new java.io.StringWriter();
-            java.io.StringWriter err1 = new java.io.StringWriter();
-            java.io.StringWriter out2 = new java.io.StringWriter();
-            java.io.StringWriter err2 = new java.io.StringWriter();
-            int fast = Main.run(new java.io.PrintWriter(out1, true), new java.io.PrintWriter(err1, true), args);
-            int slow = Main.runWithPicocli(new java.io.PrintWriter(out2, true), new java.io.PrintWriter(err2, true), args);
-            assertThat(List.of(fast, out1.toString(), err1.toString())).as(line.toString())
-                    .isEqualTo(List.of(slow, out2.toString(), err2.toString()));
-            assertThat(fast).isZero();
-            assertThat(err1.toString()).isEmpty();
+            List<Object> fast = bothPaths(args);
+            assertThat(fast.get(0)).isEqualTo(0);
+            assertThat(fast.get(2).toString()).isEmpty();
         }
         StringBuilder printf = new StringBuilder();
         for (io.overlayboot.settings.Setting s : io.overlayboot.settings.Settings.ALL) {

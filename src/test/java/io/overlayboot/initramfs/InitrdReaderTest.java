@@ -164,16 +164,22 @@ class InitrdReaderTest {
         }
     }
 
-    /** Progress moves through a zstd segment as its file is read, not only at the segment's end. */
-    @Test
-    void progressMovesWithinAZstdSegment() throws IOException {
-        Path files = Files.createDirectories(tmp.resolve("many"));
-        java.util.Random r = new java.util.Random(1);
+    /** 300 files of 16 KiB of random bytes (4.8 MB that zstd cannot shrink) in a directory of their own. */
+    private Path manyRandomFiles(long seed) throws IOException {
+        Path files = Files.createDirectories(tmp.resolve("many" + seed));
+        java.util.Random r = new java.util.Random(seed);
         for (int i = 0; i < 300; i++) {
             byte[] b = new byte[16 << 10];
             r.nextBytes(b);
             Files.write(files.resolve(String.format("f%03d", i)), b);
         }
+        return files;
+    }
+
+    /** Progress moves through a zstd segment as its file is read, not only at the segment's end. */
+    @Test
+    void progressMovesWithinAZstdSegment() throws IOException {
+        Path files = manyRandomFiles(1);
         Path initrd = Fixtures.write(tmp, "many.img", Fixtures.run(tmp, Fixtures.gnuCpio(files), "zstd", "-q", "-1"));
         long size = Files.size(initrd);
         List<Long> seen = new ArrayList<>();
@@ -193,13 +199,7 @@ class InitrdReaderTest {
     /** A zstd frame damaged in its middle is "corrupt", with the offset read so far, after the entries before the damage. */
     @Test
     void aCorruptZstdSegmentIsNamedAfterTheEntriesBeforeTheDamage() throws IOException {
-        Path files = Files.createDirectories(tmp.resolve("many"));
-        java.util.Random r = new java.util.Random(2);
-        for (int i = 0; i < 300; i++) {
-            byte[] b = new byte[16 << 10];
-            r.nextBytes(b);
-            Files.write(files.resolve(String.format("f%03d", i)), b);
-        }
+        Path files = manyRandomFiles(2);
         byte[] zst = Fixtures.run(tmp, Fixtures.gnuCpio(files), "zstd", "-q", "-1");
         zst[zst.length / 2] ^= 0x55;
         zst[zst.length / 2 + 1] ^= 0x55;
