@@ -223,7 +223,10 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
         }
         String status = state.get("status");
         if (status != null) {
-            lines.add("boot: " + status + ": " + state.getOrDefault("message", ""));
+            // the boot script's own message may already start with the status word
+            // ("protected: writes go to ..."): said once, not "boot: protected: protected: ..."
+            String message = state.getOrDefault("message", "");
+            lines.add("boot: " + (message.startsWith(status + ": ") ? message : status + ": " + message));
         }
         String warnings = state.get("warning");
         if (warnings != null) {

@@ -30,7 +30,7 @@ class StatusTest {
         assertThat(s.protectedNow()).isTrue();
         assertThat(s.upperTotal()).isPositive();
         assertThat(s.describe()).first().asString().startsWith("protected: / is a overlay union");
-        assertThat(s.describe()).contains("boot: protected: protected: writes go to tmpfs (size 50%)",
+        assertThat(s.describe()).contains("boot: protected: writes go to tmpfs (size 50%)",
                 "boot warning: overlayboot: unknown option 'sise' in 'overlayboot=tmpfs:sise=1', ignoring it");
     }
 
