@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * class per annotation type, generated and compiled anew, about a quarter of {@code inspect}'s CPU
  * time on a 30 MB initrd). {@code ProgrammaticSpecsTest} checks it is what the annotated form was.
  */
-final class InspectCommand implements Subcommand {
+final class InspectCommand implements PlainLine {
     static final String NAME = "inspect";
     static final String[] DESCRIPTION = {
         "List the entries and segments of any initrd, like lsinitramfs.",
@@ -87,7 +87,8 @@ final class InspectCommand implements Subcommand {
         return command;
     }
 
-    boolean json() {
+    @Override
+    public boolean json() {
         return json.enabled();
     }
 

@@ -206,32 +206,20 @@ public final class Main implements Runnable {
             out.flush();
             return ExitCode.OK.code();
         }
-        // (by name first, so a settings line does not load StatusCommand, nor a status line SettingsCommand)
-        if (args.length > 0 && args[0].equals(StatusCommand.NAME)) {
-            StatusCommand status = StatusCommand.ofPlainLine(args);
-            if (status != null) {
-                return runPlain(status, status.json(), out, err);
-            }
-        }
-        if (args.length > 0 && args[0].equals(SettingsCommand.NAME)) {
-            SettingsCommand settings = SettingsCommand.ofPlainLine(args);
-            if (settings != null) {
-                return runPlain(settings, settings.json(), out, err);
-            }
-        }
-        if (args.length > 0 && args[0].equals(InspectCommand.NAME)) {
-            InspectCommand inspect = InspectCommand.ofPlainLine(args);
-            if (inspect != null) {
-                return runPlain(inspect, inspect.json(), out, err);
-            }
-        }
-        return runWithPicocli(out, err, args);
+        // by name first, so a settings line does not load StatusCommand, nor a status line SettingsCommand
+        PlainLine plain = args.length == 0 ? null : switch (args[0]) {
+            case StatusCommand.NAME -> StatusCommand.ofPlainLine(args);
+            case SettingsCommand.NAME -> SettingsCommand.ofPlainLine(args);
+            case InspectCommand.NAME -> InspectCommand.ofPlainLine(args);
+            default -> null;
+        };
+        return plain != null ? runPlain(plain, out, err) : runWithPicocli(out, err, args);
     }
 
     /** Runs a command a fast path of {@link #run} has set up, as picocli's path would run it. */
-    private static int runPlain(Subcommand command, boolean json, PrintWriter out, PrintWriter err) {
+    private static int runPlain(PlainLine command, PrintWriter out, PrintWriter err) {
         try {
-            return Execution.run(command, new Output(out, err, json));
+            return Execution.run(command, new Output(out, err, command.json()));
         } catch (Exception e) {
             return handled(e, err);
         } finally {

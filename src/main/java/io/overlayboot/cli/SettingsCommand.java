@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code @Mixin JsonOption} would have; {@code ProgrammaticSpecsTest} checks so, and that both ways
  * print the same.
  */
-final class SettingsCommand implements Subcommand {
+final class SettingsCommand implements PlainLine {
     static final String NAME = "settings";
     static final String[] DESCRIPTION = {
         "List every boot option with its names, default and meaning.",
@@ -68,7 +68,8 @@ final class SettingsCommand implements Subcommand {
         return command;
     }
 
-    boolean json() {
+    @Override
+    public boolean json() {
         return json.enabled();
     }
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code mixinStandardHelpOptions = true}, {@code @Mixin RunningSystemMixin} and
  * {@code @Mixin JsonOption} would have; {@code ProgrammaticSpecsTest} checks so.
  */
-final class StatusCommand implements Subcommand {
+final class StatusCommand implements PlainLine {
     static final String NAME = "status";
     static final String[] DESCRIPTION = {"Say whether / is protected now and how full the upper layer is.",
         "Reads /proc/mounts, not what was installed; also shows what the boot script did and warned about,",
@@ -44,7 +44,8 @@ final class StatusCommand implements Subcommand {
         return spec;
     }
 
-    boolean json() {
+    @Override
+    public boolean json() {
         return json.enabled();
     }
 
