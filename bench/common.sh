@@ -9,7 +9,7 @@ jar=$root/target/overlayboot.jar
 out=$root/bench/out
 mkdir -p "$out"
 [ -f "$jar" ] || (cd "$root" && mvn -q -B -ntp package -DskipTests)
-java_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
+java_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
 # aot NAME TRAINING-ARGS...: make $out/NAME.aot from one run of the jar with those arguments.
 aot() {
   local cache=$out/$1.aot; shift

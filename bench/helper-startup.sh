@@ -18,7 +18,7 @@ java -jar target/overlayboot.jar render --out "$work/out" >/dev/null
 script=$work/out/etc/initramfs-tools/scripts/init-bottom/overlayboot
 echo "quiet aufs=LABEL=data overlayboot=device:timeout=5,swap=1,bogus=1" >"$work/cmdline"
 printf 'size=25%%\nonerror=panic\n' >"$work/conf"
-flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
+flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
 args="plan --cmdline $work/cmdline --config $work/conf --rootmnt /root"
 
 # shellcheck disable=SC2086

@@ -40,7 +40,8 @@ mkdir -p "$stage/usr/lib/overlayboot/native"
 unzip -q -j "$jar" 'linux/amd64/libzstd-jni-*.so' -d "$stage/usr/lib/overlayboot/native"
 strip --strip-unneeded "$stage"/usr/lib/overlayboot/native/libzstd-jni-*.so
 zstd_lib=$(cd "$stage/usr/lib/overlayboot/native" && ls libzstd-jni-*.so)
-java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED"
+# the same flags as ./overlayboot (see there, also for -XX:-UsePerfData), in training and in use
+java_opts="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"
 # An AOT cache for status (the login notice, scripts and fleets polling it) and inspect (a 30 MB
 # initrd), each trained on itself alone (the JVM loads every class of a cache at start, so a cache
 # trained on everything costs them more than it saves), and one for every other command. Each cache

@@ -62,7 +62,7 @@ if [ "$aot" = 1 ]; then
 	train=$(mktemp -d)
 	printf 'quiet aufs=tmpfs overlayboot=tmpfs:size=25%%,swap=1,bogus=1\n' >"$train/cmdline"
 	printf 'mode=device\ndev=LABEL=keep\ntimeout=bad\n' >"$train/conf"
-	(cd "$out" && ./jvm/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+	(cd "$out" && ./jvm/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
 		-XX:AOTCacheOutput=helper.aot -cp helper.jar io.overlayboot.helper.HelperMain \
 		plan --cmdline "$train/cmdline" --config "$train/conf" >/dev/null)
 	rm -rf "$train"

@@ -790,7 +790,8 @@ ob_try_helper() {
 		if [ -r /usr/lib/overlayboot/helper.aot ]; then
 			set -- "$@" -XX:AOTCache=/usr/lib/overlayboot/helper.aot
 		fi
-		set -- "$@" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+		# -XX:-UsePerfData: no hsperfdata file in the initramfs's /tmp (docs/helper.md)
+		set -- "$@" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED \
 			-cp /usr/lib/overlayboot/helper.jar io.overlayboot.helper.HelperMain boot
 	else
 		if [ "$OB_HELPER" != auto ]; then

@@ -107,12 +107,14 @@ public enum Compression {
 
     /**
      * Opens the decoder for a segment starting at {@code in.position()}. Reading it to the end
-     * leaves {@code in} right after the segment. Not for {@link #NONE}.
+     * leaves {@code in} right after the segment. Not for {@link #NONE}. A zstd segment is decoded
+     * {@code ahead} of the reader on a thread of its own when asked ({@link ZstdSegmentInput}); the
+     * other formats always decode on the reader's thread.
      */
-    InputStream decoder(ChannelInput in) throws IOException {
+    InputStream decoder(ChannelInput in, boolean ahead) throws IOException {
         return switch (this) {
             case GZIP -> new GzipMemberInput(in);
-            case ZSTD -> new ZstdSegmentInput(in);
+            case ZSTD -> new ZstdSegmentInput(in, ahead);
             case XZ -> new SingleXZInputStream(in, DECODER_MEMORY_KIB);
             case LZMA -> new LZMAInputStream(in, DECODER_MEMORY_KIB);
             case LZ4 -> new Lz4Legacy.Input(in);

@@ -53,7 +53,14 @@ public record CpioEntry(
 
     /** The type and permission bits as {@code ls -l} shows them, e.g. {@code drwxr-xr-x}. */
     public String modeString() {
-        char type = switch (mode & S_IFMT) {
+        char[] s = new char[10];
+        modeChars(mode, s, 0);
+        return new String(s);
+    }
+
+    /** Writes what {@link #modeString} shows for {@code mode}, ten characters, into {@code out} at {@code at}. */
+    static void modeChars(int mode, char[] out, int at) {
+        out[at] = switch (mode & S_IFMT) {
             case S_IFDIR -> 'd';
             case S_IFLNK -> 'l';
             case S_IFBLK -> 'b';
@@ -62,15 +69,13 @@ public record CpioEntry(
             case S_IFSOCK -> 's';
             default -> '-';
         };
-        StringBuilder s = new StringBuilder(10).append(type);
         String rwx = "rwxrwxrwx";
         for (int i = 0; i < 9; i++) {
-            s.append((mode & (0400 >> i)) != 0 ? rwx.charAt(i) : '-');
+            out[at + 1 + i] = (mode & (0400 >> i)) != 0 ? rwx.charAt(i) : '-';
         }
-        if ((mode & 04000) != 0) s.setCharAt(3, (mode & 0100) != 0 ? 's' : 'S');
-        if ((mode & 02000) != 0) s.setCharAt(6, (mode & 010) != 0 ? 's' : 'S');
-        if ((mode & 01000) != 0) s.setCharAt(9, (mode & 01) != 0 ? 't' : 'T');
-        return s.toString();
+        if ((mode & 04000) != 0) out[at + 3] = (mode & 0100) != 0 ? 's' : 'S';
+        if ((mode & 02000) != 0) out[at + 6] = (mode & 010) != 0 ? 's' : 'S';
+        if ((mode & 01000) != 0) out[at + 9] = (mode & 01) != 0 ? 't' : 'T';
     }
 
     /** The name the kernel would create: without a leading {@code ./}. */

@@ -64,6 +64,12 @@ public final class Extractor implements InitrdReader.Visitor {
         return skipped;
     }
 
+    /** Every byte is written to a file: decoding the next ones meanwhile, on a second core, pays. */
+    @Override
+    public boolean decodeAhead() {
+        return true;
+    }
+
     @Override
     public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) throws IOException {
         String where = segment.format().equals("none") ? "file" : segment.format() + " data of the segment at offset " + segment.offset();

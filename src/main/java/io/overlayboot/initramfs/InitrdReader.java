@@ -27,6 +27,16 @@ public final class InitrdReader {
 
         /** Called now and then with the file offset reached. */
         default void progress(long offset, long size) {}
+
+        /**
+         * Whether a zstd segment is decoded ahead of this visitor on a thread of its own. Worth it
+         * for a visitor that spends time on every byte (extracting writes each to a file); not for
+         * one that skips most data (a listing), which the handing over of buffers slows down. See
+         * {@link ZstdSegmentInput}.
+         */
+        default boolean decodeAhead() {
+            return false;
+        }
     }
 
     /** The data of the current entry. */
@@ -152,7 +162,7 @@ public final class InitrdReader {
             Counter counter, byte[] scratch, long size) throws IOException {
         String where = c.label() + " data of the segment at offset " + pos;
         // Closing the decoder frees its native context (zstd-jni) or inflater at once, not at some GC.
-        try (InputStream raw = c.decoder(in);
+        try (InputStream raw = c.decoder(in, visitor.decodeAhead());
                 InputStream data = raw instanceof NewcReader.CheapSkip ? raw : new BufferedInputStream(raw, 1 << 16)) {
             NewcReader r = new NewcReader(data, 0, where, Long.MAX_VALUE, true, scratch);
             // how far the file was read: a zstd segment reads the file itself, ahead of the entries

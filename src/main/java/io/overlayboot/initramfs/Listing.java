@@ -3,6 +3,7 @@ package io.overlayboot.initramfs;
 import io.overlayboot.core.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,9 @@ public final class Listing implements InitrdReader.Visitor {
     private final boolean longFormat;
     private final boolean json;
     private final Progress progress;
-    private final StringBuilder line = new StringBuilder(256);
+    /** The text line being built: written out whole, with one call per entry. */
+    private char[] line = new char[256];
+    private int at;
     private Json.Stream jsonOut;
 
     /**
@@ -44,11 +47,12 @@ public final class Listing implements InitrdReader.Visitor {
                         "format", g.format(), "entries", g.entries(), "cpioBytes", g.cpioBytes()));
             }
             jsonOut.endArray().endObject().close();
-            out.println();
+            out.write('\n');
         } else {
-            out.println();
+            out.write('\n');
             for (Segment g : segments) {
-                out.println(describe(g));
+                out.write(describe(g));
+                out.write('\n');
             }
         }
         out.flush();
@@ -85,20 +89,110 @@ public final class Listing implements InitrdReader.Visitor {
             jsonOut.value(entry);
             return;
         }
-        line.setLength(0);
+        int n = line(e); // first: it may replace the array with a larger one
+        out.write(line, 0, n);
+    }
+
+    /**
+     * Builds the text line for {@code e} in {@link #line}, ending in a newline; returns its length.
+     * Written into a char array by hand rather than with a StringBuilder and {@code String}s per
+     * field: a listing of 1400 entries spent a measurable part of its time there (docs/initramfs.md,
+     * "Stop 23"). ListingLineTest compares the lines with what {@code String.format} prints.
+     */
+    int line(CpioEntry e) {
+        at = 0;
         if (longFormat) {
-            line.append(e.modeString()).append(' ');
-            pad(line, Integer.toString(e.nlink()), 3, true).append(' ');
-            pad(line, Integer.toString(e.uid()), 8, false).append(' ');
-            pad(line, Integer.toString(e.gid()), 8, false).append(' ');
-            pad(line, e.isDevice() ? e.rdevMajor() + ", " + e.rdevMinor() : Long.toString(e.size()), 8, true).append(' ');
-            time(line, e.mtime()).append(' ');
+            room(11);
+            CpioEntry.modeChars(e.mode(), line, at);
+            at += 10;
+            line[at++] = ' ';
+            number(e.nlink(), 3, true);
+            number(e.uid(), 8, false);
+            number(e.gid(), 8, false);
+            if (e.isDevice()) {
+                padded(e.rdevMajor() + ", " + e.rdevMinor(), 8, true);
+            } else {
+                number(e.size(), 8, true);
+            }
+            room(17);
+            at = time(line, at, e.mtime());
+            line[at++] = ' ';
         }
-        line.append(SafeName.printable(e.name()));
+        text(SafeName.printable(e.name()));
         if (longFormat && e.isSymlink()) {
-            line.append(" -> ").append(SafeName.printable(e.linkTarget()));
+            text(" -> ");
+            text(SafeName.printable(e.linkTarget()));
         }
-        out.println(line);
+        room(1);
+        line[at++] = '\n';
+        return at;
+    }
+
+    /** The line {@link #line(CpioEntry)} builds, without its newline (tests). */
+    String lineOf(CpioEntry e) {
+        int n = line(e);
+        return new String(line, 0, n - 1);
+    }
+
+    private void room(int n) {
+        if (at + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(2 * line.length, at + n));
+        }
+    }
+
+    private void text(String s) {
+        room(s.length());
+        s.getChars(0, s.length(), line, at);
+        at += s.length();
+    }
+
+    /** {@code s} and a space, padded with spaces to {@code width} on the left ({@code right}) or on the right. */
+    private void padded(String s, int width, boolean right) {
+        int pad = Math.max(0, width - s.length());
+        room(s.length() + pad + 1);
+        if (right) {
+            spaces(pad);
+        }
+        text(s);
+        if (!right) {
+            spaces(pad);
+        }
+        line[at++] = ' ';
+    }
+
+    /**
+     * {@code n} in decimal as {@code padded} would write it. A field stored as an int (uid, gid,
+     * nlink) of 0x80000000 or more is negative here and prints as {@code Integer.toString} prints it,
+     * as the listing always did; {@code cpio -tv} would print it unsigned.
+     */
+    private void number(long n, int width, boolean right) {
+        if (n < 0) {
+            padded(Long.toString(n), width, right);
+            return;
+        }
+        int len = 1;
+        for (long m = n; m >= 10; m /= 10) {
+            len++;
+        }
+        int pad = Math.max(0, width - len);
+        room(len + pad + 1);
+        if (right) {
+            spaces(pad);
+        }
+        for (int i = at + len - 1; i >= at; i--) {
+            line[i] = (char) ('0' + n % 10);
+            n /= 10;
+        }
+        at += len;
+        if (!right) {
+            spaces(pad);
+        }
+        line[at++] = ' ';
+    }
+
+    private void spaces(int n) {
+        Arrays.fill(line, at, at + n, ' ');
+        at += n;
     }
 
     /** {@code mode} as six octal digits, what {@code String.format("%06o", mode)} gives (ListingTest). */
@@ -113,12 +207,13 @@ public final class Listing implements InitrdReader.Visitor {
     }
 
     /**
-     * Appends {@code seconds} since the epoch as "yyyy-MM-dd HH:mm" in UTC, what
-     * {@code DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")} at UTC prints for the years a newc
-     * mtime can hold (1970 to 2106; ListingTest compares the two). Written out because java.time's
-     * set-up was a measurable part of {@code inspect --long}'s CPU time.
+     * Writes {@code seconds} since the epoch as "yyyy-MM-dd HH:mm" in UTC into {@code out} at
+     * {@code at} (16 characters for the years a newc mtime can hold, 1970 to 2106); returns the index
+     * after it. What {@code DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")} at UTC prints
+     * (ListingTimeTest compares the two). Written out because java.time's set-up was a measurable
+     * part of {@code inspect --long}'s CPU time.
      */
-    static StringBuilder time(StringBuilder sb, long seconds) {
+    static int time(char[] out, int at, long seconds) {
         long days = Math.floorDiv(seconds, 86_400L);
         long secs = Math.floorMod(seconds, 86_400L);
         // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
@@ -131,20 +226,20 @@ public final class Listing implements InitrdReader.Visitor {
         long day = doy - (153 * mp + 2) / 5 + 1;
         long month = mp < 10 ? mp + 3 : mp - 9;
         long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-        two(two(two(two(sb.append(year).append('-'), month).append('-'), day).append(' '), secs / 3600).append(':'), secs / 60 % 60);
-        return sb;
+        at = two(out, two(out, at, year / 100), year % 100);
+        out[at++] = '-';
+        at = two(out, at, month);
+        out[at++] = '-';
+        at = two(out, at, day);
+        out[at++] = ' ';
+        at = two(out, at, secs / 3600);
+        out[at++] = ':';
+        return two(out, at, secs / 60 % 60);
     }
 
-    private static StringBuilder two(StringBuilder sb, long n) {
-        return sb.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
-    }
-
-    private static StringBuilder pad(StringBuilder sb, String s, int width, boolean right) {
-        if (right) {
-            sb.repeat(' ', Math.max(0, width - s.length())).append(s);
-        } else {
-            sb.append(s).repeat(' ', Math.max(0, width - s.length()));
-        }
-        return sb;
+    private static int two(char[] out, int at, long n) {
+        out[at] = (char) ('0' + n / 10);
+        out[at + 1] = (char) ('0' + n % 10);
+        return at + 2;
     }
 }

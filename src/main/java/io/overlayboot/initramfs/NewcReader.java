@@ -103,7 +103,10 @@ final class NewcReader {
             bodyLeft -= n;
         }
         if (bodyPad > 0) {
-            readExactly(scratch, bodyPad, "padding after " + current.describe());
+            int got = readFully(scratch, bodyPad);
+            if (got < bodyPad) {
+                throw truncated("padding after " + current.describe(), got, bodyPad);
+            }
             bodyPad = 0;
         }
     }
@@ -167,7 +170,10 @@ final class NewcReader {
         int nameLen = (int) namesize;
         int namePad = pad4(HEADER + nameLen);
         byte[] name = new byte[nameLen + namePad];
-        readExactly(name, name.length, "the name of the entry at " + where + " offset " + at);
+        int got = readFully(name, name.length);
+        if (got < name.length) {
+            throw truncated("the name of the entry at " + where + " offset " + at, got, name.length);
+        }
         if (name[nameLen - 1] != 0) {
             throw new ArchiveFormatException(String.format(
                     "cpio header at %s offset %d: the name is not NUL-terminated", where, at));
@@ -192,7 +198,10 @@ final class NewcReader {
                         "symbolic link '%s' at %s offset %d: target length %d exceeds %d", n, where, at, size, MAX_LINK));
             }
             byte[] t = new byte[(int) size + pad4(size)];
-            readExactly(t, t.length, "the target of link '" + n + "' at " + where + " offset " + at);
+            int gotLink = readFully(t, t.length);
+            if (gotLink < t.length) {
+                throw truncated("the target of link '" + n + "' at " + where + " offset " + at, gotLink, t.length);
+            }
             link = NameBytes.decode(t, 0, (int) size);
             linkSize = size;
             size = 0; // consumed
@@ -241,18 +250,27 @@ final class NewcReader {
         return v;
     }
 
-    private void readExactly(byte[] b, int len, String what) throws IOException {
-        long at = offset;
+    /**
+     * Reads up to {@code len} bytes; returns how many there were before the end of the stream. The
+     * caller names what was cut ({@link #truncated}) only when it was: building that text for every
+     * entry was a measurable part of a listing.
+     */
+    private int readFully(byte[] b, int len) throws IOException {
         int done = 0;
         while (done < len) {
             int n = in.read(b, done, len - done);
             if (n < 0) {
-                throw new ArchiveFormatException(String.format(
-                        "%s is truncated at offset %d (%d of %d bytes)", what, at + done, done, len));
+                break;
             }
             done += n;
         }
-        offset += len;
+        offset += done;
+        return done;
+    }
+
+    /** {@code what} ended after {@code done} of its {@code len} bytes, at the current offset. */
+    private ArchiveFormatException truncated(String what, int done, int len) {
+        return new ArchiveFormatException(String.format("%s is truncated at offset %d (%d of %d bytes)", what, offset, done, len));
     }
 
     private void skipExactly(long len, String what) throws IOException {

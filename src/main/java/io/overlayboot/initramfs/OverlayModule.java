@@ -49,9 +49,17 @@ final class OverlayModule {
         Path tree = work.resolve("tree");
         Extractor x = new Extractor(tree, false, new PrintWriter(new StringWriter()));
         String prefix = modulesDir + "/";
-        InitrdReader.read(initrd, (segment, e, body) -> {
-            if (segment.offset() < facts.baseEnd() && (e.path().startsWith(prefix) || e.path().equals(modulesDir))) {
-                x.entry(segment, e, body);
+        InitrdReader.read(initrd, new InitrdReader.Visitor() {
+            @Override
+            public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) throws IOException {
+                if (segment.offset() < facts.baseEnd() && (e.path().startsWith(prefix) || e.path().equals(modulesDir))) {
+                    x.entry(segment, e, body);
+                }
+            }
+
+            @Override
+            public boolean decodeAhead() {
+                return x.decodeAhead(); // what it extracts, it writes to files
             }
         });
         Path versionDir = tree.resolve(modulesDir);

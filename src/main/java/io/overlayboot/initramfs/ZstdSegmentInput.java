@@ -19,18 +19,29 @@ import java.util.concurrent.BlockingQueue;
  * {@link ChannelInput} is then left right after it, where the next segment starts, as the kernel
  * reads one frame per segment.
  *
- * <p>The first buffer is decoded by the reader itself. A frame that holds more goes on being decoded
- * on a thread of its own, up to {@value #BUFFERS} buffers of {@value #TARGET} bytes ahead of the
- * reader: on a machine with a second core, listing or extracting the entries overlaps with
- * decompressing the rest, so the whole takes about the time of the decompression alone. Small
- * frames (an appended overlay, one of many segments) cost no thread and one buffer. Memory is
- * bounded whatever the initrd's size: the buffers of one segment, whose direct memory the garbage
- * collector frees.
+ * <p>Two ways to decode, chosen by the caller ({@link InitrdReader.Visitor#decodeAhead}):
+ *
+ * <ul>
+ *   <li><b>Here</b> (the default): every buffer is decoded by the reader's own thread, into one
+ *       buffer of {@value #TARGET} bytes used over and over. A listing does little per entry, and
+ *       most of what it reads it skips; handing buffers to another thread cost it more than the
+ *       overlap gained (docs/initramfs.md, "Stop 23"), and the JVM then starts no thread at all.
+ *   <li><b>Ahead</b>: the first buffer is decoded by the reader; a frame that holds more goes on
+ *       being decoded on a thread of its own, up to {@value #BUFFERS} buffers ahead of the reader.
+ *       Extracting writes every byte to files, so on a machine with a second core the writing
+ *       overlaps with decompressing the rest, and the whole takes about the time of the
+ *       decompression alone. Small frames (an appended overlay, one of many segments) cost no
+ *       thread and one buffer.
+ * </ul>
+ *
+ * <p>Memory is bounded whatever the initrd's size: the buffers of one segment, whose direct memory
+ * the garbage collector frees.
  *
  * <p>The thread is a daemon, ends at the end of the frame, at an error (handed to the reader after
  * the data before it, and again at every later read), or when the stream is closed; while it runs,
  * it alone touches the zstd context and the file channel. It is told to stop by a flag, not by an
  * interrupt: an interrupt during a read would close the file channel, which the reader still uses.
+ * A read after {@link #close} is an {@link IOException} in both ways.
  */
 final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip {
     /** Compressed bytes read per system call (at most what is left of the file). */
@@ -45,12 +56,13 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     private final FileChannel channel;
     private final long start;
     private final int targetSize;
+    private final boolean ahead;
     private final ByteBuffer source;
     private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
     private final BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<ByteBuffer> empty = new ArrayBlockingQueue<>(BUFFERS + 1);
     private boolean started; // the first buffer was decoded (here)
-    private Thread decoder; // the thread for the rest, if the frame went on
+    private Thread decoder; // ahead: the thread for the rest, if the frame went on
     private ByteBuffer current = END;
     private boolean ended;
     private volatile boolean stopped;
@@ -60,22 +72,25 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     private boolean pending; // the last call filled its buffer: zstd may hold more decoded bytes
     private boolean done;
     private int buffers;
-    // written by the thread before it queues END, read by the reader after taking END
+    // Written by whoever decodes (the reader here, or the thread before it queues END) and read by
+    // the reader once the frame ended (after taking END, when ahead): the queue orders the two.
     private long frameEnd;
     private Throwable failure;
     /** How far the file has been read, for progress and messages. */
     private volatile long readUpTo;
 
-    ZstdSegmentInput(ChannelInput in) {
-        this(in, TARGET);
+    /** Decoding {@code ahead} on a thread of its own, or here; see the class's javadoc. */
+    ZstdSegmentInput(ChannelInput in, boolean ahead) {
+        this(in, TARGET, ahead);
     }
 
     /** With buffers of {@code targetSize} bytes (small ones in tests). */
-    ZstdSegmentInput(ChannelInput in, int targetSize) {
+    ZstdSegmentInput(ChannelInput in, int targetSize, boolean ahead) {
         this.in = in;
         this.channel = in.channel();
         this.start = in.position();
         this.targetSize = targetSize;
+        this.ahead = ahead;
         this.sourceAt = start;
         this.readUpTo = start;
         this.source = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(SOURCE, in.size() - start))).flip();
@@ -150,12 +165,18 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
 
     /** Makes {@link #current} hold unread bytes; false at the end of the frame. */
     private boolean next() throws IOException {
+        if (stopped) {
+            throw new IOException("the zstd frame at offset " + start + " was read after its stream was closed");
+        }
         if (current.hasRemaining()) {
             return true;
         }
         if (ended) {
             rethrow();
             return false;
+        }
+        if (!ahead) {
+            return decodeHere();
         }
         if (!started) {
             start();
@@ -179,19 +200,42 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
         return false;
     }
 
-    /** The first buffer, decoded here; the thread for the rest when the frame goes on. */
-    private void start() throws IOException {
-        started = true;
-        ByteBuffer first = newBuffer();
+    /** Not ahead: the next buffer, decoded on the reader's thread into the one buffer there is. */
+    private boolean decodeHere() throws IOException {
+        if (!started) {
+            started = true;
+            current = newBuffer();
+        }
+        if (done) {
+            zstd.close();
+            ended = true;
+            in.seek(frameEnd);
+            return false;
+        }
+        decodeOrFail(current);
+        // decodeInto returns with room left only at the end of the frame: this recurses at most once
+        return current.hasRemaining() || decodeHere();
+    }
+
+    /** Decodes on the reader's thread; a failure ends the stream, and every later read repeats it. */
+    private void decodeOrFail(ByteBuffer target) throws IOException {
         try {
-            decodeInto(first);
+            decodeInto(target);
         } catch (IOException | RuntimeException | Error e) {
+            target.clear().limit(0); // no half-decoded bytes are handed out after the failure
             zstd.close();
             failure = e;
             ended = true;
             in.seek(readUpTo);
             throw e;
         }
+    }
+
+    /** Ahead: the first buffer, decoded here; the thread for the rest when the frame goes on. */
+    private void start() throws IOException {
+        started = true;
+        ByteBuffer first = newBuffer();
+        decodeOrFail(first);
         if (done) {
             zstd.close();
             full.add(END); // the next buffer asked for is the end

@@ -49,7 +49,7 @@ public final class Durable implements AutoCloseable {
             return new Durable(Target.at(layout.lower()), session, layout);
         }
         if (union && layout.root().getNameCount() == 0) {
-            throw OverlaybootException.environment("/ is a " + type + " union without a lower layer at /ro: what is written now"
+            throw OverlaybootException.environment("/ is an " + type + " union without a lower layer at /ro: what is written now"
                     + " vanishes at reboot", "boot once with overlayboot=disabled (or the other tool switched off), then run this again");
         }
         return new Durable(Target.at(layout.root()), null, layout);

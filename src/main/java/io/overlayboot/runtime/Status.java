@@ -214,7 +214,8 @@ public record Status(boolean protectedNow, String rootType, Map<String, String> 
     public List<String> describe() {
         List<String> lines = new java.util.ArrayList<>();
         if (protectedNow) {
-            lines.add("protected: / is a " + rootType + " union; writes are lost at reboot");
+            // the type is overlay or aufs: both take "an"
+            lines.add("protected: / is an " + rootType + " union; writes are lost at reboot");
             upperPercentUsed().ifPresent(p -> lines.add("upper layer (/rw): " + p + "% used, "
                     + human(upperUsed()) + " of " + human(upperTotal())
                     + (p >= 90 ? " -- nearly full: writes will fail with 'No space left on device'" : "")));

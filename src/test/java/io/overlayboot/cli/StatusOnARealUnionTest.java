@@ -138,7 +138,7 @@ class StatusOnARealUnionTest {
 
         Exec.Result text = status();
         assertThat(text.exitCode()).isZero();
-        assertThat(text.stdout()).startsWith("protected: / is a overlay union").contains("upper layer (/rw): 2")
+        assertThat(text.stdout()).startsWith("protected: / is an overlay union").contains("upper layer (/rw): 2")
                 .contains("\nnext boot: protected\n").contains("settings: mode=tmpfs (cmdline), size=16m (config)");
     }
 

@@ -245,6 +245,62 @@ class InitrdReaderTest {
                 .hasMessageContaining("gzip segment at offset 0 is truncated at offset");
     }
 
+    /** An archive cut inside a name, a link target or the padding after data: each named exactly, with the offset. */
+    @Test
+    void cutsInsideAnEntryNameWhatWasCut() throws IOException {
+        byte[] named = new RawCpio().add("etc/hostname", 0100644, "x").finish();
+        Path inName = Fixtures.write(tmp, "name.img", Arrays.copyOf(named, 115));
+        assertThatThrownBy(() -> Fixtures.names(inName)).isInstanceOf(ArchiveFormatException.class)
+                .hasMessage("the name of the entry at file offset 0 is truncated at offset 115 (5 of 14 bytes)");
+
+        byte[] linked = new RawCpio().add("bin", 0120777, "usr/bin").finish();
+        // in a plain file the header's size is checked against the file's first; a compressed cpio ends unannounced
+        byte[] cutLink = Fixtures.run(tmp, Arrays.copyOf(linked, 110 + 6 + 1), "gzip", "-n");
+        Path inTarget = Fixtures.write(tmp, "link.img", cutLink);
+        assertThatThrownBy(() -> Fixtures.names(inTarget)).isInstanceOf(ArchiveFormatException.class)
+                .hasMessage("the target of link 'bin' at gzip data of the segment at offset 0 offset 0 is truncated"
+                        + " at offset 117 (1 of 8 bytes)"); // 110 + "bin\\0" padded to 6, then 1 of the target's 8
+
+        byte[] data = new RawCpio().add("a", 0100644, "abc").finish();
+        Path inPadding = Fixtures.write(tmp, "pad.img", Arrays.copyOf(data, 115));
+        assertThatThrownBy(() -> Fixtures.names(inPadding)).isInstanceOf(ArchiveFormatException.class)
+                .hasMessage("padding after 'a' is truncated at offset 115 (0 of 1 bytes)");
+    }
+
+    /**
+     * The visitor's {@link InitrdReader.Visitor#decodeAhead} reaches the zstd decoder: a thread
+     * decodes a large frame ahead of an extraction, and none runs for a listing.
+     */
+    @Test
+    void decodingAheadIsTheVisitorsChoice() throws IOException {
+        Path big = Files.createDirectories(tmp.resolve("ahead"));
+        byte[] random = new byte[8 << 20];
+        new java.util.Random(3).nextBytes(random);
+        Files.write(big.resolve("a-big"), random);
+        Files.writeString(big.resolve("b-after"), "after");
+        Path initrd = Fixtures.write(tmp, "ahead.img", Fixtures.run(tmp, Fixtures.gnuCpio(big), "zstd", "-q", "-1"));
+        long before = ZstdSegmentInputTest.decoderThreads();
+        for (boolean ahead : new boolean[] {true, false}) {
+            long[] most = {0};
+            InitrdReader.read(initrd, new InitrdReader.Visitor() {
+                @Override
+                public void entry(Segment s, CpioEntry e, InitrdReader.Body body) {
+                    most[0] = Math.max(most[0], ZstdSegmentInputTest.decoderThreads() - before);
+                }
+
+                @Override
+                public boolean decodeAhead() {
+                    return ahead;
+                }
+            });
+            assertThat(most[0]).as("decoding threads while the entries are read, ahead=" + ahead).isEqualTo(ahead ? 1 : 0);
+        }
+        assertThat(new Extractor(tmp.resolve("x"), false, new java.io.PrintWriter(new java.io.StringWriter())).decodeAhead())
+                .as("extracting decodes ahead").isTrue();
+        assertThat(new Listing(new java.io.PrintWriter(new java.io.StringWriter()), true, false, Progress.none()).decodeAhead())
+                .as("listing does not").isFalse();
+    }
+
     @Test
     void unknownDataIsNamedWithItsOffset() throws IOException {
         byte[] cpio = Fixtures.gnuCpio(tree);

@@ -14,7 +14,11 @@ class ListingTimeTest {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static void same(long seconds) {
-        assertThat(Listing.time(new StringBuilder(), seconds).toString()).as("%d", seconds)
+        char[] out = new char[20];
+        out[0] = 'x';
+        int end = Listing.time(out, 1, seconds);
+        assertThat(end).isEqualTo(17);
+        assertThat(new String(out, 1, end - 1)).as("%d", seconds)
                 .isEqualTo(TIME.format(Instant.ofEpochSecond(seconds)));
     }
 

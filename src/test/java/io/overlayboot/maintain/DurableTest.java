@@ -1,7 +1,9 @@
 package io.overlayboot.maintain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.overlayboot.core.OverlaybootException;
 import io.overlayboot.sys.Exec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableTest {
     @TempDir
     Path work;
+
+    /**
+     * Another tool's union (no lower at /ro) is refused with a sentence a person can read: nothing
+     * is opened or written, so the machine's own / is safe to name here through a made-up table.
+     */
+    @Test
+    void aUnionWithoutALowerAtRoIsRefusedInOneSentence() throws Exception {
+        for (String type : List.of("overlay", "aufs")) {
+            Path mounts = Files.writeString(work.resolve(type + ".mounts"), "/dev/sda1 /media ext4 ro 0 0\n"
+                    + type + " / " + type + " rw,relatime 0 0\n");
+            assertThatThrownBy(() -> Durable.open(Path.of("/"), mounts, line -> {}))
+                    .isInstanceOf(OverlaybootException.class)
+                    .hasMessageStartingWith("/ is an " + type + " union without a lower layer at /ro: what is written now vanishes"
+                            + " at reboot");
+        }
+    }
 
     @Test
     void scheduleOnAProtectedRootWritesTheLowerAndLeavesTheUpperAlone() {

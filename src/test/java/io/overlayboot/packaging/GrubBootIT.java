@@ -141,7 +141,7 @@ class GrubBootIT {
                 "overlayboot: protection is still enabled, so the package stays");
         assertThat(third.marker("step.remove.dpkg").orElse("")).as(third.transcript()).endsWith(" ok installed");
         assertThat(third.marker("step.status.exit")).as(third.transcript()).contains("0");
-        assertThat(third.markers("step.status.line")).as(third.transcript()).anyMatch(l -> l.startsWith("protected: / is a overlay union"));
+        assertThat(third.markers("step.status.line")).as(third.transcript()).anyMatch(l -> l.startsWith("protected: / is an overlay union"));
         // ... and removed inside a maintenance session: on the lower, protection switched off first;
         // the session is undone after the package (with the JVM's runtime) is gone
         List<String> maintenance = third.markers("step.maintenance.line");

@@ -29,7 +29,7 @@ class StatusTest {
         Status s = Status.read(root, mounts);
         assertThat(s.protectedNow()).isTrue();
         assertThat(s.upperTotal()).isPositive();
-        assertThat(s.describe()).first().asString().startsWith("protected: / is a overlay union");
+        assertThat(s.describe()).first().asString().startsWith("protected: / is an overlay union");
         assertThat(s.describe()).contains("boot: protected: writes go to tmpfs (size 50%)",
                 "boot warning: overlayboot: unknown option 'sise' in 'overlayboot=tmpfs:sise=1', ignoring it");
     }
