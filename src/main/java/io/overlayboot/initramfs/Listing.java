@@ -97,7 +97,7 @@ public final class Listing implements InitrdReader.Visitor {
      * Builds the text line for {@code e} in {@link #line}, ending in a newline; returns its length.
      * Written into a char array by hand rather than with a StringBuilder and {@code String}s per
      * field: a listing of 1400 entries spent a measurable part of its time there (docs/initramfs.md,
-     * "Stop 23"). ListingLineTest compares the lines with what {@code String.format} prints.
+     * "One thread for a listing"). ListingLineTest compares the lines with what {@code String.format} prints.
      */
     int line(CpioEntry e) {
         at = 0;

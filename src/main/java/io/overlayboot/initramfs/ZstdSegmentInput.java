@@ -25,7 +25,7 @@ import java.util.concurrent.BlockingQueue;
  *   <li><b>Here</b> (the default): every buffer is decoded by the reader's own thread, into one
  *       buffer of {@value #TARGET} bytes used over and over. A listing does little per entry, and
  *       most of what it reads it skips; handing buffers to another thread cost it more than the
- *       overlap gained (docs/initramfs.md, "Stop 23"), and the JVM then starts no thread at all.
+ *       overlap gained (docs/initramfs.md, "One thread for a listing"), and the JVM then starts no thread at all.
  *   <li><b>Ahead</b>: the first buffer is decoded by the reader; a frame that holds more goes on
  *       being decoded on a thread of its own, up to {@value #BUFFERS} buffers ahead of the reader.
  *       Extracting writes every byte to files, so on a machine with a second core the writing
