@@ -42,13 +42,16 @@ if [ ! -f "$hw/hello.jar" ]; then
   jar --create --file "$hw/hello.jar" --main-class Hello -C "$hw/classes" .
 fi
 floor_flags=${java_flags% -DZstdNativePath=*}
-[ -f "$hw/hello.aot" ] || java $floor_flags -XX:AOTCacheOutput="$hw/hello.aot" -jar "$hw/hello.jar" >/dev/null 2>&1
+# trained again when this script (and so, maybe, the flags in common.sh) changed: a cache is used with the flags it was made with
+if [ ! -f "$hw/hello.aot" ] || [ "$hw/hello.aot" -ot "$0" ] || [ "$hw/hello.aot" -ot "$root/bench/common.sh" ]; then
+  java $floor_flags -XX:AOTCacheOutput="$hw/hello.aot" -jar "$hw/hello.jar" >/dev/null 2>&1
+fi
 hello="java $floor_flags -jar $hw/hello.jar"
 
 # the floor of inspect --long: the same JVM start, then zstd-jni decoding the initrd's (first) zstd
 # frame to nowhere, with its own AOT cache. No listing can be faster than the work it cannot skip.
 dec=$out/decode
-if [ ! -f "$dec/decode.jar" ] || [ "$dec/decode.jar" -ot "$jar" ] || [ "$dec/decode.jar" -ot "$0" ]; then
+if [ ! -f "$dec/decode.jar" ] || [ "$dec/decode.jar" -ot "$jar" ] || [ "$dec/decode.jar" -ot "$0" ] || [ "$dec/decode.jar" -ot "$root/bench/common.sh" ]; then
   mkdir -p "$dec/classes"
   cat >"$dec/Decode.java" <<'JAVA'
 import com.github.luben.zstd.ZstdDecompressCtx;

@@ -23,9 +23,10 @@ import java.util.concurrent.BlockingQueue;
  *
  * <ul>
  *   <li><b>Here</b> (the default): every buffer is decoded by the reader's own thread, into one
- *       buffer of {@value #TARGET} bytes used over and over. A listing does little per entry, and
- *       most of what it reads it skips; handing buffers to another thread cost it more than the
- *       overlap gained (docs/initramfs.md, "One thread for a listing"), and the JVM then starts no thread at all.
+ *       buffer of {@value #TARGET} bytes used over and over, and no thread is started. A listing
+ *       does little per entry, and most of what it reads it skips; handing buffers to another
+ *       thread cost it more than the overlap gained (docs/initramfs.md, "One thread for a
+ *       listing").
  *   <li><b>Ahead</b>: the first buffer is decoded by the reader; a frame that holds more goes on
  *       being decoded on a thread of its own, up to {@value #BUFFERS} buffers ahead of the reader.
  *       Extracting writes every byte to files, so on a machine with a second core the writing
@@ -166,7 +167,7 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     /** Makes {@link #current} hold unread bytes; false at the end of the frame. */
     private boolean next() throws IOException {
         if (stopped) {
-            throw new IOException("the zstd frame at offset " + start + " was read after its stream was closed");
+            throw closed();
         }
         if (current.hasRemaining()) {
             return true;
@@ -200,21 +201,37 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
         return false;
     }
 
-    /** Not ahead: the next buffer, decoded on the reader's thread into the one buffer there is. */
+    /**
+     * Not ahead: the next buffer, decoded on the reader's thread into the one buffer there is. A
+     * loop, not a recursion: {@link #decodeInto} also returns an empty buffer when the stream was
+     * closed meanwhile (from another thread), which is then the closed stream's error.
+     */
     private boolean decodeHere() throws IOException {
         if (!started) {
             started = true;
             current = newBuffer();
         }
-        if (done) {
-            zstd.close();
-            ended = true;
-            in.seek(frameEnd);
-            return false;
+        while (true) {
+            if (stopped) {
+                throw closed();
+            }
+            if (done) {
+                ended = true;
+                in.seek(frameEnd);
+                return false;
+            }
+            decodeOrFail(current);
+            if (done) {
+                zstd.close(); // the frame is complete: its native context is freed now, not at close
+            }
+            if (current.hasRemaining()) {
+                return true;
+            }
         }
-        decodeOrFail(current);
-        // decodeInto returns with room left only at the end of the frame: this recurses at most once
-        return current.hasRemaining() || decodeHere();
+    }
+
+    private IOException closed() {
+        return new IOException("the zstd frame at offset " + start + " was read after its stream was closed");
     }
 
     /** Decodes on the reader's thread; a failure ends the stream, and every later read repeats it. */

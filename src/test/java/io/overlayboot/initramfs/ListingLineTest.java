@@ -2,8 +2,10 @@ package io.overlayboot.initramfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The text lines {@link Listing} builds by hand in a char array are what the same fields formatted
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * 0x7fffffff are negative in {@link CpioEntry}, and print as they always did).
  */
 class ListingLineTest {
+    @TempDir
+    Path tmp;
+
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private static String expected(CpioEntry e, boolean longFormat) {
@@ -72,6 +78,26 @@ class ListingLineTest {
     Arbitrary<Integer> types() {
         return Arbitraries.of(CpioEntry.S_IFDIR, CpioEntry.S_IFLNK, CpioEntry.S_IFREG, CpioEntry.S_IFBLK, CpioEntry.S_IFCHR,
                 CpioEntry.S_IFIFO, CpioEntry.S_IFSOCK, 0);
+    }
+
+    /**
+     * What {@link Listing#list} writes: the lines of a real archive, also past a name longer than
+     * the first buffer (the array is replaced while a line is built), then the segment line.
+     */
+    @Test
+    void listWritesEveryLineWhole() throws IOException {
+        String longName = "d/".repeat(1500) + "f";
+        byte[] cpio = new RawCpio().add("a", 0100644, "abc").add(longName, 0100600, "x").add("bin", 0120777, "usr/bin")
+                .add("b", 040755, "").finish();
+        Path initrd = Fixtures.write(tmp, "long.img", cpio);
+        StringWriter text = new StringWriter();
+        java.util.List<Segment> segments = new Listing(new PrintWriter(text), true, false, Progress.none()).list(initrd);
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        InitrdReader.read(initrd, (s, e, b) -> expected.add(expected(e, true)));
+        expected.add("");
+        expected.add(Listing.describe(segments.getFirst()));
+        assertThat(text.toString()).isEqualTo(String.join("\n", expected) + "\n");
+        assertThat(text.toString()).contains(" " + longName + "\n").contains(" bin -> usr/bin\n");
     }
 
     /** One listing builds many lines into the same buffer: a long line, then a short one, then a long one again. */
