@@ -148,22 +148,16 @@ public final class Listing implements InitrdReader.Visitor {
 
     /** {@code s} and a space, padded with spaces to {@code width} on the left ({@code right}) or on the right. */
     private void padded(String s, int width, boolean right) {
-        int pad = Math.max(0, width - s.length());
-        room(s.length() + pad + 1);
-        if (right) {
-            spaces(pad);
-        }
+        int after = fieldStart(s.length(), width, right);
         text(s);
-        if (!right) {
-            spaces(pad);
-        }
-        line[at++] = ' ';
+        fieldEnd(after);
     }
 
     /**
-     * {@code n} in decimal as {@code padded} would write it. A field stored as an int (uid, gid,
-     * nlink) of 0x80000000 or more is negative here and prints as {@code Integer.toString} prints it,
-     * as the listing always did; {@code cpio -tv} would print it unsigned.
+     * {@code n} in decimal as {@code padded} would write it, digits written in place (no String per
+     * field). A field stored as an int (uid, gid, nlink) of 0x80000000 or more is negative here and
+     * prints as {@code Integer.toString} prints it, as the listing always did; {@code cpio -tv} would
+     * print it unsigned.
      */
     private void number(long n, int width, boolean right) {
         if (n < 0) {
@@ -174,19 +168,31 @@ public final class Listing implements InitrdReader.Visitor {
         for (long m = n; m >= 10; m /= 10) {
             len++;
         }
-        int pad = Math.max(0, width - len);
-        room(len + pad + 1);
-        if (right) {
-            spaces(pad);
-        }
+        int after = fieldStart(len, width, right);
         for (int i = at + len - 1; i >= at; i--) {
             line[i] = (char) ('0' + n % 10);
             n /= 10;
         }
         at += len;
-        if (!right) {
+        fieldEnd(after);
+    }
+
+    /**
+     * Makes room for a field of {@code len} characters padded to {@code width} and a space, writes
+     * the padding that goes before it; returns the padding that goes after it, for {@link #fieldEnd}.
+     */
+    private int fieldStart(int len, int width, boolean right) {
+        int pad = Math.max(0, width - len);
+        room(len + pad + 1);
+        if (right) {
             spaces(pad);
+            return 0;
         }
+        return pad;
+    }
+
+    private void fieldEnd(int pad) {
+        spaces(pad);
         line[at++] = ' ';
     }
 

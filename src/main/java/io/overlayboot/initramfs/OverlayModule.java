@@ -39,6 +39,27 @@ final class OverlayModule {
     }
 
     /**
+     * Hands {@code x} the entries of {@code modulesDir} from the segments before {@code baseEnd} (the
+     * base image, not what was appended); decodes ahead as {@code x} does, since all it reads it writes.
+     */
+    static InitrdReader.Visitor moduleTree(Extractor x, long baseEnd, String modulesDir) {
+        String prefix = modulesDir + "/";
+        return new InitrdReader.Visitor() {
+            @Override
+            public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) throws IOException {
+                if (segment.offset() < baseEnd && (e.path().startsWith(prefix) || e.path().equals(modulesDir))) {
+                    x.entry(segment, e, body);
+                }
+            }
+
+            @Override
+            public boolean decodeAhead() {
+                return x.decodeAhead();
+            }
+        };
+    }
+
+    /**
      * The entries to add: the module and every regenerated {@code modules.*} index, under the
      * initrd's module directory {@code modulesDir} (e.g. {@code usr/lib/modules/6.1.0-18-amd64}).
      */
@@ -48,20 +69,7 @@ final class OverlayModule {
         String version = modulesDir.substring(modulesDir.lastIndexOf('/') + 1);
         Path tree = work.resolve("tree");
         Extractor x = new Extractor(tree, false, new PrintWriter(new StringWriter()));
-        String prefix = modulesDir + "/";
-        InitrdReader.read(initrd, new InitrdReader.Visitor() {
-            @Override
-            public void entry(Segment segment, CpioEntry e, InitrdReader.Body body) throws IOException {
-                if (segment.offset() < facts.baseEnd() && (e.path().startsWith(prefix) || e.path().equals(modulesDir))) {
-                    x.entry(segment, e, body);
-                }
-            }
-
-            @Override
-            public boolean decodeAhead() {
-                return x.decodeAhead(); // what it extracts, it writes to files
-            }
-        });
+        InitrdReader.read(initrd, moduleTree(x, facts.baseEnd(), modulesDir));
         Path versionDir = tree.resolve(modulesDir);
         String relModule = "kernel/fs/overlayfs/" + module.getFileName();
         Files.createDirectories(versionDir.resolve("kernel/fs/overlayfs"));

@@ -62,7 +62,8 @@ final class ZstdSegmentInput extends InputStream implements NewcReader.CheapSkip
     private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
     private final BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<ByteBuffer> empty = new ArrayBlockingQueue<>(BUFFERS + 1);
-    private boolean started; // the first buffer was decoded (here)
+    /** Ahead: the first buffer was decoded here and the thread started if needed; not ahead: the one buffer was made. */
+    private boolean started;
     private Thread decoder; // ahead: the thread for the rest, if the frame went on
     private ByteBuffer current = END;
     private boolean ended;

@@ -199,36 +199,70 @@ class ExtractorTest {
                 Path r = Path.of(p).toRealPath();
                 assertThat(r.startsWith(real)).as("%s resolves to %s", p, r).isTrue();
             } catch (java.nio.file.FileSystemException unresolvable) {
-                // dangling or a loop: checked by Python's os.path.realpath below
+                // dangling or a loop: checked by the resolver below
             }
         }
-        // An independent resolver that takes missing parts as written and skips loops
-        // (coreutils' realpath -m does not return on a link like loop -> loop/a).
+        // An independent resolver, as the kernel resolves but taking missing parts as written (a later
+        // '..' climbs back out of them) and skipping a path that meets a loop or more than 40 links:
+        // such a path resolves nowhere, for the kernel too. Not os.path.realpath: when a missing part
+        // comes before a loop, its non-strict form returns the loop's path with the rest applied
+        // lexically, a false escape (a -> c/../b/../.. with b -> b); coreutils' realpath -m does not
+        // return on a link like loop -> loop/a.
         List<String> cmd = new java.util.ArrayList<>(List.of("timeout", "60", Fixtures.python3(), "-S", "-c",
-                String.join("\n", "import errno, os, sys",
-                        "for p in sys.argv[1:]:",
-                        "    try:",
-                        "        r = os.path.realpath(p, strict=True)",
-                        "    except OSError as e:",
-                        // A loop (ELOOP) resolves nowhere, for the kernel too; the non-strict form would
-                        // apply the '..' after the looping link lexically and report a false escape.
-                        "        if e.errno == errno.ELOOP:",
+                String.join("\n", "import os, stat, sys",
+                        "def walk(at, target, budget):",
+                        "    if target.startswith('/'):",
+                        "        at = '/'",
+                        "    for c in target.split('/'):",
+                        "        if c in ('', '.'):",
                         "            continue",
-                        "        r = os.path.realpath(p)",
-                        "    sys.stdout.write(r + '\\0')")));
+                        "        if c == '..':",
+                        "            at = os.path.dirname(at)",
+                        "            continue",
+                        "        nxt = os.path.join(at, c)",
+                        "        try:",
+                        "            link = stat.S_ISLNK(os.lstat(nxt).st_mode)",
+                        "        except OSError:",
+                        "            link = False",
+                        "        if not link:",
+                        "            at = nxt",
+                        "            continue",
+                        "        budget[0] -= 1",
+                        "        if budget[0] < 0:",
+                        "            return None",
+                        "        at = walk(at, os.readlink(nxt), budget)",
+                        "        if at is None:",
+                        "            return None",
+                        "    return at",
+                        "for p in sys.argv[1:]:",
+                        "    r = walk('/', p, [40])",
+                        "    if r is not None:",
+                        "        sys.stdout.write(r + '\\0')")));
         cmd.addAll(paths);
         try {
             Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String resolved = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            pr.waitFor();
+            assertThat(pr.waitFor()).as("the resolver's exit status").isZero();
             for (String r : resolved.split("\0")) {
                 if (!r.isEmpty()) {
-                    assertThat(Path.of(r).startsWith(real)).as("os.path.realpath gives %s", r).isTrue();
+                    assertThat(Path.of(r).startsWith(real)).as("the resolver gives %s", r).isTrue();
                 }
             }
         } catch (InterruptedException e) {
             throw new IOException(e);
         }
+    }
+
+    /** The check itself: a loop met after a missing part resolves nowhere; a missing part then '..' up and out escapes. */
+    @Test
+    void theEscapeCheckSkipsLoopsAndCatchesEscapesThroughMissingParts() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("check"));
+        Files.createSymbolicLink(out.resolve("b"), Path.of("b"));
+        Files.createSymbolicLink(out.resolve("a"), Path.of("c/../b/../.."));
+        assertNothingLeadsOutside(out); // once failed: os.path.realpath applied the '../..' after the loop
+        Files.createSymbolicLink(out.resolve("up"), Path.of("c/../.."));
+        assertThatThrownBy(() -> assertNothingLeadsOutside(out)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("the resolver gives " + tmp.toRealPath());
     }
 
     @Test

@@ -303,6 +303,9 @@ class InitrdReaderTest {
                 .as("extracting decodes ahead").isTrue();
         assertThat(new Listing(new java.io.PrintWriter(new java.io.StringWriter()), true, false, Progress.none()).decodeAhead())
                 .as("listing does not").isFalse();
+        assertThat(OverlayModule.moduleTree(new Extractor(tmp.resolve("m"), false,
+                new java.io.PrintWriter(new java.io.StringWriter())), Long.MAX_VALUE, "usr/lib/modules/6.1.0").decodeAhead())
+                .as("the overlay module step extracts, so it decodes ahead").isTrue();
     }
 
     @Test
